@@ -1,0 +1,117 @@
+/* engine.h — the OpenTAPI engine: the phone devices of the configured providers, the apps and
+ * handles that use them, owner/monitor privileges, request IDs, completion and event fan-out.
+ *
+ * One engine, two hosts: libopentapi links it in-process (embedded mode) and tapisrv serves it
+ * to many processes. The engine does no socket or file I/O of its own; it is driven by these calls
+ * and by the providers' TSPI callbacks, so it can be tested without processes.
+ *
+ * Clients and apps. A client is one host-side party: the process itself in embedded mode, one
+ * connection in the server. A client holds any number of apps (one per phoneInitializeEx); an app
+ * holds phone handles. Every call names the client, and a handle of another client never resolves
+ * (PHONEERR_INVALAPPHANDLE / PHONEERR_INVALPHONEHANDLE), so one client cannot reach another's.
+ *
+ * Events. Every PHONE_* message for an app goes to its client's sink, tagged with the cookie the
+ * app was registered with. No event for an app follows ot_engine_app_free() returning.
+ *
+ * Locking. The engine is thread-safe. It never holds its lock while it calls a provider (a
+ * provider may complete or raise an event inside the call); calls into the provider for one device
+ * are serialised by that device's call lock, so they reach the provider in issue order.
+ *
+ * Results. Functions that answer an API call return a LONG: 0 or a negative PHONEERR_ value, or a
+ * positive request ID for the asynchronous ones.
+ */
+#ifndef OT_ENGINE_H
+#define OT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tapi.h>
+
+#include "config.h"
+
+/* API versions this implementation negotiates: TAPI 1.3 … 2.2. */
+#define OT_API_VERSION_LOW 0x00010003u
+#define OT_API_VERSION_HIGH 0x00020002u
+
+struct ot_engine;
+struct ot_client;
+
+struct ot_event {
+	uint64_t app_cookie;       /* the cookie given to ot_engine_app_new() */
+	PHONEMESSAGE msg;          /* hDevice, dwMessageID, dwCallbackInstance, dwParam1..3 */
+	int suppressed;            /* PHONE_REPLY of a request whose handle was closed: for the
+	                              host's bookkeeping only, never shown to the app */
+};
+
+/* How the engine reaches a client. All three are called with the engine lock held, from any
+ * thread; they must not block or call the engine. */
+struct ot_sink {
+	/* Queue one message for the app tagged ev->app_cookie. */
+	void (*event)(void *ctx, const struct ot_event *ev);
+	/* Called when a request is accepted, before the provider sees it: make sure its PHONE_REPLY
+	 * (suppressed or not) can be queued without failing later. Returns 0, or -1 when out of
+	 * memory (the request is then refused with PHONEERR_NOMEM). May be NULL. */
+	int (*reserve_reply)(void *ctx, uint64_t app_cookie);
+	/* The provider refused a reserved request after all: no reply will come. May be NULL. */
+	void (*unreserve_reply)(void *ctx, uint64_t app_cookie);
+};
+
+/* Called exactly once when the engine no longer needs a phoneSetData payload. */
+typedef void (*ot_release_fn)(void *data, size_t size);
+
+/* Loads the providers of cfg and brings up their phones. At most one engine exists per process
+ * (TSPI completion callbacks carry no context). Returns 0, or PHONEERR_INIFILECORRUPT (bad
+ * provider settings), PHONEERR_NODRIVER (provider missing or unusable), PHONEERR_NOMEM,
+ * PHONEERR_RESOURCEUNAVAIL (an engine exists) or PHONEERR_OPERATIONFAILED, with a message in err. */
+LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char *err, size_t errlen);
+/* Shuts down every client, then the providers. */
+void ot_engine_destroy(struct ot_engine *e);
+DWORD ot_engine_num_devices(struct ot_engine *e);
+
+/* A client and its sink (which must outlive it). Returns NULL when out of memory. */
+struct ot_client *ot_engine_client_new(struct ot_engine *e, const struct ot_sink *sink, void *ctx);
+/* Shuts down every app of the client (as phoneShutdown would) and forgets it. */
+void ot_engine_client_free(struct ot_engine *e, struct ot_client *c);
+
+/* phoneInitializeEx: registers an app with its friendly name (shown as owner name in PHONESTATUS)
+ * and the highest API version it supports. */
+LONG ot_engine_app_new(struct ot_engine *e, struct ot_client *c, const char *name,
+		       DWORD api_version, uint64_t cookie, HPHONEAPP *app);
+/* phoneShutdown: closes the app's phones (their outstanding replies are suppressed). */
+LONG ot_engine_app_free(struct ot_engine *e, struct ot_client *c, HPHONEAPP app);
+
+LONG ot_engine_negotiate_api_version(struct ot_engine *e, struct ot_client *c, HPHONEAPP app,
+				     DWORD dev, DWORD low, DWORD high, DWORD *version,
+				     PHONEEXTENSIONID *ext_id);
+LONG ot_engine_negotiate_ext_version(struct ot_engine *e, struct ot_client *c, HPHONEAPP app,
+				     DWORD dev, DWORD api_version, DWORD low, DWORD high,
+				     DWORD *ext_version);
+/* Fills caps (caller set dwTotalSize) by the variable-size structure rules. */
+LONG ot_engine_get_dev_caps(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWORD dev,
+			    DWORD api_version, DWORD ext_version, PHONECAPS *caps);
+LONG ot_engine_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWORD dev,
+		    HPHONE *phone, DWORD api_version, DWORD ext_version,
+		    DWORD_PTR callback_instance, DWORD privilege);
+LONG ot_engine_close(struct ot_engine *e, struct ot_client *c, HPHONE phone);
+
+/* phoneSetData. With a release function the engine takes the payload: release(data, size) is
+ * called exactly once, when the provider is done with it or at once on an error. With release
+ * NULL the data stays the caller's and the engine copies it (after validating the request, so a
+ * bogus size costs nothing) before returning. Returns a positive request ID or an error. */
+LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
+			void *data, DWORD size, ot_release_fn release);
+/* phoneGetData: copies min(size, area size) bytes. */
+LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
+			void *data, DWORD size);
+/* phoneDevSpecific: the parameter block is copied; nothing is written back. */
+LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			    const void *params, DWORD size);
+LONG ot_engine_get_status(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			  PHONESTATUS *status);
+LONG ot_engine_set_status_messages(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+				   DWORD phone_states, DWORD button_modes, DWORD button_states);
+LONG ot_engine_get_status_messages(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+				   DWORD *phone_states, DWORD *button_modes, DWORD *button_states);
+
+#endif

@@ -1,0 +1,92 @@
+/* events.c — PHONE_* messages: the provider's events fanned out to the handles of a device,
+ * each filtered by what that handle asked for with phoneSetStatusMessages. All of it runs with
+ * the engine lock held. */
+#include "alloc.h"
+#include "internal.h"
+#include "log.h"
+
+void ot_emit(struct ot_app *app, DWORD device, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
+	     DWORD_PTR p2, DWORD_PTR p3)
+{
+	struct ot_event ev = { .app_cookie = app->cookie };
+
+	ev.msg.hDevice = device;
+	ev.msg.dwMessageID = msg;
+	ev.msg.dwCallbackInstance = instance;
+	ev.msg.dwParam1 = p1;
+	ev.msg.dwParam2 = p2;
+	ev.msg.dwParam3 = p3;
+	app->client->sink->event(app->client->ctx, &ev);
+}
+
+/* Sends PHONE_STATE(state) to h if it enabled any of the bits; REINIT cannot be disabled. */
+static void emit_state(struct ot_handle *h, DWORD state, DWORD_PTR value)
+{
+	DWORD wanted = state & (h->phone_states | PHONESTATE_REINIT);
+
+	if (!wanted)
+		return;
+	/* dwParam2 belongs to a single state; with several bits it is unused. */
+	ot_emit(h->app, h->h, PHONE_STATE, h->callback_instance, wanted,
+		(wanted & (wanted - 1)) ? 0 : value, 0);
+}
+
+void ot_emit_state_to_others(struct ot_handle *except, DWORD state, DWORD_PTR value)
+{
+	struct ot_handle *h;
+
+	for (h = except->dev->handles; h; h = h->dev_next)
+		if (h != except)
+			emit_state(h, state, value);
+}
+
+static void forced_close(struct ot_engine *e, struct ot_device *dev)
+{
+	/* The provider has closed the device itself: every handle gets PHONE_CLOSE and is gone,
+	 * and TSPI_phoneClose is not owed any more. */
+	while (dev->handles) {
+		struct ot_handle *h = dev->handles;
+
+		ot_emit(h->app, h->h, PHONE_CLOSE, h->callback_instance, 0, 0, 0);
+		ot_handle_forget(e, h);
+	}
+	dev->open = 0;
+}
+
+void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+			       DWORD_PTR p3)
+{
+	struct ot_device *dev = (struct ot_device *)htPhone;
+	struct ot_engine *e = ot_engine_current;
+	struct ot_handle *h;
+
+	if (!dev || !e) {
+		ot_log(OT_LOG_WARN, "engine", "provider event %u without a device ignored",
+		       (unsigned)msg);
+		return;
+	}
+	pthread_mutex_lock(&e->lock);
+	switch (msg) {
+	case PHONE_STATE:
+		for (h = dev->handles; h; h = h->dev_next)
+			emit_state(h, (DWORD)p1, p2);
+		break;
+	case PHONE_BUTTON:
+		for (h = dev->handles; h; h = h->dev_next)
+			if ((h->button_modes & p2) && (h->button_states & p3))
+				ot_emit(h->app, h->h, PHONE_BUTTON, h->callback_instance, p1, p2, p3);
+		break;
+	case PHONE_DEVSPECIFIC:
+		for (h = dev->handles; h; h = h->dev_next)
+			ot_emit(h->app, h->h, PHONE_DEVSPECIFIC, h->callback_instance, p1, p2, p3);
+		break;
+	case PHONE_CLOSE:
+		forced_close(e, dev);
+		break;
+	default:
+		ot_log(OT_LOG_WARN, "engine", "phone %u: provider event %u ignored",
+		       (unsigned)dev->id, (unsigned)msg);
+		break;
+	}
+	pthread_mutex_unlock(&e->lock);
+}

@@ -1,0 +1,114 @@
+/* internal.h — the engine's data structures, shared by its files and by nothing else.
+ *
+ * Lock order: a device's call_lock, then the engine lock. Provider calls are made with the
+ * call_lock held and the engine lock released; provider callbacks (completion, events) take only
+ * the engine lock. Objects reached through a handle are used only while the engine lock is held;
+ * across a provider call the code keeps handle values, never pointers to handles or apps.
+ */
+#ifndef OT_ENGINE_INTERNAL_H
+#define OT_ENGINE_INTERNAL_H
+
+#include <pthread.h>
+
+#include <tspi.h>
+
+#include "engine.h"
+#include "handles.h"
+#include "provider.h"
+
+struct ot_handle;
+
+struct ot_device {
+	struct ot_engine *engine;
+	struct ot_provider *prov;
+	DWORD id;
+	DWORD tspi_version;
+	pthread_mutex_t call_lock;
+
+	/* What the engine validates before a provider sees a request (from TSPI_phoneGetDevCaps). */
+	DWORD num_set_data, num_get_data;
+	DWORD *set_data_sizes, *get_data_sizes;
+
+	/* Guarded by the engine lock. */
+	int open;                  /* TSPI_phoneOpen succeeded, TSPI_phoneClose not yet called */
+	HDRVPHONE hd;
+	struct ot_handle *handles; /* every open handle on this device */
+	unsigned num_owners, num_monitors;
+};
+
+struct ot_handle {
+	HPHONE h;
+	struct ot_app *app;
+	struct ot_device *dev;
+	DWORD privilege, api_version, ext_version;
+	DWORD_PTR callback_instance;
+	DWORD phone_states, button_modes, button_states; /* phoneSetStatusMessages */
+	struct ot_handle *dev_next, *dev_prev;
+	struct ot_handle *app_next, *app_prev;
+};
+
+struct ot_app {
+	HPHONEAPP h;
+	struct ot_client *client;
+	uint64_t cookie;
+	char *name;
+	DWORD api_version;
+	DWORD last_request_id; /* per-app 31-bit counter; IDs are 1..0x7FFFFFFF */
+	unsigned outstanding;
+	struct ot_handle *handles;
+	struct ot_app *next, *prev; /* the client's apps */
+};
+
+struct ot_client {
+	const struct ot_sink *sink;
+	void *ctx;
+	struct ot_app *apps;
+};
+
+struct ot_request {
+	DRV_REQUESTID drv_id; /* the provider's ID: a handle in engine->requests */
+	DWORD id;             /* the app's request ID */
+	HPHONEAPP app;
+	HPHONE phone;
+	DWORD_PTR callback_instance;
+	void *data;
+	size_t size;
+	ot_release_fn release;
+};
+
+struct ot_engine {
+	pthread_mutex_t lock;
+	struct ot_provider **providers;
+	size_t num_providers;
+	struct ot_device *devices;
+	DWORD num_devices;
+	struct ot_handles apps, phones, requests;
+	unsigned requests_per_app;
+	struct ot_client **clients; /* for destroy */
+	size_t num_clients;
+};
+
+/* The one engine of this process; TSPI callbacks carry no context. */
+extern struct ot_engine *ot_engine_current;
+
+/* apps.c */
+struct ot_app *ot_app_find(struct ot_engine *e, struct ot_client *c, HPHONEAPP app);
+LONG ot_device_check(struct ot_engine *e, DWORD dev);
+
+/* phones.c */
+struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHONE phone);
+LONG ot_phone_lock(struct ot_engine *e, struct ot_client *c, HPHONE phone, struct ot_handle **h);
+void ot_phone_unlock(struct ot_engine *e, struct ot_device *dev);
+void ot_handle_forget(struct ot_engine *e, struct ot_handle *h);
+
+/* events.c */
+void ot_emit(struct ot_app *app, DWORD device, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
+	     DWORD_PTR p2, DWORD_PTR p3);
+void ot_emit_state_to_others(struct ot_handle *except, DWORD state, DWORD_PTR value);
+void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
+			       DWORD_PTR p3);
+
+/* requests.c */
+void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result);
+
+#endif

@@ -1,0 +1,117 @@
+/* provider.c — see provider.h. */
+#define _GNU_SOURCE
+#include "provider.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "log.h"
+
+#ifndef OT_PROVIDER_DIR
+#define OT_PROVIDER_DIR "/usr/local/lib/opentapi/providers"
+#endif
+
+static int valid_name(const char *name)
+{
+	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	return n > 0 && n <= 64 && name[n] == '\0';
+}
+
+/* dlopen()s NAME.so from the first directory that has it. */
+static void *open_module(const char *name, char *err, size_t errlen)
+{
+	const char *env = getenv("OPENTAPI_PROVIDER_PATH");
+	char path[4096];
+	const char *dir;
+	size_t len;
+	void *dl;
+
+	for (dir = env; dir && *dir; dir += len + (dir[len] == ':')) {
+		len = strcspn(dir, ":");
+		if (len == 0)
+			continue;
+		snprintf(path, sizeof(path), "%.*s/%s.so", (int)len, dir, name);
+		dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (dl)
+			return dl;
+		ot_log(OT_LOG_DEBUG, "engine", "provider %s: %s", path, dlerror());
+	}
+	snprintf(path, sizeof(path), "%s/%s.so", OT_PROVIDER_DIR, name);
+	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!dl)
+		snprintf(err, errlen, "provider '%s': cannot load %s (searched OPENTAPI_PROVIDER_PATH): %s",
+			 name, path, dlerror());
+	return dl;
+}
+
+#define RESOLVE(p, field, symbol) ((p)->field = (__typeof__((p)->field))dlsym((p)->dl, #symbol))
+
+LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider **out, char *err,
+		      size_t errlen)
+{
+	struct ot_provider *p;
+
+	if (!valid_name(name)) {
+		snprintf(err, errlen, "provider '%s': bad provider name", name);
+		return PHONEERR_NODRIVER;
+	}
+	p = ot_calloc(1, sizeof(*p));
+	if (!p || !(p->name = ot_strdup(name))) {
+		ot_free(p);
+		snprintf(err, errlen, "out of memory");
+		return PHONEERR_NOMEM;
+	}
+	p->permanent_id = permanent_id;
+	p->dl = open_module(name, err, errlen);
+	if (!p->dl) {
+		ot_provider_unload(p);
+		return PHONEERR_NODRIVER;
+	}
+	RESOLVE(p, providerConfigure, OTSPI_providerConfigure);
+	RESOLVE(p, lineNegotiateTSPIVersion, TSPI_lineNegotiateTSPIVersion);
+	RESOLVE(p, providerEnumDevices, TSPI_providerEnumDevices);
+	RESOLVE(p, providerInit, TSPI_providerInit);
+	RESOLVE(p, providerShutdown, TSPI_providerShutdown);
+	RESOLVE(p, phoneNegotiateTSPIVersion, TSPI_phoneNegotiateTSPIVersion);
+	RESOLVE(p, phoneNegotiateExtVersion, TSPI_phoneNegotiateExtVersion);
+	RESOLVE(p, phoneGetExtensionID, TSPI_phoneGetExtensionID);
+	RESOLVE(p, phoneGetDevCaps, TSPI_phoneGetDevCaps);
+	RESOLVE(p, phoneOpen, TSPI_phoneOpen);
+	RESOLVE(p, phoneClose, TSPI_phoneClose);
+	RESOLVE(p, phoneSelectExtVersion, TSPI_phoneSelectExtVersion);
+	RESOLVE(p, phoneSetData, TSPI_phoneSetData);
+	RESOLVE(p, phoneGetData, TSPI_phoneGetData);
+	RESOLVE(p, phoneGetStatus, TSPI_phoneGetStatus);
+	RESOLVE(p, phoneSetStatusMessages, TSPI_phoneSetStatusMessages);
+	RESOLVE(p, phoneDevSpecific, TSPI_phoneDevSpecific);
+
+	/* Without these a provider cannot host a phone at all. */
+	if (!p->providerConfigure || !p->providerEnumDevices || !p->providerInit ||
+	    !p->providerShutdown || !p->phoneNegotiateTSPIVersion || !p->phoneGetDevCaps ||
+	    !p->phoneOpen || !p->phoneClose) {
+		snprintf(err, errlen,
+			 "provider '%s': missing a required function (OTSPI_providerConfigure, "
+			 "TSPI_providerEnumDevices/Init/Shutdown, TSPI_phoneNegotiateTSPIVersion, "
+			 "TSPI_phoneGetDevCaps, TSPI_phoneOpen, TSPI_phoneClose)", name);
+		ot_provider_unload(p);
+		return PHONEERR_NODRIVER;
+	}
+	*out = p;
+	return 0;
+}
+
+void ot_provider_unload(struct ot_provider *p)
+{
+	if (!p)
+		return;
+	if (p->initialized)
+		p->providerShutdown(p->tspi_version, p->permanent_id);
+	if (p->dl)
+		dlclose(p->dl);
+	ot_free(p->name);
+	ot_free(p);
+}

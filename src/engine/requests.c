@@ -1,0 +1,229 @@
+/* requests.c — the asynchronous calls (phoneSetData, phoneDevSpecific) and their completion.
+ *
+ * A request is recorded before the provider is called, because the provider may complete it
+ * inside the call. Its completion removes it and sends exactly one PHONE_REPLY to the app, unless
+ * the handle it was made on has been closed (then the reply is suppressed). */
+#include <string.h>
+
+#include "alloc.h"
+#include "internal.h"
+#include "log.h"
+
+static void free_payload(void *data, size_t size)
+{
+	(void)size;
+	ot_free(data);
+}
+
+/* Records a request on h; engine lock held. */
+static LONG record(struct ot_engine *e, struct ot_handle *h, void *data, size_t size,
+		   ot_release_fn release, struct ot_request **out)
+{
+	struct ot_app *app = h->app;
+	struct ot_request *r;
+
+	if (app->outstanding >= e->requests_per_app)
+		return PHONEERR_RESOURCEUNAVAIL;
+	r = ot_malloc(sizeof(*r));
+	if (!r)
+		return PHONEERR_NOMEM;
+	if (ot_handles_add(&e->requests, r, &r->drv_id) < 0) {
+		ot_free(r);
+		return PHONEERR_NOMEM;
+	}
+	if (app->client->sink->reserve_reply &&
+	    app->client->sink->reserve_reply(app->client->ctx, app->cookie) < 0) {
+		ot_handles_remove(&e->requests, r->drv_id);
+		ot_free(r);
+		return PHONEERR_NOMEM;
+	}
+	app->last_request_id = app->last_request_id >= 0x7FFFFFFFu ? 1 : app->last_request_id + 1;
+	r->id = app->last_request_id;
+	r->app = app->h;
+	r->phone = h->h;
+	r->callback_instance = h->callback_instance;
+	r->data = data;
+	r->size = size;
+	r->release = release;
+	app->outstanding++;
+	*out = r;
+	return 0;
+}
+
+/* The provider refused a request it was given: forget it, unless it (wrongly) completed it. */
+static void abandon(struct ot_engine *e, DRV_REQUESTID drv_id)
+{
+	struct ot_request *r;
+	struct ot_app *app;
+
+	pthread_mutex_lock(&e->lock);
+	r = ot_handles_remove(&e->requests, drv_id);
+	if (r && (app = ot_handles_get(&e->apps, r->app))) {
+		app->outstanding--;
+		if (app->client->sink->unreserve_reply)
+			app->client->sink->unreserve_reply(app->client->ctx, app->cookie);
+	}
+	pthread_mutex_unlock(&e->lock);
+	if (r) {
+		r->release(r->data, r->size);
+		ot_free(r);
+	}
+}
+
+void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result)
+{
+	struct ot_engine *e = ot_engine_current;
+	struct ot_request *r;
+	struct ot_app *app;
+
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->lock);
+	r = ot_handles_remove(&e->requests, drv_id);
+	if (!r) {
+		pthread_mutex_unlock(&e->lock);
+		ot_log(OT_LOG_WARN, "engine", "completion of unknown request %u ignored",
+		       (unsigned)drv_id);
+		return;
+	}
+	app = ot_handles_get(&e->apps, r->app);
+	if (app) {
+		struct ot_event ev = { .app_cookie = app->cookie };
+
+		app->outstanding--;
+		ev.msg.dwMessageID = PHONE_REPLY;
+		ev.msg.dwCallbackInstance = r->callback_instance;
+		ev.msg.dwParam1 = r->id;
+		ev.msg.dwParam2 = (DWORD_PTR)(DWORD)result;
+		ev.suppressed = ot_handles_get(&e->phones, r->phone) == NULL;
+		app->client->sink->event(app->client->ctx, &ev);
+	}
+	pthread_mutex_unlock(&e->lock);
+	r->release(r->data, r->size);
+	ot_free(r);
+}
+
+/* Records the request and hands it to the provider through call. The call lock and engine lock
+ * are held on entry (ot_phone_lock) and both are released on return. */
+typedef LONG (*provider_call)(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
+			      DWORD arg, void *data, DWORD size);
+
+static LONG submit(struct ot_engine *e, struct ot_handle *h, provider_call call, DWORD arg,
+		   void *data, DWORD size, ot_release_fn release)
+{
+	struct ot_device *dev = h->dev;
+	struct ot_request *r;
+	DRV_REQUESTID drv_id;
+	DWORD id;
+	LONG rc = record(e, h, data, size, release, &r);
+
+	if (rc) {
+		ot_phone_unlock(e, dev);
+		release(data, size);
+		return rc;
+	}
+	drv_id = r->drv_id;
+	id = r->id;
+	pthread_mutex_unlock(&e->lock);
+	rc = call(dev, dev->hd, drv_id, arg, data, size);
+	if (rc < 0)
+		abandon(e, drv_id);
+	pthread_mutex_unlock(&dev->call_lock);
+	return rc < 0 ? rc : (LONG)id;
+}
+
+/* Copies the caller's payload once it is known to be valid. The engine lock is dropped for the
+ * copy (16 MiB takes milliseconds) while the call lock keeps the device's calls in order; the
+ * handle may have been closed meanwhile by a forced close, so it is looked up again. */
+static LONG copy_payload(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			 struct ot_handle **h, void **data, DWORD size)
+{
+	void *copy = NULL;
+
+	pthread_mutex_unlock(&e->lock);
+	if (size && (copy = ot_malloc(size)))
+		memcpy(copy, *data, size);
+	pthread_mutex_lock(&e->lock);
+	if (size && !copy)
+		return PHONEERR_NOMEM;
+	*h = ot_handle_find(e, c, phone);
+	*data = copy;
+	if (!*h) {
+		ot_free(copy);
+		*data = NULL;
+		return PHONEERR_INVALPHONEHANDLE;
+	}
+	return 0;
+}
+
+static LONG call_set_data(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id, DWORD data_id,
+			  void *data, DWORD size)
+{
+	return dev->prov->phoneSetData(drv_id, hd, data_id, data, size);
+}
+
+LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
+			void *data, DWORD size, ot_release_fn release)
+{
+	struct ot_handle *h;
+	struct ot_device *dev;
+	LONG rc = ot_phone_lock(e, c, phone, &h);
+
+	if (rc) {
+		if (release)
+			release(data, size);
+		return rc;
+	}
+	dev = h->dev;
+	if (h->privilege != PHONEPRIVILEGE_OWNER)
+		rc = PHONEERR_NOTOWNER;
+	else if (!dev->prov->phoneSetData || dev->num_set_data == 0)
+		rc = PHONEERR_OPERATIONUNAVAIL;
+	else if (data_id >= dev->num_set_data)
+		rc = PHONEERR_INVALDATAID;
+	else if (!data && size)
+		rc = PHONEERR_INVALPOINTER;
+	else if (size > dev->set_data_sizes[data_id])
+		rc = PHONEERR_INVALPARAM;
+	if (rc == 0 && !release)
+		rc = copy_payload(e, c, phone, &h, &data, size);
+	if (rc) {
+		ot_phone_unlock(e, dev);
+		if (release)
+			release(data, size);
+		return rc;
+	}
+	return submit(e, h, call_set_data, data_id, data, size, release ? release : free_payload);
+}
+
+static LONG call_dev_specific(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
+			      DWORD unused, void *data, DWORD size)
+{
+	(void)unused;
+	return dev->prov->phoneDevSpecific(drv_id, hd, data, size);
+}
+
+LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			    const void *params, DWORD size)
+{
+	struct ot_handle *h;
+	void *copy = NULL;
+	LONG rc;
+
+	if (!params && size)
+		return PHONEERR_INVALPOINTER;
+	if (size && !(copy = ot_malloc(size)))
+		return PHONEERR_NOMEM;
+	if (size)
+		memcpy(copy, params, size);
+	rc = ot_phone_lock(e, c, phone, &h);
+	if (rc == 0 && !h->dev->prov->phoneDevSpecific) {
+		ot_phone_unlock(e, h->dev);
+		rc = PHONEERR_OPERATIONUNAVAIL;
+	}
+	if (rc) {
+		ot_free(copy);
+		return rc;
+	}
+	return submit(e, h, call_dev_specific, 0, copy, size, free_payload);
+}

@@ -1,0 +1,57 @@
+/* backend.h — where libopentapi sends its calls: the engine linked in-process (embedded) or, with
+ * tapisrv, the server over its socket. Both implement these operations with the engine's
+ * signatures and results (engine.h documents them), so phone.c does not know which one it talks to.
+ *
+ * A backend delivers PHONE_* messages to the library through ot_lib_deliver() and asks for reply
+ * room through ot_lib_reserve_reply()/ot_lib_unreserve_reply() (app.h), the app being named by the
+ * cookie given to app_new.
+ */
+#ifndef OT_BACKEND_H
+#define OT_BACKEND_H
+
+#include <stdint.h>
+
+#include <tapi.h>
+
+#include "engine.h"
+
+struct ot_backend;
+
+struct ot_backend_ops {
+	void (*destroy)(struct ot_backend *b);
+	DWORD (*num_devices)(struct ot_backend *b);
+	LONG (*app_new)(struct ot_backend *b, const char *name, DWORD api_version, uint64_t cookie,
+			HPHONEAPP *app);
+	LONG (*app_free)(struct ot_backend *b, HPHONEAPP app);
+	LONG (*negotiate_api_version)(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
+				      DWORD high, DWORD *version, PHONEEXTENSIONID *ext_id);
+	LONG (*negotiate_ext_version)(struct ot_backend *b, HPHONEAPP app, DWORD dev,
+				      DWORD api_version, DWORD low, DWORD high, DWORD *ext_version);
+	LONG (*get_dev_caps)(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD api_version,
+			     DWORD ext_version, PHONECAPS *caps);
+	LONG (*open)(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
+		     DWORD api_version, DWORD ext_version, DWORD_PTR callback_instance,
+		     DWORD privilege);
+	LONG (*close)(struct ot_backend *b, HPHONE phone);
+	/* Copies data before returning; returns a request ID or an error. */
+	LONG (*set_data)(struct ot_backend *b, HPHONE phone, DWORD data_id, const void *data,
+			 DWORD size);
+	LONG (*get_data)(struct ot_backend *b, HPHONE phone, DWORD data_id, void *data, DWORD size);
+	LONG (*dev_specific)(struct ot_backend *b, HPHONE phone, const void *params, DWORD size);
+	LONG (*get_status)(struct ot_backend *b, HPHONE phone, PHONESTATUS *status);
+	LONG (*set_status_messages)(struct ot_backend *b, HPHONE phone, DWORD phone_states,
+				    DWORD button_modes, DWORD button_states);
+	LONG (*get_status_messages)(struct ot_backend *b, HPHONE phone, DWORD *phone_states,
+				    DWORD *button_modes, DWORD *button_states);
+};
+
+struct ot_backend {
+	const struct ot_backend_ops *ops;
+};
+
+/* The in-process engine with the configuration found by the pinned search order. Returns 0, or
+ * PHONEERR_INIFILECORRUPT / PHONEERR_NODRIVER / PHONEERR_NOMEM / PHONEERR_OPERATIONFAILED (the
+ * reason is logged). */
+LONG ot_embedded_create(struct ot_backend **out);
+
+#endif

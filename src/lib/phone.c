@@ -1,0 +1,327 @@
+/* phone.c — the phone* entry points of libopentapi.
+ *
+ * Each function checks what only the library can check (pointers, the app table, the
+ * notification options), then hands the call to the backend. The backend exists while at least
+ * one app is initialised in this process; calls hold backend_lock for reading so that the last
+ * phoneShutdown cannot tear the backend down under them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <tapi.h>
+
+#include "alloc.h"
+#include "app.h"
+#include "backend.h"
+
+#define API __attribute__((visibility("default")))
+
+/* tapi.h maps the plain names to the A forms; the plain names are exported functions too. */
+#undef phoneGetDevCaps
+#undef phoneGetStatus
+#undef phoneGetButtonInfo
+#undef phoneSetButtonInfo
+#undef phoneGetID
+#undef phoneGetIcon
+#undef phoneConfigDialog
+#undef phoneInitializeEx
+
+static pthread_rwlock_t backend_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct ot_backend *backend;
+
+/* Runs expr with the backend held; PHONEERR_UNINITIALIZED when no app is initialised. */
+#define WITH_BACKEND(expr)                                                                     \
+	do {                                                                                   \
+		LONG rc_;                                                                      \
+		pthread_rwlock_rdlock(&backend_lock);                                          \
+		rc_ = backend ? (expr) : PHONEERR_UNINITIALIZED;                               \
+		pthread_rwlock_unlock(&backend_lock);                                          \
+		return rc_;                                                                    \
+	} while (0)
+
+/* The backend's handle of an app of this process, or 0. backend_lock held. */
+static HPHONEAPP remote_app(HPHONEAPP h)
+{
+	struct ot_lib_app *a = ot_lib_app_get(h);
+	HPHONEAPP remote = a ? a->remote : 0;
+
+	if (a)
+		ot_lib_app_put(a);
+	return remote;
+}
+
+/* Runs expr, which uses `remote`, for app h with the backend held. */
+#define WITH_APP(h, expr)                                                                      \
+	do {                                                                                   \
+		HPHONEAPP remote;                                                              \
+		WITH_BACKEND((remote = remote_app(h)) ? (expr) : PHONEERR_INVALAPPHANDLE);     \
+	} while (0)
+
+static int valid_utf8(const unsigned char *s)
+{
+	while (*s) {
+		int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2
+			: (*s & 0xF8) == 0xF0 ? 3 : -1;
+
+		if (n < 0 || (n == 1 && *s < 0xC2))
+			return 0;
+		for (s++; n > 0; n--, s++)
+			if ((*s & 0xC0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* Creates the backend for the first app of the process. backend_lock held for writing. */
+static LONG ensure_backend(void)
+{
+	const char *mode = getenv("OPENTAPI_SERVER");
+
+	if (backend)
+		return 0;
+	if (mode && *mode && strcmp(mode, "embedded") != 0)
+		return PHONEERR_SERVICE_NOT_RUNNING; /* server mode arrives with tapisrv */
+	return ot_embedded_create(&backend);
+}
+
+static LONG initialize(LPHPHONEAPP lphPhoneApp, PHONECALLBACK callback, const char *name,
+		       LPDWORD lpdwNumDevs, DWORD api_version, DWORD options, int port_fd,
+		       DWORD completion_key)
+{
+	struct ot_lib_app *a;
+	LONG rc;
+
+	if (!name)
+		name = program_invocation_short_name;
+	if (!valid_utf8((const unsigned char *)name))
+		return PHONEERR_INVALAPPNAME;
+	rc = ot_lib_app_create(options, callback, port_fd, completion_key, &a);
+	if (rc)
+		return rc;
+	pthread_rwlock_wrlock(&backend_lock);
+	rc = ensure_backend();
+	if (rc == 0)
+		rc = backend->ops->app_new(backend, name, api_version, (uint64_t)(uintptr_t)a,
+					   &a->remote);
+	if (rc == 0) {
+		rc = ot_lib_app_publish(a);
+		if (rc == 0 && (rc = ot_lib_app_start(a)) != 0)
+			ot_lib_app_put(ot_lib_app_unpublish(a->h));
+		if (rc)
+			backend->ops->app_free(backend, a->remote);
+	}
+	if (rc == 0) {
+		*lphPhoneApp = a->h;
+		*lpdwNumDevs = backend->ops->num_devices(backend);
+	} else if (backend && ot_lib_app_count() == 0) {
+		backend->ops->destroy(backend);
+		backend = NULL;
+	}
+	pthread_rwlock_unlock(&backend_lock);
+	ot_lib_app_put(a); /* the table (and the dispatch thread) keep their own references */
+	return rc;
+}
+
+API LONG phoneInitializeExA(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
+			    PHONECALLBACK lpfnCallback, LPCSTR lpszFriendlyAppName,
+			    LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
+			    LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams)
+{
+	LPPHONEINITIALIZEEXPARAMS p = lpPhoneInitializeExParams;
+	DWORD options, key = 0, app_version;
+	int port_fd = -1;
+	LONG rc;
+
+	(void)hInstance; /* a module handle means nothing on Linux; any value is accepted */
+	if (!lphPhoneApp || !lpdwNumDevs || !lpdwAPIVersion || !p)
+		return PHONEERR_INVALPOINTER;
+	if (p->dwTotalSize < offsetof(PHONEINITIALIZEEXPARAMS, Handles))
+		return PHONEERR_INVALPARAM;
+	options = p->dwOptions;
+	switch (options) {
+	case PHONEINITIALIZEEXOPTION_USEHIDDENWINDOW:
+		if (!lpfnCallback)
+			return PHONEERR_INVALPOINTER;
+		break;
+	case PHONEINITIALIZEEXOPTION_USEEVENT:
+		break;
+	case PHONEINITIALIZEEXOPTION_USECOMPLETIONPORT:
+		if (p->dwTotalSize < sizeof(*p))
+			return PHONEERR_INVALPARAM;
+		port_fd = (int)(intptr_t)p->Handles.hCompletionPort;
+		key = p->dwCompletionKey;
+		if (port_fd < 0 || fcntl(port_fd, F_GETFL) < 0)
+			return PHONEERR_INVALPARAM;
+		break;
+	default:
+		return PHONEERR_INVALPARAM;
+	}
+	app_version = *lpdwAPIVersion;
+	rc = initialize(lphPhoneApp, lpfnCallback, lpszFriendlyAppName, lpdwNumDevs, app_version,
+			options, port_fd, key);
+	if (rc)
+		return rc;
+	*lpdwAPIVersion = OT_API_VERSION_HIGH;
+	p->dwNeededSize = p->dwUsedSize = sizeof(*p) < p->dwTotalSize ? sizeof(*p) : p->dwTotalSize;
+	if (options == PHONEINITIALIZEEXOPTION_USEEVENT) {
+		struct ot_lib_app *a = ot_lib_app_get(*lphPhoneApp);
+
+		p->Handles.hEvent = (HANDLE)(intptr_t)(a ? a->event_fd : -1);
+		if (a)
+			ot_lib_app_put(a);
+	}
+	return 0;
+}
+
+API LONG phoneInitialize(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
+			 PHONECALLBACK lpfnCallback, LPCSTR lpszAppName, LPDWORD lpdwNumDevs)
+{
+	(void)hInstance;
+	if (!lphPhoneApp || !lpdwNumDevs || !lpfnCallback)
+		return PHONEERR_INVALPOINTER;
+	/* TAPI 1.x apps always get their messages through the callback. */
+	return initialize(lphPhoneApp, lpfnCallback, lpszAppName, lpdwNumDevs, 0x00010004,
+			  PHONEINITIALIZEEXOPTION_USEHIDDENWINDOW, -1, 0);
+}
+
+API LONG phoneShutdown(HPHONEAPP hPhoneApp)
+{
+	struct ot_lib_app *a;
+
+	pthread_rwlock_wrlock(&backend_lock);
+	if (!backend) {
+		pthread_rwlock_unlock(&backend_lock);
+		return PHONEERR_UNINITIALIZED;
+	}
+	a = ot_lib_app_unpublish(hPhoneApp);
+	if (!a) {
+		pthread_rwlock_unlock(&backend_lock);
+		return PHONEERR_INVALAPPHANDLE;
+	}
+	/* Closes the app's phones; no message for the app follows. */
+	backend->ops->app_free(backend, a->remote);
+	if (ot_lib_app_count() == 0) {
+		backend->ops->destroy(backend);
+		backend = NULL;
+	}
+	pthread_rwlock_unlock(&backend_lock);
+	/* Outside the lock: the dispatch thread may be inside a callback that calls the API. */
+	ot_lib_app_close(a);
+	ot_lib_app_put(a);
+	return 0;
+}
+
+API LONG phoneGetMessage(HPHONEAPP hPhoneApp, LPPHONEMESSAGE lpMessage, DWORD dwTimeout)
+{
+	struct ot_lib_app *a = ot_lib_app_get(hPhoneApp);
+	LONG rc;
+
+	if (!a)
+		return PHONEERR_INVALAPPHANDLE;
+	if (a->options != PHONEINITIALIZEEXOPTION_USEEVENT)
+		rc = PHONEERR_INVALAPPHANDLE;
+	else if (!lpMessage)
+		rc = PHONEERR_INVALPOINTER;
+	else
+		rc = ot_lib_app_get_message(a, lpMessage, dwTimeout);
+	ot_lib_app_put(a);
+	return rc;
+}
+
+API LONG phoneNegotiateAPIVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPILowVersion,
+				  DWORD dwAPIHighVersion, LPDWORD lpdwAPIVersion,
+				  LPPHONEEXTENSIONID lpExtensionID)
+{
+	if (!lpdwAPIVersion || !lpExtensionID)
+		return PHONEERR_INVALPOINTER;
+	WITH_APP(hPhoneApp, backend->ops->negotiate_api_version(backend, remote, dwDeviceID,
+								dwAPILowVersion, dwAPIHighVersion,
+								lpdwAPIVersion, lpExtensionID));
+}
+
+API LONG phoneNegotiateExtVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersion,
+				  DWORD dwExtLowVersion, DWORD dwExtHighVersion,
+				  LPDWORD lpdwExtVersion)
+{
+	if (!lpdwExtVersion)
+		return PHONEERR_INVALPOINTER;
+	WITH_APP(hPhoneApp, backend->ops->negotiate_ext_version(backend, remote, dwDeviceID,
+								dwAPIVersion, dwExtLowVersion,
+								dwExtHighVersion, lpdwExtVersion));
+}
+
+API LONG phoneGetDevCapsA(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersion,
+			  DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps)
+{
+	if (!lpPhoneCaps)
+		return PHONEERR_INVALPOINTER;
+	WITH_APP(hPhoneApp, backend->ops->get_dev_caps(backend, remote, dwDeviceID, dwAPIVersion,
+						       dwExtVersion, lpPhoneCaps));
+}
+
+API LONG phoneGetDevCaps(HPHONEAPP hPhoneApp, DWORD dwDeviceID, DWORD dwAPIVersion,
+			 DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps)
+{
+	return phoneGetDevCapsA(hPhoneApp, dwDeviceID, dwAPIVersion, dwExtVersion, lpPhoneCaps);
+}
+
+API LONG phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone, DWORD dwAPIVersion,
+		   DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivilege)
+{
+	if (!lphPhone)
+		return PHONEERR_INVALPOINTER;
+	WITH_APP(hPhoneApp, backend->ops->open(backend, remote, dwDeviceID, lphPhone, dwAPIVersion,
+					       dwExtVersion, dwCallbackInstance, dwPrivilege));
+}
+
+API LONG phoneClose(HPHONE hPhone)
+{
+	WITH_BACKEND(backend->ops->close(backend, hPhone));
+}
+
+API LONG phoneSetData(HPHONE hPhone, DWORD dwDataID, LPVOID const lpData, DWORD dwSize)
+{
+	WITH_BACKEND(backend->ops->set_data(backend, hPhone, dwDataID, lpData, dwSize));
+}
+
+API LONG phoneGetData(HPHONE hPhone, DWORD dwDataID, LPVOID lpData, DWORD dwSize)
+{
+	WITH_BACKEND(backend->ops->get_data(backend, hPhone, dwDataID, lpData, dwSize));
+}
+
+API LONG phoneDevSpecific(HPHONE hPhone, LPVOID lpParams, DWORD dwSize)
+{
+	WITH_BACKEND(backend->ops->dev_specific(backend, hPhone, lpParams, dwSize));
+}
+
+API LONG phoneGetStatusA(HPHONE hPhone, LPPHONESTATUS lpPhoneStatus)
+{
+	if (!lpPhoneStatus)
+		return PHONEERR_INVALPOINTER;
+	WITH_BACKEND(backend->ops->get_status(backend, hPhone, lpPhoneStatus));
+}
+
+API LONG phoneGetStatus(HPHONE hPhone, LPPHONESTATUS lpPhoneStatus)
+{
+	return phoneGetStatusA(hPhone, lpPhoneStatus);
+}
+
+API LONG phoneSetStatusMessages(HPHONE hPhone, DWORD dwPhoneStates, DWORD dwButtonModes,
+				DWORD dwButtonStates)
+{
+	WITH_BACKEND(backend->ops->set_status_messages(backend, hPhone, dwPhoneStates,
+						       dwButtonModes, dwButtonStates));
+}
+
+API LONG phoneGetStatusMessages(HPHONE hPhone, LPDWORD lpdwPhoneStates, LPDWORD lpdwButtonModes,
+				LPDWORD lpdwButtonStates)
+{
+	if (!lpdwPhoneStates || !lpdwButtonModes || !lpdwButtonStates)
+		return PHONEERR_INVALPOINTER;
+	WITH_BACKEND(backend->ops->get_status_messages(backend, hPhone, lpdwPhoneStates,
+						       lpdwButtonModes, lpdwButtonStates));
+}

@@ -6,7 +6,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?= -Dwerror=true
-DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev
+DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev
 
 .PHONY: all deps build demo check check-asan install clean
 

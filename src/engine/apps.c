@@ -13,6 +13,10 @@ struct ot_client *ot_engine_client_new(struct ot_engine *e, const struct ot_sink
 
 	if (!c)
 		return NULL;
+	if (ot_cred_self(&c->cred) < 0) {
+		ot_free(c);
+		return NULL;
+	}
 	c->sink = sink;
 	c->ctx = ctx;
 	pthread_mutex_lock(&e->lock);
@@ -23,10 +27,27 @@ struct ot_client *ot_engine_client_new(struct ot_engine *e, const struct ot_sink
 	}
 	pthread_mutex_unlock(&e->lock);
 	if (!clients) {
+		ot_cred_free(&c->cred);
 		ot_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+int ot_engine_client_set_cred(struct ot_engine *e, struct ot_client *c, uid_t uid, gid_t gid,
+			      const gid_t *groups, size_t num_groups)
+{
+	gid_t *copy = num_groups ? ot_calloc(num_groups, sizeof(gid_t)) : NULL;
+
+	if (num_groups && !copy)
+		return -1;
+	if (num_groups)
+		memcpy(copy, groups, num_groups * sizeof(gid_t));
+	pthread_mutex_lock(&e->lock);
+	ot_cred_free(&c->cred);
+	c->cred = (struct ot_cred){ uid, gid, copy, num_groups };
+	pthread_mutex_unlock(&e->lock);
+	return 0;
 }
 
 void ot_engine_client_free(struct ot_engine *e, struct ot_client *c)
@@ -40,6 +61,7 @@ void ot_engine_client_free(struct ot_engine *e, struct ot_client *c)
 		if (e->clients[i] == c)
 			e->clients[i] = e->clients[--e->num_clients];
 	pthread_mutex_unlock(&e->lock);
+	ot_cred_free(&c->cred);
 	ot_free(c);
 }
 

@@ -46,6 +46,32 @@ static LONG load_providers(struct ot_engine *e, const struct ot_config *cfg, siz
 	return 0;
 }
 
+/* Keys of a [phone] section that the engine keeps for itself. */
+static int is_engine_key(const char *key)
+{
+	return !strcmp(key, "owners");
+}
+
+/* The engine's own keys of phone i: who may own it. */
+static LONG configure_device(struct ot_device *d, const struct ot_config *cfg, size_t i,
+			     char *err, size_t errlen)
+{
+	const struct ot_phone_config *pc = &cfg->phones[i];
+	char why[256];
+	size_t k;
+
+	for (k = 0; k < pc->n_settings; k++) {
+		if (strcmp(pc->settings[k].key, "owners") != 0)
+			continue;
+		if (ot_acl_parse(pc->settings[k].value, &d->owners, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%u: key 'owners': %s",
+				 cfg->path ? cfg->path : "(config)", pc->settings[k].line, why);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	return 0;
+}
+
 /* Hands one provider its phones (OTSPI_providerConfigure). */
 static LONG configure_provider(struct ot_provider *p, const struct ot_config *cfg,
 			       const size_t *index_of, size_t which, const char *state_dir,
@@ -71,11 +97,14 @@ static LONG configure_provider(struct ot_provider *p, const struct ot_config *cf
 
 		if (index_of[i] != which)
 			continue;
-		phones[n] = (OTSPIPHONECONFIG){ (DWORD)i, pc->name, settings + total,
-						(DWORD)pc->n_settings };
-		for (k = 0; k < pc->n_settings; k++)
+		phones[n] = (OTSPIPHONECONFIG){ (DWORD)i, pc->name, settings + total, 0 };
+		for (k = 0; k < pc->n_settings; k++) {
+			if (is_engine_key(pc->settings[k].key))
+				continue;
 			settings[total++] = (OTSPISETTING){ pc->settings[k].key, pc->settings[k].value,
 							    pc->settings[k].line };
+			phones[n].dwNumSettings++;
+		}
 		n++;
 	}
 	rc = p->providerConfigure(p->permanent_id, state_dir, phones, (DWORD)n, msg, sizeof(msg));
@@ -179,6 +208,8 @@ static LONG bring_up(struct ot_engine *e, const struct ot_config *cfg, char *err
 	LONG rc = (!index_of || !state_dir) ? PHONEERR_NOMEM : 0;
 	size_t i, j;
 
+	for (i = 0; rc == 0 && i < cfg->n_phones; i++)
+		rc = configure_device(&e->devices[i], cfg, i, err, errlen);
 	if (rc == 0)
 		rc = load_providers(e, cfg, index_of, err, errlen);
 	for (j = 0; rc == 0 && j < e->num_providers; j++) {
@@ -214,6 +245,7 @@ static void free_devices(struct ot_engine *e)
 		pthread_mutex_destroy(&e->devices[i].call_lock);
 		ot_free(e->devices[i].set_data_sizes);
 		ot_free(e->devices[i].get_data_sizes);
+		ot_acl_free(&e->devices[i].owners);
 	}
 	ot_free(e->devices);
 }

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <tapi.h>
 
@@ -71,6 +72,10 @@ DWORD ot_engine_num_devices(struct ot_engine *e);
 
 /* A client and its sink (which must outlive it). Returns NULL when out of memory. */
 struct ot_client *ot_engine_client_new(struct ot_engine *e, const struct ot_sink *sink, void *ctx);
+/* The credentials owner rights are checked against (default: this process's). The server sets
+ * the peer's from SO_PEERCRED / SO_PEERGROUPS. Returns 0 or -1 (out of memory). */
+int ot_engine_client_set_cred(struct ot_engine *e, struct ot_client *c, uid_t uid, gid_t gid,
+			      const gid_t *groups, size_t num_groups);
 /* Shuts down every app of the client (as phoneShutdown would) and forgets it. */
 void ot_engine_client_free(struct ot_engine *e, struct ot_client *c);
 
@@ -101,9 +106,9 @@ LONG ot_engine_close(struct ot_engine *e, struct ot_client *c, HPHONE phone);
  * bogus size costs nothing) before returning. Returns a positive request ID or an error. */
 LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
 			void *data, DWORD size, ot_release_fn release);
-/* phoneGetData: copies min(size, area size) bytes. */
+/* phoneGetData: copies min(size, area size) bytes, and tells how many in *copied (may be NULL). */
 LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
-			void *data, DWORD size);
+			void *data, DWORD size, DWORD *copied);
 /* phoneDevSpecific: the parameter block is copied; nothing is written back. */
 LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE phone,
 			    const void *params, DWORD size);

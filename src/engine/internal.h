@@ -12,6 +12,7 @@
 
 #include <tspi.h>
 
+#include "acl.h"
 #include "engine.h"
 #include "handles.h"
 #include "provider.h"
@@ -28,6 +29,7 @@ struct ot_device {
 	/* What the engine validates before a provider sees a request (from TSPI_phoneGetDevCaps). */
 	DWORD num_set_data, num_get_data;
 	DWORD *set_data_sizes, *get_data_sizes;
+	struct ot_acl owners; /* who may open it as owner (the `owners` key) */
 
 	/* Guarded by the engine lock. */
 	int open;                  /* TSPI_phoneOpen succeeded, TSPI_phoneClose not yet called */
@@ -62,6 +64,7 @@ struct ot_app {
 struct ot_client {
 	const struct ot_sink *sink;
 	void *ctx;
+	struct ot_cred cred; /* the peer's: this process's, or the socket peer's */
 	struct ot_app *apps;
 };
 

@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "internal.h"
+#include "log.h"
 #include "varstruct.h"
 
 struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHONE phone)
@@ -92,6 +93,11 @@ static LONG check_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, 
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 	if (ext_version && !d->prov->phoneNegotiateExtVersion)
 		return PHONEERR_INCOMPATIBLEEXTVERSION;
+	if (privilege == PHONEPRIVILEGE_OWNER && !ot_acl_allows(&d->owners, &c->cred)) {
+		ot_log(OT_LOG_WARN, "engine", "uid %u may not own phone %u (owners = ...)",
+		       (unsigned)c->cred.uid, (unsigned)dev);
+		return PHONEERR_INVALPRIVILEGE;
+	}
 	if (privilege == PHONEPRIVILEGE_OWNER && d->num_owners)
 		return PHONEERR_INUSE;
 	return 0;
@@ -199,7 +205,7 @@ LONG ot_engine_close(struct ot_engine *e, struct ot_client *c, HPHONE phone)
 }
 
 LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
-			void *data, DWORD size)
+			void *data, DWORD size, DWORD *copied)
 {
 	struct ot_handle *h;
 	struct ot_device *dev;
@@ -223,6 +229,8 @@ LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 		rc = dev->prov->phoneGetData(hd, data_id, data, size);
 	}
 	pthread_mutex_unlock(&dev->call_lock);
+	if (copied)
+		*copied = rc == 0 ? size : 0;
 	return rc;
 }
 

@@ -54,4 +54,11 @@ struct ot_backend {
  * reason is logged). */
 LONG ot_embedded_create(struct ot_backend **out);
 
+/* Connects to tapisrv's socket at path: the descriptor, or -1 (nobody listens). */
+int ot_remote_connect(const char *path);
+/* The server backend over a connected socket (taken over, closed on failure): the version
+ * handshake, then a reader thread. Returns 0, or PHONEERR_INCOMPATIBLEAPIVERSION (the server
+ * speaks another protocol version; logged), PHONEERR_SERVICE_NOT_RUNNING, PHONEERR_NOMEM. */
+LONG ot_remote_create(int fd, struct ot_backend **out);
+
 #endif

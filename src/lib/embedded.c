@@ -105,7 +105,8 @@ static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const vo
 
 static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *data, DWORD size)
 {
-	return ot_engine_get_data(from(b)->engine, from(b)->client, phone, data_id, data, size);
+	return ot_engine_get_data(from(b)->engine, from(b)->client, phone, data_id, data, size,
+				  NULL);
 }
 
 static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params, DWORD size)

@@ -17,6 +17,8 @@
 #include "alloc.h"
 #include "app.h"
 #include "backend.h"
+#include "log.h"
+#include "paths.h"
 
 #define API __attribute__((visibility("default")))
 
@@ -76,15 +78,29 @@ static int valid_utf8(const unsigned char *s)
 	return 1;
 }
 
-/* Creates the backend for the first app of the process. backend_lock held for writing. */
+/* Creates the backend for the first app of the process, as OPENTAPI_SERVER says: "embedded",
+ * a socket path (that server or PHONEERR_SERVICE_NOT_RUNNING), or unset (the server at the
+ * default socket if one listens, else embedded). backend_lock held for writing. */
 static LONG ensure_backend(void)
 {
 	const char *mode = getenv("OPENTAPI_SERVER");
+	char path[108];
+	int fd;
 
 	if (backend)
 		return 0;
-	if (mode && *mode && strcmp(mode, "embedded") != 0)
-		return PHONEERR_SERVICE_NOT_RUNNING; /* server mode arrives with tapisrv */
+	if (mode && !strcmp(mode, "embedded"))
+		return ot_embedded_create(&backend);
+	if (mode && *mode) {
+		fd = ot_remote_connect(mode);
+		if (fd < 0) {
+			ot_log(OT_LOG_ERROR, "lib", "no tapisrv listens on %s (OPENTAPI_SERVER)", mode);
+			return PHONEERR_SERVICE_NOT_RUNNING;
+		}
+		return ot_remote_create(fd, &backend);
+	}
+	if (ot_default_socket(path, sizeof(path)) == 0 && (fd = ot_remote_connect(path)) >= 0)
+		return ot_remote_create(fd, &backend);
 	return ot_embedded_create(&backend);
 }
 

@@ -165,7 +165,7 @@ static void inline_completion_replies_once(void **state)
 	assert_int_equal(f->r1.events[0].app_cookie, 1);
 	assert_false(f->r1.events[0].suppressed);
 	assert_int_equal(f->r1.reserved, 1);
-	assert_int_equal(ot_engine_get_data(f->e, f->c1, h, 0, out, sizeof(out)), 0);
+	assert_int_equal(ot_engine_get_data(f->e, f->c1, h, 0, out, sizeof(out), NULL), 0);
 	assert_memory_equal(out, "hello", 5);
 	assert_int_equal(ot_engine_close(f->e, f->c1, h), 0);
 }

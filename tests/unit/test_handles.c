@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "handles.h"
+#include "map.h"
 #include "varstruct.h"
 
 static void handles_are_positive_and_resolve(void **state)
@@ -134,6 +135,35 @@ static void varstruct_never_truncates(void **state)
 	assert_string_equal(u.bytes + sizeof(VARSTRING), text);
 }
 
+static void map_survives_churn(void **state)
+{
+	struct ot_map m = { 0 };
+	static int values[4096];
+	uint32_t k, key;
+	size_t cursor = 0, seen = 0;
+
+	(void)state;
+	for (k = 1; k <= 4096; k++)
+		assert_int_equal(ot_map_put(&m, k * 7919u, &values[k - 1]), 0);
+	for (k = 1; k <= 4096; k += 2)
+		assert_ptr_equal(ot_map_remove(&m, k * 7919u), &values[k - 1]);
+	for (k = 1; k <= 4096; k++)
+		assert_ptr_equal(ot_map_get(&m, k * 7919u), k % 2 ? NULL : &values[k - 1]);
+	/* Many insert/remove rounds must not fill the table with dead slots. */
+	for (k = 0; k < 100000; k++) {
+		assert_int_equal(ot_map_put(&m, 0x40000000u + k, &values[0]), 0);
+		assert_non_null(ot_map_remove(&m, 0x40000000u + k));
+	}
+	assert_true(m.cap <= 8192);
+	while (ot_map_next(&m, &cursor, &key)) {
+		assert_int_equal(key % 7919u, 0);
+		seen++;
+	}
+	assert_int_equal(seen, 2048);
+	assert_null(ot_map_remove(&m, 12345));
+	ot_map_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +173,7 @@ int main(void)
 		cmocka_unit_test(iteration_visits_live_objects),
 		cmocka_unit_test(allocation_failure_is_reported),
 		cmocka_unit_test(varstruct_never_truncates),
+		cmocka_unit_test(map_survives_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,16 @@
+/* paths.h — where tapisrv listens, as DESIGN.md pins it.
+ *
+ * Owns: the default socket path: /run/opentapi/tapisrv.sock for the system server (root), else
+ * $XDG_RUNTIME_DIR/opentapi/tapisrv.sock.
+ * Must not: touch the file system.
+ */
+#ifndef OT_PATHS_H
+#define OT_PATHS_H
+
+#define OT_SYSTEM_SOCKET "/run/opentapi/tapisrv.sock"
+
+/* The default socket path for this user into buf. Returns 0, or -1 when there is none
+ * (not root and XDG_RUNTIME_DIR unset) or buf is too small. */
+int ot_default_socket(char *buf, unsigned size);
+
+#endif

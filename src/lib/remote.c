@@ -1,0 +1,788 @@
+/* remote.c — the backend that talks to tapisrv over its socket (docs/protocol.md).
+ *
+ * One connection per process, shared by the process's apps. A caller sends its request under
+ * send_lock and waits for the REPLY with its seq; a reader thread receives every frame: REPLYs
+ * wake their callers, EVENTs go to the apps' queues.
+ *
+ * The backend also remembers what the server would otherwise take with it when it goes away:
+ * each app's open phones and outstanding request IDs. When the connection ends, every
+ * outstanding request is completed with an error PHONE_REPLY, every open phone gets PHONE_CLOSE,
+ * each app gets PHONE_STATE(PHONESTATE_REINIT), and later calls fail with PHONEERR_REINIT until
+ * the app re-initialises (docs/server.md).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "app.h"
+#include "backend.h"
+#include "log.h"
+#include "map.h"
+#include "wire.h"
+
+struct call {
+	uint32_t seq;
+	uint16_t opcode;
+	int done;
+	LONG result;
+	uint32_t nfixed;
+	uint64_t fixed[OT_WIRE_MAX_FIXED];
+	void *out;          /* where the reply's variable bytes go */
+	uint32_t out_cap, out_len;
+	HPHONE track;       /* SET_DATA / DEV_SPECIFIC: the phone whose request ID the reply is */
+	pthread_cond_t cond;
+	struct call *next;
+};
+
+struct rapp {                 /* an app as this backend knows it */
+	uint64_t cookie;          /* the library's (ot_lib_deliver) */
+	HPHONEAPP remote;
+	struct ot_map outstanding; /* request ID -> HPHONE it was made on */
+	struct ot_map early;       /* request IDs whose PHONE_REPLY came before the ID */
+};
+
+struct rphone {
+	uint32_t app_id;           /* key of its rapp */
+	DWORD_PTR instance;
+};
+
+struct remote {
+	struct ot_backend base;
+	int fd;
+	pthread_t reader;
+	pthread_mutex_t send_lock; /* one frame at a time on the socket */
+	pthread_mutex_t lock;      /* everything below */
+	uint32_t next_seq, next_app_id;
+	struct call *calls;
+	int dead;
+	DWORD num_devices;
+	struct ot_map apps;        /* app_id (the cookie on the wire) -> struct rapp */
+	struct ot_map phones;      /* HPHONE -> struct rphone */
+};
+
+static struct remote *from(struct ot_backend *b)
+{
+	return (struct remote *)b;
+}
+
+/* ---- sending and waiting -------------------------------------------------------------------- */
+
+static int send_all(int fd, const void *head, size_t head_len, const void *var, size_t var_len,
+		    int pass_fd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov[2] = { { (void *)head, head_len }, { (void *)var, var_len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = var_len ? 2 : 1 };
+
+	if (pass_fd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(control, 0, sizeof(control));
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+	}
+	while (msg.msg_iovlen) {
+		ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		msg.msg_control = NULL; /* the descriptor went with the first bytes */
+		msg.msg_controllen = 0;
+		while (msg.msg_iovlen && (size_t)n >= msg.msg_iov[0].iov_len) {
+			n -= (ssize_t)msg.msg_iov[0].iov_len;
+			msg.msg_iov++;
+			msg.msg_iovlen--;
+		}
+		if (msg.msg_iovlen) {
+			msg.msg_iov[0].iov_base = (char *)msg.msg_iov[0].iov_base + n;
+			msg.msg_iov[0].iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
+/* Sends f (with pass_fd unless -1) and waits for its REPLY: the result, with the reply's fixed
+ * fields in call->fixed and its variable bytes in out. */
+static LONG transact_tracked(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
+			     uint32_t out_cap, HPHONE track, struct call *call)
+{
+	uint8_t head[OT_WIRE_MAX_HEAD];
+	long n;
+
+	memset(call, 0, sizeof(*call));
+	call->track = track;
+	pthread_cond_init(&call->cond, NULL);
+	call->out = out;
+	call->out_cap = out_cap;
+	call->opcode = f->opcode;
+	pthread_mutex_lock(&r->lock);
+	if (r->dead) {
+		pthread_mutex_unlock(&r->lock);
+		pthread_cond_destroy(&call->cond);
+		return PHONEERR_REINIT;
+	}
+	call->seq = f->seq = ++r->next_seq ? r->next_seq : ++r->next_seq;
+	call->next = r->calls;
+	r->calls = call;
+	pthread_mutex_unlock(&r->lock);
+
+	n = ot_wire_encode_head(head, sizeof(head), f);
+	pthread_mutex_lock(&r->send_lock);
+	if (n < 0 || send_all(r->fd, head, (size_t)n, f->var, f->var_len, pass_fd) < 0)
+		shutdown(r->fd, SHUT_RDWR); /* the reader sees the end and fails every call */
+	pthread_mutex_unlock(&r->send_lock);
+
+	pthread_mutex_lock(&r->lock);
+	while (!call->done)
+		pthread_cond_wait(&call->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	pthread_cond_destroy(&call->cond);
+	return call->result;
+}
+
+static LONG transact(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
+		     uint32_t out_cap, struct call *call)
+{
+	return transact_tracked(r, f, pass_fd, out, out_cap, 0, call);
+}
+
+/* ---- what the reader does -------------------------------------------------------------------- */
+
+static struct call *take_call(struct remote *r, uint32_t seq)
+{
+	struct call **p;
+
+	for (p = &r->calls; *p; p = &(*p)->next) {
+		if ((*p)->seq == seq) {
+			struct call *c = *p;
+
+			*p = c->next;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void finish(struct call *c, LONG result)
+{
+	c->result = result;
+	c->done = 1;
+	pthread_cond_signal(&c->cond);
+}
+
+/* Request IDs the app may still hear about. lock held. */
+static void note_reply(struct rapp *a, DWORD id)
+{
+	if (!ot_map_remove(&a->outstanding, id))
+		ot_map_put(&a->early, id, (void *)1); /* the ID's own REPLY comes next */
+}
+
+static void note_request(struct remote *r, HPHONE phone, LONG id)
+{
+	struct rphone *p = ot_map_get(&r->phones, phone);
+	struct rapp *a = p ? ot_map_get(&r->apps, p->app_id) : NULL;
+
+	if (!a || id <= 0)
+		return;
+	if (!ot_map_remove(&a->early, (uint32_t)id) &&
+	    ot_map_put(&a->outstanding, (uint32_t)id, (void *)(uintptr_t)phone) < 0)
+		ot_log(OT_LOG_WARN, "lib", "out of memory: request %d not tracked", (int)id);
+}
+
+static void on_reply(struct remote *r, const uint8_t *buf, size_t len)
+{
+	struct ot_wire_frame f;
+	struct call *c;
+	int err;
+
+	pthread_mutex_lock(&r->lock);
+	c = take_call(r, ot_wire_peek_seq(buf));
+	err = c ? ot_wire_decode(buf, len, OT_WIRE_TO_CLIENT, c->opcode, &f) : OT_WIRE_ESEQ;
+	if (err) {
+		ot_log(OT_LOG_WARN, "lib", "bad reply from the server: %s", ot_wire_strerror(err));
+		if (c)
+			finish(c, PHONEERR_OPERATIONFAILED);
+		pthread_mutex_unlock(&r->lock);
+		return;
+	}
+	c->nfixed = f.nfixed;
+	memcpy(c->fixed, f.fixed, sizeof(f.fixed));
+	c->out_len = f.var_len < c->out_cap ? f.var_len : c->out_cap;
+	if (c->out_len)
+		memcpy(c->out, f.var, c->out_len);
+	/* A request ID names an outstanding request from now on (unless its reply came first):
+	 * recorded here, in stream order, not by the caller after it wakes up. */
+	if (c->track)
+		note_request(r, c->track, ot_wire_to_long(f.fixed[OT_WIRE_RESULT]));
+	finish(c, ot_wire_to_long(f.fixed[OT_WIRE_RESULT]));
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void on_event(struct remote *r, const struct ot_wire_frame *f)
+{
+	PHONEMESSAGE msg = { 0 };
+	struct rapp *a;
+	uint64_t cookie = 0;
+
+	msg.hDevice = (DWORD)f->fixed[OT_WIRE_EV_HDEVICE];
+	msg.dwMessageID = (DWORD)f->fixed[OT_WIRE_EV_MESSAGE];
+	msg.dwCallbackInstance = (DWORD_PTR)f->fixed[OT_WIRE_EV_INSTANCE];
+	msg.dwParam1 = (DWORD_PTR)f->fixed[OT_WIRE_EV_PARAM1];
+	msg.dwParam2 = (DWORD_PTR)f->fixed[OT_WIRE_EV_PARAM2];
+	msg.dwParam3 = (DWORD_PTR)f->fixed[OT_WIRE_EV_PARAM3];
+	pthread_mutex_lock(&r->lock);
+	a = f->fixed[OT_WIRE_EV_COOKIE] <= UINT32_MAX
+		    ? ot_map_get(&r->apps, (uint32_t)f->fixed[OT_WIRE_EV_COOKIE]) : NULL;
+	if (a) {
+		cookie = a->cookie;
+		if (msg.dwMessageID == PHONE_REPLY)
+			note_reply(a, (DWORD)msg.dwParam1);
+		if (msg.dwMessageID == PHONE_CLOSE)
+			ot_free(ot_map_remove(&r->phones, msg.hDevice));
+	}
+	pthread_mutex_unlock(&r->lock);
+	/* The app exists until its APP_FREE has been answered, which comes after this event. */
+	if (a)
+		ot_lib_deliver(cookie, &msg, (int)f->fixed[OT_WIRE_EV_SUPPRESSED]);
+}
+
+/* The server is gone: tell every waiting caller and every app. */
+static void server_gone(struct remote *r)
+{
+	struct rapp *a;
+	size_t cursor = 0;
+
+	pthread_mutex_lock(&r->lock);
+	r->dead = 1;
+	while (r->calls)
+		finish(take_call(r, r->calls->seq), PHONEERR_REINIT);
+	while ((a = ot_map_next(&r->apps, &cursor, NULL))) {
+		PHONEMESSAGE msg = { 0 };
+		struct rphone *p;
+		size_t i = 0;
+		uint32_t key;
+		void *v;
+
+		/* Outstanding requests whose phone is still open complete with an error; those of
+		 * closed handles stay suppressed. */
+		while ((v = ot_map_next(&a->outstanding, &i, &key))) {
+			p = ot_map_get(&r->phones, (uint32_t)(uintptr_t)v);
+			if (!p)
+				continue;
+			msg = (PHONEMESSAGE){ 0, PHONE_REPLY, p->instance, key,
+					      (DWORD_PTR)(DWORD)PHONEERR_OPERATIONFAILED, 0 };
+			ot_lib_deliver(a->cookie, &msg, 0);
+		}
+		i = 0;
+		while ((p = ot_map_next(&r->phones, &i, &key))) {
+			if (ot_map_get(&r->apps, p->app_id) != a)
+				continue;
+			msg = (PHONEMESSAGE){ key, PHONE_CLOSE, p->instance, 0, 0, 0 };
+			ot_lib_deliver(a->cookie, &msg, 0);
+		}
+		msg = (PHONEMESSAGE){ 0, PHONE_STATE, 0, PHONESTATE_REINIT, 0, 0 };
+		ot_lib_deliver(a->cookie, &msg, 0);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void on_goodbye(const struct ot_wire_frame *f)
+{
+	const char *why = ot_wire_text(f);
+
+	if (f->fixed[0] == OT_WIRE_BYE_SHUTDOWN)
+		ot_log(OT_LOG_INFO, "lib", "tapisrv is shutting down");
+	else
+		ot_log(OT_LOG_WARN, "lib", "tapisrv closed the connection: %s", *why ? why : "?");
+}
+
+static void *reader(void *arg)
+{
+	struct remote *r = arg;
+	uint8_t *buf = ot_malloc(OT_WIRE_MAX_FRAME);
+	size_t len = 0;
+
+	while (buf) {
+		ssize_t n = recv(r->fd, buf + len, OT_WIRE_MAX_FRAME - len, 0);
+		size_t off = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		for (;;) {
+			long size = ot_wire_frame_size(buf + off, len - off);
+			struct ot_wire_frame f;
+
+			if (size == 0 || (size > 0 && (size_t)size > len - off))
+				break;
+			if (size < 0)
+				goto out;
+			if (ot_wire_peek_opcode(buf + off) == OT_WIRE_REPLY) {
+				on_reply(r, buf + off, (size_t)size);
+			} else if (ot_wire_decode(buf + off, (size_t)size, OT_WIRE_TO_CLIENT, 0, &f) != 0) {
+				goto out;
+			} else if (f.opcode == OT_WIRE_EVENT) {
+				on_event(r, &f);
+			} else {
+				on_goodbye(&f);
+			}
+			off += (size_t)size;
+		}
+		memmove(buf, buf + off, len - off);
+		len -= off;
+	}
+out:
+	ot_free(buf);
+	server_gone(r);
+	return NULL;
+}
+
+/* ---- the operations ----------------------------------------------------------------------- */
+
+#define REQUEST(op, ...) (struct ot_wire_frame){ .opcode = (op), OT_WIRE_FIELDS(__VA_ARGS__) }
+
+static LONG simple(struct remote *r, struct ot_wire_frame f)
+{
+	struct call c;
+
+	return transact(r, &f, -1, NULL, 0, &c);
+}
+
+static DWORD num_devices(struct ot_backend *b)
+{
+	return from(b)->num_devices;
+}
+
+static void free_rapp(struct rapp *a)
+{
+	ot_map_free(&a->outstanding);
+	ot_map_free(&a->early);
+	ot_free(a);
+}
+
+static LONG app_new(struct ot_backend *b, const char *name, DWORD api_version, uint64_t cookie,
+		    HPHONEAPP *app)
+{
+	struct remote *r = from(b);
+	struct rapp *a = ot_calloc(1, sizeof(*a));
+	struct ot_wire_frame f;
+	struct call c;
+	uint32_t id;
+	LONG rc;
+
+	if (!a)
+		return PHONEERR_NOMEM;
+	a->cookie = cookie;
+	pthread_mutex_lock(&r->lock);
+	id = ++r->next_app_id ? r->next_app_id : ++r->next_app_id;
+	rc = ot_map_put(&r->apps, id, a) < 0 ? PHONEERR_NOMEM : 0;
+	pthread_mutex_unlock(&r->lock);
+	if (rc) {
+		free_rapp(a);
+		return rc;
+	}
+	f = REQUEST(OT_WIRE_APP_NEW, api_version, id);
+	f.var = (const uint8_t *)name;
+	f.var_len = (uint32_t)strnlen(name, OT_WIRE_TEXT_MAX - 1) + 1;
+	if (f.var_len == OT_WIRE_TEXT_MAX && name[OT_WIRE_TEXT_MAX - 1])
+		rc = PHONEERR_INVALAPPNAME;
+	else
+		rc = transact(r, &f, -1, NULL, 0, &c);
+	pthread_mutex_lock(&r->lock);
+	if (rc == 0) {
+		a->remote = (HPHONEAPP)c.fixed[1];
+		r->num_devices = (DWORD)c.fixed[2];
+		*app = id; /* the backend's app handle is its own ID; the server's stays inside */
+	} else {
+		ot_map_remove(&r->apps, id);
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (rc)
+		free_rapp(a);
+	return rc;
+}
+
+/* The server's handle of app id, or 0. */
+static HPHONEAPP server_app(struct remote *r, HPHONEAPP id)
+{
+	struct rapp *a;
+	HPHONEAPP h;
+
+	pthread_mutex_lock(&r->lock);
+	a = ot_map_get(&r->apps, id);
+	h = a ? a->remote : 0;
+	pthread_mutex_unlock(&r->lock);
+	return h;
+}
+
+static LONG app_free(struct ot_backend *b, HPHONEAPP app)
+{
+	struct remote *r = from(b);
+	LONG rc = simple(r, REQUEST(OT_WIRE_APP_FREE, server_app(r, app)));
+	struct rphone *p;
+	struct rapp *a;
+	size_t i = 0;
+	uint32_t key;
+
+	/* Whatever the server says (it may be gone), the app is gone here. */
+	pthread_mutex_lock(&r->lock);
+	while ((p = ot_map_next(&r->phones, &i, &key)))
+		if (p->app_id == app)
+			ot_free(ot_map_remove(&r->phones, key));
+	a = ot_map_remove(&r->apps, app);
+	pthread_mutex_unlock(&r->lock);
+	if (a)
+		free_rapp(a);
+	return rc == PHONEERR_REINIT ? 0 : rc;
+}
+
+static LONG negotiate_api_version(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
+				  DWORD high, DWORD *version, PHONEEXTENSIONID *ext)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_NEGOTIATE_API, server_app(r, app), dev, low, high);
+	struct call c;
+	LONG rc = transact(r, &f, -1, NULL, 0, &c);
+
+	if (rc == 0) {
+		*version = (DWORD)c.fixed[1];
+		ext->dwExtensionID0 = (DWORD)c.fixed[2];
+		ext->dwExtensionID1 = (DWORD)c.fixed[3];
+		ext->dwExtensionID2 = (DWORD)c.fixed[4];
+		ext->dwExtensionID3 = (DWORD)c.fixed[5];
+	}
+	return rc;
+}
+
+static LONG negotiate_ext_version(struct ot_backend *b, HPHONEAPP app, DWORD dev,
+				  DWORD api_version, DWORD low, DWORD high, DWORD *ext_version)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_NEGOTIATE_EXT, server_app(r, app), dev,
+					 api_version, low, high);
+	struct call c;
+	LONG rc = transact(r, &f, -1, NULL, 0, &c);
+
+	if (rc == 0)
+		*ext_version = (DWORD)c.fixed[1];
+	return rc;
+}
+
+/* A variable-size structure comes back as its dwUsedSize bytes; the caller's dwTotalSize stays. */
+static LONG var_struct(struct remote *r, struct ot_wire_frame *f, void *st)
+{
+	DWORD total;
+	struct call c;
+	LONG rc;
+
+	memcpy(&total, st, sizeof(total));
+	rc = transact(r, f, -1, st, total, &c);
+	if (rc == 0)
+		memcpy(st, &total, sizeof(total));
+	return rc;
+}
+
+static LONG get_dev_caps(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD api_version,
+			 DWORD ext_version, PHONECAPS *caps)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_DEV_CAPS, server_app(r, app), dev, api_version,
+					 ext_version, caps->dwTotalSize);
+
+	return var_struct(r, &f, caps);
+}
+
+static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
+{
+	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_STATUS, phone, status->dwTotalSize);
+
+	return var_struct(from(b), &f, status);
+}
+
+static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
+		       DWORD api_version, DWORD ext_version, DWORD_PTR instance, DWORD privilege)
+{
+	struct remote *r = from(b);
+	struct rphone *p = ot_calloc(1, sizeof(*p));
+	struct ot_wire_frame f = REQUEST(OT_WIRE_OPEN, server_app(r, app), dev, api_version,
+					 ext_version, (uint64_t)instance, privilege);
+	struct call c;
+	LONG rc;
+
+	if (!p)
+		return PHONEERR_NOMEM;
+	p->app_id = app;
+	p->instance = instance;
+	rc = transact(r, &f, -1, NULL, 0, &c);
+	if (rc == 0) {
+		*phone = (HPHONE)c.fixed[1];
+		pthread_mutex_lock(&r->lock);
+		if (ot_map_put(&r->phones, *phone, p) < 0) {
+			pthread_mutex_unlock(&r->lock);
+			simple(r, REQUEST(OT_WIRE_CLOSE, *phone));
+			ot_free(p);
+			return PHONEERR_NOMEM;
+		}
+		pthread_mutex_unlock(&r->lock);
+		return 0;
+	}
+	ot_free(p);
+	return rc;
+}
+
+static LONG close_phone(struct ot_backend *b, HPHONE phone)
+{
+	struct remote *r = from(b);
+	LONG rc = simple(r, REQUEST(OT_WIRE_CLOSE, phone));
+
+	if (rc == 0) {
+		pthread_mutex_lock(&r->lock);
+		ot_free(ot_map_remove(&r->phones, phone));
+		pthread_mutex_unlock(&r->lock);
+	}
+	return rc;
+}
+
+/* The app cookie of an open phone, or 0. */
+static uint64_t phone_cookie(struct remote *r, HPHONE phone)
+{
+	struct rphone *p;
+	struct rapp *a = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	p = ot_map_get(&r->phones, phone);
+	if (p)
+		a = ot_map_get(&r->apps, p->app_id);
+	pthread_mutex_unlock(&r->lock);
+	return a ? a->cookie : 0;
+}
+
+/* A sealed memfd holding size bytes of data (or, data NULL, size zero bytes, writable). */
+static int make_memfd(const void *data, size_t size)
+{
+	int seals = F_SEAL_SHRINK | F_SEAL_GROW | (data ? F_SEAL_WRITE : 0);
+	int fd = memfd_create("opentapi-data", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	size_t off = 0;
+
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
+		goto fail;
+	while (data && off < size) {
+		ssize_t n = pwrite(fd, (const char *)data + off, size - off, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, seals) < 0)
+		goto fail;
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* An asynchronous request on phone: room for its reply is reserved first. */
+static LONG async_request(struct remote *r, HPHONE phone, struct ot_wire_frame *f, int pass_fd)
+{
+	uint64_t cookie = phone_cookie(r, phone);
+	struct call c;
+	LONG rc;
+
+	if (!cookie) /* not a phone of ours: let the server say so */
+		return transact(r, f, pass_fd, NULL, 0, &c);
+	if (ot_lib_reserve_reply(cookie) < 0)
+		return PHONEERR_NOMEM;
+	rc = transact_tracked(r, f, pass_fd, NULL, 0, phone, &c);
+	if (rc <= 0)
+		ot_lib_unreserve_reply(cookie);
+	return rc;
+}
+
+static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const void *data,
+		     DWORD size)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_DATA, phone, data_id, size);
+	int fd = -1;
+	LONG rc;
+
+	if (!data && size)
+		return PHONEERR_INVALPOINTER;
+	if (size > OT_WIRE_INLINE_MAX) {
+		/* Large payloads travel as a sealed memfd: one copy, no socket traffic. */
+		fd = make_memfd(data, size);
+		if (fd < 0)
+			return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
+		f.flags = OT_WIRE_FLAG_FD;
+	} else {
+		f.var = data;
+		f.var_len = size;
+	}
+	rc = async_request(r, phone, &f, fd);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *data, DWORD size)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_DATA, phone, data_id, size);
+	struct call c;
+	int fd = -1;
+	LONG rc;
+
+	if (!data && size)
+		return PHONEERR_INVALPOINTER;
+	if (size <= OT_WIRE_INLINE_MAX)
+		return transact(r, &f, -1, data, size, &c);
+	/* A large read lands in a memfd the server fills. */
+	fd = make_memfd(NULL, size);
+	if (fd < 0)
+		return PHONEERR_NOMEM;
+	f.flags = OT_WIRE_FLAG_FD;
+	rc = transact(r, &f, fd, NULL, 0, &c);
+	if (rc == 0 && c.fixed[1] <= size && pread(fd, data, (size_t)c.fixed[1], 0) != (ssize_t)c.fixed[1])
+		rc = PHONEERR_OPERATIONFAILED;
+	close(fd);
+	return rc;
+}
+
+static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params, DWORD size)
+{
+	struct remote *r = from(b);
+	struct ot_wire_frame f = REQUEST(OT_WIRE_DEV_SPECIFIC, phone, size);
+
+	if (!params && size)
+		return PHONEERR_INVALPOINTER;
+	if (size > OT_WIRE_INLINE_MAX)
+		return PHONEERR_RESOURCEUNAVAIL;
+	f.var = params;
+	f.var_len = size;
+	return async_request(r, phone, &f, -1);
+}
+
+static LONG set_status_messages(struct ot_backend *b, HPHONE phone, DWORD states, DWORD modes,
+				DWORD button_states)
+{
+	return simple(from(b), REQUEST(OT_WIRE_SET_STATUS_MESSAGES, phone, states, modes,
+				       button_states));
+}
+
+static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *states, DWORD *modes,
+				DWORD *button_states)
+{
+	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_STATUS_MESSAGES, phone);
+	struct call c;
+	LONG rc = transact(from(b), &f, -1, NULL, 0, &c);
+
+	if (rc == 0) {
+		*states = (DWORD)c.fixed[1];
+		*modes = (DWORD)c.fixed[2];
+		*button_states = (DWORD)c.fixed[3];
+	}
+	return rc;
+}
+
+static void destroy(struct ot_backend *b)
+{
+	struct remote *r = from(b);
+	struct rapp *a;
+	size_t i = 0;
+
+	shutdown(r->fd, SHUT_RDWR);
+	pthread_join(r->reader, NULL);
+	close(r->fd);
+	while ((a = ot_map_next(&r->apps, &i, NULL)))
+		free_rapp(a);
+	i = 0;
+	while ((a = ot_map_next(&r->phones, &i, NULL)))
+		ot_free(a);
+	ot_map_free(&r->apps);
+	ot_map_free(&r->phones);
+	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->send_lock);
+	ot_free(r);
+}
+
+static const struct ot_backend_ops ops = {
+	destroy, num_devices, app_new, app_free, negotiate_api_version, negotiate_ext_version,
+	get_dev_caps, open_phone, close_phone, set_data, get_data, dev_specific, get_status,
+	set_status_messages, get_status_messages,
+};
+
+/* ---- connecting ----------------------------------------------------------------------------- */
+
+int ot_remote_connect(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return -1;
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+LONG ot_remote_create(int fd, struct ot_backend **out)
+{
+	struct remote *r = ot_calloc(1, sizeof(*r));
+	struct ot_wire_frame f = REQUEST(OT_WIRE_HELLO, OT_WIRE_MAGIC, OT_WIRE_PROTO_VERSION,
+					 (uint64_t)getpid());
+	char why[OT_WIRE_TEXT_MAX] = "";
+	struct call c;
+	LONG rc;
+
+	if (!r) {
+		close(fd);
+		return PHONEERR_NOMEM;
+	}
+	r->base.ops = &ops;
+	r->fd = fd;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->send_lock, NULL);
+	if (pthread_create(&r->reader, NULL, reader, r) != 0) {
+		close(fd);
+		pthread_mutex_destroy(&r->lock);
+		pthread_mutex_destroy(&r->send_lock);
+		ot_free(r);
+		return PHONEERR_RESOURCEUNAVAIL;
+	}
+	rc = transact(r, &f, -1, why, sizeof(why) - 1, &c);
+	if (rc) {
+		ot_log(OT_LOG_ERROR, "lib", "tapisrv refused the connection: %s",
+		       why[0] ? why : "no reason given");
+		destroy(&r->base);
+		return rc == PHONEERR_REINIT ? PHONEERR_SERVICE_NOT_RUNNING : rc;
+	}
+	*out = &r->base;
+	return 0;
+}

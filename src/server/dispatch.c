@@ -1,0 +1,296 @@
+/* dispatch.c — one request from a client: its fields checked, the engine called, the REPLY
+ * queued. Every handler answers exactly once; a request that cannot be answered (malformed
+ * beyond what the codec checks) is a protocol error and the client is dropped. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "server.h"
+
+#ifndef OT_VERSION
+#define OT_VERSION "0.0.0"
+#endif
+
+/* The request's fields as DWORDs (the codec already checked they fit). */
+#define D(i) ((DWORD)f->fixed[i])
+
+static int reply(struct ot_conn *c, const struct ot_wire_frame *req, LONG result,
+		 const uint64_t *fields, unsigned n, const void *var, uint32_t var_len)
+{
+	struct ot_wire_frame r = { .opcode = OT_WIRE_REPLY, .seq = req->seq,
+				   .reply_to = req->opcode, .nfixed = n + 1 };
+
+	r.fixed[OT_WIRE_RESULT] = ot_wire_from_long(result);
+	if (n)
+		memcpy(&r.fixed[1], fields, n * sizeof(*fields));
+	r.var = var;
+	r.var_len = var_len;
+	ot_conn_send(c, &r);
+	return 0;
+}
+
+static uint32_t software_version(void)
+{
+	unsigned major = 0, minor = 0, patch = 0;
+
+	sscanf(OT_VERSION, "%u.%u.%u", &major, &minor, &patch);
+	return major << 16 | minor << 8 | patch;
+}
+
+static int hello(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	uint64_t out[2] = { OT_WIRE_PROTO_VERSION, software_version() };
+	char why[128];
+
+	if (c->client)
+		return -1; /* HELLO twice */
+	if (f->fixed[0] != OT_WIRE_MAGIC || D(1) < OT_WIRE_PROTO_MIN || D(1) > OT_WIRE_PROTO_VERSION) {
+		snprintf(why, sizeof(why),
+			 "protocol version %u not supported (this server speaks %u to %u)",
+			 (unsigned)D(1), OT_WIRE_PROTO_MIN, OT_WIRE_PROTO_VERSION);
+		ot_log(OT_LOG_WARN, "server", "%s: %s", c->who, why);
+		reply(c, f, PHONEERR_INCOMPATIBLEAPIVERSION, out, 2, why, (uint32_t)strlen(why) + 1);
+		return -1;
+	}
+	c->client = ot_engine_client_new(c->srv->engine, &ot_server_sink, c);
+	if (c->client && ot_engine_client_set_cred(c->srv->engine, c->client, c->cred.uid,
+						   c->cred.gid, c->groups, c->num_groups) < 0) {
+		ot_engine_client_free(c->srv->engine, c->client);
+		c->client = NULL;
+	}
+	return reply(c, f, c->client ? 0 : PHONEERR_NOMEM, out, 2, NULL, 0);
+}
+
+static int app_new(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	HPHONEAPP app = 0;
+	LONG rc = ot_engine_app_new(c->srv->engine, c->client, ot_wire_text(f), D(0), f->fixed[1],
+				    &app);
+	uint64_t out[2] = { app, ot_engine_num_devices(c->srv->engine) };
+
+	return reply(c, f, rc, out, 2, NULL, 0);
+}
+
+static int app_free(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_app_free(c->srv->engine, c->client, D(0)), NULL, 0, NULL, 0);
+}
+
+static int negotiate_api(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	PHONEEXTENSIONID ext = { 0 };
+	DWORD version = 0;
+	LONG rc = ot_engine_negotiate_api_version(c->srv->engine, c->client, D(0), D(1), D(2), D(3),
+						  &version, &ext);
+	uint64_t out[5] = { version, ext.dwExtensionID0, ext.dwExtensionID1, ext.dwExtensionID2,
+			    ext.dwExtensionID3 };
+
+	return reply(c, f, rc, out, 5, NULL, 0);
+}
+
+static int negotiate_ext(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD ext = 0;
+	LONG rc = ot_engine_negotiate_ext_version(c->srv->engine, c->client, D(0), D(1), D(2), D(3),
+						  D(4), &ext);
+	uint64_t out[1] = { ext };
+
+	return reply(c, f, rc, out, 1, NULL, 0);
+}
+
+/* A variable-size structure of up to total bytes (capped at what one frame carries), filled by
+ * fill, answered with its dwUsedSize bytes. */
+static int var_struct(struct ot_conn *c, const struct ot_wire_frame *f, DWORD total, DWORD fixed,
+		      LONG (*fill)(struct ot_conn *, const struct ot_wire_frame *, void *))
+{
+	DWORD size = total < OT_WIRE_INLINE_MAX ? total : OT_WIRE_INLINE_MAX;
+	void *buf = ot_calloc(1, size > fixed ? size : fixed);
+	LONG rc;
+	DWORD used = 0;
+
+	if (!buf)
+		return reply(c, f, PHONEERR_NOMEM, NULL, 0, NULL, 0);
+	memcpy(buf, &size, sizeof(size)); /* dwTotalSize */
+	rc = fill(c, f, buf);
+	if (rc == 0) {
+		memcpy(&used, (char *)buf + 8, sizeof(used)); /* dwUsedSize */
+		if (used > size)
+			used = size;
+	}
+	reply(c, f, rc, NULL, 0, buf, used);
+	ot_free(buf);
+	return 0;
+}
+
+static LONG fill_caps(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+{
+	return ot_engine_get_dev_caps(c->srv->engine, c->client, D(0), D(1), D(2), D(3), buf);
+}
+
+static int get_dev_caps(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return var_struct(c, f, D(4), sizeof(PHONECAPS), fill_caps);
+}
+
+static LONG fill_status(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+{
+	return ot_engine_get_status(c->srv->engine, c->client, D(0), buf);
+}
+
+static int get_status(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return var_struct(c, f, D(1), sizeof(PHONESTATUS), fill_status);
+}
+
+static int open_phone(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	HPHONE phone = 0;
+	LONG rc = ot_engine_open(c->srv->engine, c->client, D(0), D(1), &phone, D(2), D(3),
+				 (DWORD_PTR)f->fixed[4], D(5));
+	uint64_t out[1] = { phone };
+
+	return reply(c, f, rc, out, 1, NULL, 0);
+}
+
+static int close_phone(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_close(c->srv->engine, c->client, D(0)), NULL, 0, NULL, 0);
+}
+
+static void unmap_payload(void *data, size_t size)
+{
+	munmap(data, size);
+}
+
+/* Maps a client's sealed memfd of at least size bytes; NULL when it is not one. */
+static void *map_memfd(int fd, size_t size, int writable)
+{
+	int want = writable ? (F_SEAL_SHRINK | F_SEAL_GROW) : (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+	int seals = fcntl(fd, F_GET_SEALS);
+	struct stat st;
+	void *p;
+
+	if (seals < 0 || (seals & want) != want || fstat(fd, &st) < 0 || (size_t)st.st_size < size ||
+	    size == 0)
+		return NULL;
+	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	DWORD size = D(2);
+	void *data = (void *)f->var;
+	ot_release_fn release = NULL;
+	LONG rc;
+
+	if (fd >= 0) {
+		data = map_memfd(fd, size, 0);
+		close(fd);
+		if (!data) {
+			ot_log(OT_LOG_WARN, "server", "%s: SET_DATA with a bad memfd", c->who);
+			return -1;
+		}
+		release = unmap_payload; /* the engine keeps the mapping: no copy */
+	}
+	rc = ot_engine_set_data(c->srv->engine, c->client, D(0), D(1), size ? data : NULL, size,
+				release);
+	return reply(c, f, rc, NULL, 0, NULL, 0);
+}
+
+static int get_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	DWORD size = D(2), copied = 0;
+	void *buf;
+	LONG rc;
+
+	if (fd >= 0) {
+		/* A large read goes straight into the client's memfd. */
+		buf = map_memfd(fd, size, 1);
+		close(fd);
+		if (!buf)
+			return -1;
+		rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), buf, size, &copied);
+		munmap(buf, size);
+		return reply(c, f, rc, (uint64_t[]){ copied }, 1, NULL, 0);
+	}
+	if (size > OT_WIRE_INLINE_MAX)
+		return -1;
+	buf = ot_malloc(size ? size : 1);
+	if (!buf)
+		return reply(c, f, PHONEERR_NOMEM, (uint64_t[]){ 0 }, 1, NULL, 0);
+	rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), buf, size, &copied);
+	reply(c, f, rc, (uint64_t[]){ copied }, 1, buf, rc == 0 ? copied : 0);
+	ot_free(buf);
+	return 0;
+}
+
+static int dev_specific(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_dev_specific(c->srv->engine, c->client, D(0), f->var, D(1)),
+		     NULL, 0, NULL, 0);
+}
+
+static int set_status_messages(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_set_status_messages(c->srv->engine, c->client, D(0), D(1),
+							 D(2), D(3)), NULL, 0, NULL, 0);
+}
+
+static int get_status_messages(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD s = 0, m = 0, b = 0;
+	LONG rc = ot_engine_get_status_messages(c->srv->engine, c->client, D(0), &s, &m, &b);
+
+	return reply(c, f, rc, (uint64_t[]){ s, m, b }, 3, NULL, 0);
+}
+
+int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	/* Only these two take a descriptor (the codec refuses it elsewhere). */
+	switch (f->opcode) {
+	case OT_WIRE_SET_DATA:
+		return set_data(c, f, fd);
+	case OT_WIRE_GET_DATA:
+		return get_data(c, f, fd);
+	default:
+		break;
+	}
+	if (fd >= 0)
+		close(fd);
+	switch (f->opcode) {
+	case OT_WIRE_HELLO:
+		return hello(c, f);
+	case OT_WIRE_APP_NEW:
+		return app_new(c, f);
+	case OT_WIRE_APP_FREE:
+		return app_free(c, f);
+	case OT_WIRE_NEGOTIATE_API:
+		return negotiate_api(c, f);
+	case OT_WIRE_NEGOTIATE_EXT:
+		return negotiate_ext(c, f);
+	case OT_WIRE_GET_DEV_CAPS:
+		return get_dev_caps(c, f);
+	case OT_WIRE_OPEN:
+		return open_phone(c, f);
+	case OT_WIRE_CLOSE:
+		return close_phone(c, f);
+	case OT_WIRE_DEV_SPECIFIC:
+		return dev_specific(c, f);
+	case OT_WIRE_GET_STATUS:
+		return get_status(c, f);
+	case OT_WIRE_SET_STATUS_MESSAGES:
+		return set_status_messages(c, f);
+	case OT_WIRE_GET_STATUS_MESSAGES:
+		return get_status_messages(c, f);
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,216 @@
+/* main.c — tapisrv: the telephony server. Hosts the engine and the configured providers, and
+ * serves libopentapi clients on an AF_UNIX socket (docs/server.md).
+ *
+ *   tapisrv [--config FILE] [--socket PATH] [--state-dir DIR] [-v|--verbose] [-q|--quiet]
+ *
+ * Foreground, logs to stderr. SIGTERM/SIGINT: a clean shutdown. With systemd: sd_notify
+ * readiness, and socket activation through sd_listen_fds.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "config.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+
+#ifndef OT_VERSION
+#define OT_VERSION "0.0.0"
+#endif
+
+struct options {
+	const char *config, *socket, *state_dir;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tapisrv [--config FILE] [--socket PATH] [--state-dir DIR] [-v] [-q]\n"
+		"  --config FILE     configuration (default: the search order of docs/configuration.md)\n"
+		"  --socket PATH     listening socket (default: [server] socket, else\n"
+		"                    $XDG_RUNTIME_DIR/opentapi/tapisrv.sock, or /run/opentapi/tapisrv.sock as root)\n"
+		"  --state-dir DIR   where providers keep durable state (default: [server] state_dir, else\n"
+		"                    $OPENTAPI_STATE_DIR, $XDG_STATE_HOME/opentapi, or /var/lib/opentapi as root)\n"
+		"  -v, --verbose     log more (repeat for debug)\n"
+		"  -q, --quiet       log errors only\n");
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, level = OT_LOG_INFO;
+
+	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': o->config = optarg; break;
+		case 's': o->socket = optarg; break;
+		case 'd': o->state_dir = optarg; break;
+		case 'v': level = level < OT_LOG_DEBUG ? level + 1 : level; break;
+		case 'q': level = OT_LOG_ERROR; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("tapisrv %s\n", OT_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	if (!getenv("OPENTAPI_LOG"))
+		ot_log_set_level((enum ot_log_level)level);
+	return 0;
+}
+
+static struct ot_config *load_config(const struct options *o)
+{
+	struct ot_config *cfg = NULL;
+	char err[1024] = "";
+	int rc = o->config ? ot_config_load_file(o->config, &cfg, err, sizeof(err))
+			   : ot_config_load(&cfg, err, sizeof(err));
+
+	if (rc < 0) {
+		ot_log(OT_LOG_ERROR, "server", "%s", err);
+		return NULL;
+	}
+	/* Command-line options win over the file. */
+	if (o->state_dir) {
+		ot_free(cfg->state_dir);
+		cfg->state_dir = ot_strdup(o->state_dir);
+	}
+	if (o->socket) {
+		ot_free(cfg->socket);
+		cfg->socket = ot_strdup(o->socket);
+	}
+	if ((o->state_dir && !cfg->state_dir) || (o->socket && !cfg->socket)) {
+		ot_log(OT_LOG_ERROR, "server", "out of memory");
+		ot_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void on_listen(void *ctx, uint32_t events)
+{
+	struct ot_server *srv = ctx;
+	int fd;
+
+	(void)events;
+	while ((fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
+		ot_conn_accept(srv, fd);
+	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		ot_log(OT_LOG_WARN, "server", "accept: %m");
+}
+
+struct signals {
+	struct ot_server *srv;
+	int fd;
+};
+
+static void on_signal(void *ctx, uint32_t events)
+{
+	struct signals *s = ctx;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(s->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		ot_log(OT_LOG_INFO, "server", "%s: shutting down", strsignal((int)si.ssi_signo));
+		ot_loop_quit(s->srv->loop);
+	}
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int serve(struct ot_server *srv, const struct ot_config *cfg, struct ot_listener *l)
+{
+	struct signals sig = { srv, block_signals() };
+	struct ot_watch *sw;
+	int rc;
+
+	srv->listen_fd = l->fd;
+	/* Unsent bytes a client may have waiting: its event limit in EVENT frames (80 bytes), and
+	 * at least room for one full reply. */
+	srv->max_out = (size_t)cfg->events_per_client * 80u + OT_WIRE_MAX_FRAME;
+	if (sig.fd < 0 || !(sw = ot_loop_watch(srv->loop, sig.fd, EPOLLIN, on_signal, &sig)) ||
+	    !(srv->listen_watch = ot_loop_watch(srv->loop, l->fd, EPOLLIN, on_listen, srv))) {
+		ot_log(OT_LOG_ERROR, "server", "cannot set up the event loop: %m");
+		return -1;
+	}
+	ot_log(OT_LOG_INFO, "server", "tapisrv %s ready: %u phones, socket %s", OT_VERSION,
+	       (unsigned)ot_engine_num_devices(srv->engine), l->path);
+	sd_notify(0, "READY=1");
+	rc = ot_loop_run(srv->loop);
+	sd_notify(0, "STOPPING=1");
+	/* Clients are told, and their requests are completed or dropped by the engine. */
+	while (srv->conns)
+		ot_conn_drop(srv->conns, OT_WIRE_BYE_SHUTDOWN, "the server is shutting down");
+	ot_loop_unwatch(srv->loop, sw);
+	close(sig.fd);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct ot_server srv = { 0 };
+	struct ot_listener listener;
+	struct ot_config *cfg;
+	char err[1024] = "";
+	int rc = 1;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	cfg = load_config(&o);
+	if (!cfg)
+		return 1;
+	if (ot_listen(cfg->socket, &listener) < 0)
+		goto out_config;
+	srv.loop = ot_loop_new();
+	if (!srv.loop) {
+		ot_log(OT_LOG_ERROR, "server", "event loop: %m");
+		goto out_listen;
+	}
+	if (ot_engine_create(cfg, &srv.engine, err, sizeof(err))) {
+		ot_log(OT_LOG_ERROR, "server", "%s", err);
+		goto out_loop;
+	}
+	rc = serve(&srv, cfg, &listener) < 0;
+	ot_engine_destroy(srv.engine);
+	ot_log(OT_LOG_INFO, "server", "stopped");
+out_loop:
+	ot_loop_free(srv.loop);
+out_listen:
+	ot_listen_close(&listener);
+out_config:
+	ot_config_free(cfg);
+	return rc;
+}

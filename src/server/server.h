@@ -1,0 +1,75 @@
+/* server.h — tapisrv's pieces and how they meet: the server (listening socket, signals, the
+ * engine), its client connections, and the dispatch of requests to the engine.
+ *
+ * Threads: everything runs on the loop thread, except the engine's sink callbacks, which a
+ * provider may make from its own thread; they touch only a connection's output side, under its
+ * out_lock.
+ */
+#ifndef OT_SERVER_H
+#define OT_SERVER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "engine.h"
+#include "loop.h"
+#include "wire.h"
+
+#define OT_SERVER_MAX_FDS 8 /* descriptors received but not yet claimed by a frame */
+
+struct ot_server;
+
+struct ot_conn {
+	struct ot_server *srv;
+	int fd;
+	struct ot_watch *watch;
+	struct ot_client *client; /* the engine's side; NULL until HELLO */
+	struct ucred cred;
+	gid_t groups[64]; /* the peer's supplementary groups (SO_PEERGROUPS) */
+	size_t num_groups;
+	char who[64]; /* "pid P uid U" for log lines */
+
+	/* Input: loop thread only. */
+	uint8_t *in;
+	size_t in_len;
+	int fds[OT_SERVER_MAX_FDS];
+	unsigned num_fds;
+
+	/* Output: any thread, under out_lock. */
+	pthread_mutex_t out_lock;
+	uint8_t *out;
+	size_t out_len, out_off, out_cap;
+	size_t reserved;  /* bytes promised to PHONE_REPLY events of accepted requests */
+	int want_out;     /* EPOLLOUT is being watched */
+	int broken;       /* a send failed or the client overflowed: drop it */
+	int overflowed;   /* it stopped reading: more than max_out bytes were waiting */
+
+	struct ot_conn *next, *prev;
+};
+
+struct ot_server {
+	struct ot_loop *loop;
+	struct ot_engine *engine;
+	int listen_fd;
+	struct ot_watch *listen_watch;
+	struct ot_conn *conns;
+	size_t num_conns;
+	size_t max_out; /* bytes of unsent events before a client is dropped */
+};
+
+/* conn.c */
+void ot_conn_accept(struct ot_server *srv, int fd);
+void ot_conn_drop(struct ot_conn *c, int reason, const char *why);
+/* Queues one frame (header and fixed fields from f, then f->var_len bytes at f->var). Any
+ * thread. Returns 0, or -1 when the connection is broken or out of memory (it will be dropped). */
+int ot_conn_send(struct ot_conn *c, const struct ot_wire_frame *f);
+
+/* dispatch.c: handles one decoded request; fd is the descriptor that came with it or -1 (the
+ * handler owns it). Returns 0, or -1 on a protocol error (the caller drops the client). */
+int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd);
+extern const struct ot_sink ot_server_sink;
+
+#endif

@@ -1,0 +1,113 @@
+/* tapisrv.c — see tapisrv.h. */
+#define _GNU_SOURCE
+#include "tapisrv.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int can_connect(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int ok;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.100s", path);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+int srv_restart(struct srv *s)
+{
+	const char *bin = getenv("OPENTAPI_TAPISRV");
+	int i;
+
+	if (!bin)
+		return -1;
+	s->pid = fork();
+	if (s->pid < 0)
+		return -1;
+	if (s->pid == 0) {
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+		execl(bin, "tapisrv", "--config", s->config, "--socket", s->socket, "--state-dir",
+		      s->state, "-v", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500; i++) { /* up to 5 s */
+		if (can_connect(s->socket))
+			return 0;
+		if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
+			break;
+		usleep(10000);
+	}
+	return -1;
+}
+
+int srv_start(struct srv *s, const char *config_text)
+{
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/opentapi-srv-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->socket, sizeof(s->socket), "%s/tapisrv.sock", s->dir);
+	snprintf(s->config, sizeof(s->config), "%s/opentapi.conf", s->dir);
+	snprintf(s->state, sizeof(s->state), "%s/state", s->dir);
+	snprintf(s->log, sizeof(s->log), "%s/tapisrv.log", s->dir);
+	f = fopen(s->config, "w");
+	if (!f)
+		return -1;
+	fputs(config_text, f);
+	fclose(f);
+	setenv("OPENTAPI_SERVER", s->socket, 1);
+	return srv_restart(s);
+}
+
+void srv_kill(struct srv *s, int sig)
+{
+	if (s->pid > 0) {
+		kill(s->pid, sig);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+	}
+}
+
+void srv_stop(struct srv *s)
+{
+	char cmd[160];
+
+	srv_kill(s, SIGTERM);
+	if (getenv("OPENTAPI_TEST_KEEP"))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", s->dir);
+}
+
+int srv_log_has(const struct srv *s, const char *text)
+{
+	char line[1024];
+	FILE *f = fopen(s->log, "r");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}

@@ -323,6 +323,7 @@ typedef struct otspiphoneconfig_tag {
 	LPCSTR lpszName;                /* the phone's name: the quoted text of its [phone "..."] section */
 	const OTSPISETTING *lpSettings; /* every key of the section except "provider" */
 	DWORD dwNumSettings;
+	LPCSTR lpszConfigPath;          /* the file these settings came from; NULL for built-in ones */
 } OTSPIPHONECONFIG;
 
 /**
@@ -339,6 +340,22 @@ OPENTAPI_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID
 						     const OTSPIPHONECONFIG *lpPhones,
 						     DWORD dwNumPhones, LPSTR lpszError,
 						     DWORD dwErrorSize);
+
+/**
+ * OTSPI_providerSetOptions() - Hand the provider its provider-wide settings (optional export).
+ * @dwPermanentProviderID: this provider instance.
+ * @lpSettings, @dwNumSettings: the keys of the configuration's [provider "NAME"] section, in file
+ *   order; valid only during the call.
+ * @lpszConfigPath: the file they came from.
+ * @lpszError, @dwErrorSize: buffer for a one-line, NUL-terminated message on failure.
+ * Called before OTSPI_providerConfigure, only when such a section exists; a provider that does
+ * not export it cannot be given one (the configuration is refused).
+ * Returns 0, or PHONEERR_INIFILECORRUPT with "line N: key 'KEY': why" in lpszError.
+ */
+OPENTAPI_EXPORT LONG TSPIAPI OTSPI_providerSetOptions(DWORD dwPermanentProviderID,
+						      const OTSPISETTING *lpSettings,
+						      DWORD dwNumSettings, LPCSTR lpszConfigPath,
+						      LPSTR lpszError, DWORD dwErrorSize);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,7 @@ enum section {
 	SEC_SERVER,
 	SEC_LIMITS,
 	SEC_PHONE,  /* the last element of cfg->phones */
+	SEC_PROVIDER, /* the last element of cfg->providers */
 };
 
 struct parser {
@@ -73,7 +74,7 @@ struct parser {
 	unsigned server_line, limits_line; /* first [server] / [limits] header, 0 = none */
 	unsigned socket_line, state_dir_line, requests_line, events_line;
 	unsigned provider_line;  /* of the current [phone] section */
-	size_t phones_cap, settings_cap;
+	size_t phones_cap, settings_cap, providers_cap;
 
 	struct ot_config *cfg;
 	int failed;             /* an error is in err; stop */
@@ -286,7 +287,53 @@ static void start_phone(struct parser *p, const char *content, int clen, const c
 	p->sec_line = p->lineno;
 }
 
-/* s[0] == '[': "[server]", "[limits]" or "[phone "NAME"]", optionally followed by a comment. */
+/* [provider "NAME"]: settings for the whole provider NAME (OTSPI_providerSetOptions). */
+static void start_provider(struct parser *p, const char *content, int clen, const char *name,
+			   size_t n)
+{
+	struct ot_config *cfg = p->cfg;
+	struct ot_phone_config *pr;
+	size_t i;
+
+	if (n == 0 || n > OT_CONFIG_MAX_PROVIDER || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") < n) {
+		fail(p, p->lineno, "section '%.*s': '%.*s' is not a provider name (1 to %d of a-z 0-9 _ -)",
+		     clen, content, (int)n, name, OT_CONFIG_MAX_PROVIDER);
+		return;
+	}
+	for (i = 0; i < cfg->n_providers; i++) {
+		if (strlen(cfg->providers[i].name) == n && memcmp(cfg->providers[i].name, name, n) == 0) {
+			fail(p, p->lineno, "section '%.*s': repeated (first at line %u)", clen, content,
+			     cfg->providers[i].line);
+			return;
+		}
+	}
+	if (cfg->n_providers == p->providers_cap) {
+		size_t cap = p->providers_cap ? p->providers_cap * 2 : 2;
+		struct ot_phone_config *np = ot_realloc(cfg->providers, cap * sizeof(*np));
+
+		if (!np) {
+			fail_oom(p);
+			return;
+		}
+		cfg->providers = np;
+		p->providers_cap = cap;
+	}
+	pr = &cfg->providers[cfg->n_providers];
+	memset(pr, 0, sizeof(*pr));
+	pr->name = dup_range(name, n);
+	if (!pr->name) {
+		fail_oom(p);
+		return;
+	}
+	pr->line = p->lineno;
+	cfg->n_providers++;
+	p->settings_cap = 0;
+	p->sec = SEC_PROVIDER;
+	p->sec_line = p->lineno;
+}
+
+/* s[0] == '[': "[server]", "[limits]", "[phone "NAME"]" or "[provider "NAME"]", optionally
+ * followed by a comment. */
 static void parse_section(struct parser *p, const char *s, size_t n)
 {
 	size_t i, close = 0, cstart, cend, w;
@@ -355,6 +402,16 @@ static void parse_section(struct parser *p, const char *s, size_t n)
 		*first = p->lineno;
 		p->sec = server ? SEC_SERVER : SEC_LIMITS;
 		p->sec_line = p->lineno;
+		return;
+	}
+	if (w == 8 && memcmp(content, "provider", 8) == 0) {
+		if (rlen < 2 || rest[0] != '"' || rest[rlen - 1] != '"' ||
+		    memchr(rest + 1, '"', rlen - 2)) {
+			fail(p, p->lineno, "section '%.*s': bad quoting (write [provider \"NAME\"])",
+			     clen, content);
+			return;
+		}
+		start_provider(p, content, clen, rest + 1, rlen - 2);
 		return;
 	}
 	if (w == 5 && memcmp(content, "phone", 5) == 0) {
@@ -438,11 +495,13 @@ static void set_limit(struct parser *p, const char *key, const char *value, unsi
 
 static void phone_key(struct parser *p, const char *key, const char *value)
 {
-	struct ot_phone_config *ph = &p->cfg->phones[p->cfg->n_phones - 1];
+	struct ot_phone_config *ph = p->sec == SEC_PROVIDER
+					     ? &p->cfg->providers[p->cfg->n_providers - 1]
+					     : &p->cfg->phones[p->cfg->n_phones - 1];
 	struct ot_setting *st;
 	size_t i;
 
-	if (strcmp(key, "provider") == 0) {
+	if (p->sec == SEC_PHONE && strcmp(key, "provider") == 0) {
 		size_t n = strlen(value);
 
 		if (check_dup(p, key, &p->provider_line))
@@ -528,6 +587,7 @@ static void on_key(struct parser *p, const char *key, const char *value)
 			fail(p, p->lineno, "key '%s': unknown key in [limits]", key);
 		return;
 	case SEC_PHONE:
+	case SEC_PROVIDER:
 		phone_key(p, key, value);
 		return;
 	}
@@ -658,14 +718,12 @@ static int handler(void *user, const char *section, const char *name, const char
 
 /* ---- public ---- */
 
-void ot_config_free(struct ot_config *cfg)
+static void free_sections(struct ot_phone_config *sections, size_t n)
 {
 	size_t i, j;
 
-	if (!cfg)
-		return;
-	for (i = 0; i < cfg->n_phones; i++) {
-		struct ot_phone_config *ph = &cfg->phones[i];
+	for (i = 0; i < n; i++) {
+		struct ot_phone_config *ph = &sections[i];
 
 		for (j = 0; j < ph->n_settings; j++) {
 			ot_free(ph->settings[j].key);
@@ -675,7 +733,15 @@ void ot_config_free(struct ot_config *cfg)
 		ot_free(ph->name);
 		ot_free(ph->provider);
 	}
-	ot_free(cfg->phones);
+	ot_free(sections);
+}
+
+void ot_config_free(struct ot_config *cfg)
+{
+	if (!cfg)
+		return;
+	free_sections(cfg->phones, cfg->n_phones);
+	free_sections(cfg->providers, cfg->n_providers);
 	ot_free(cfg->path);
 	ot_free(cfg->socket);
 	ot_free(cfg->state_dir);

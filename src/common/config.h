@@ -35,6 +35,9 @@ struct ot_config {
 	unsigned events_per_client; /* [limits] events_per_client: queued events before a client is dropped */
 	struct ot_phone_config *phones; /* in device-ID order */
 	size_t n_phones;
+	/* [provider "NAME"] sections: settings for a whole provider (name = NAME, provider NULL). */
+	struct ot_phone_config *providers;
+	size_t n_providers;
 };
 
 #define OT_DEFAULT_REQUESTS_PER_APP 4096u

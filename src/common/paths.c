@@ -18,3 +18,14 @@ int ot_default_socket(char *buf, unsigned size)
 		return -1;
 	return n > 0 && (unsigned)n < size ? 0 : -1;
 }
+
+int ot_client_sockets(char paths[2][108])
+{
+	int n = 0;
+
+	if (ot_default_socket(paths[0], 108) == 0)
+		n++;
+	if (geteuid() != 0)
+		snprintf(paths[n++], 108, "%s", OT_SYSTEM_SOCKET);
+	return n;
+}

@@ -1,4 +1,4 @@
-/* paths.h — where tapisrv listens, as DESIGN.md pins it.
+/* paths.h — where tapisrv listens and where clients look for it, as DESIGN.md pins it.
  *
  * Owns: the default socket path: /run/opentapi/tapisrv.sock for the system server (root), else
  * $XDG_RUNTIME_DIR/opentapi/tapisrv.sock.
@@ -12,5 +12,9 @@
 /* The default socket path for this user into buf. Returns 0, or -1 when there is none
  * (not root and XDG_RUNTIME_DIR unset) or buf is too small. */
 int ot_default_socket(char *buf, unsigned size);
+/* Where a client looks for a server when OPENTAPI_SERVER is unset, in order: the default socket
+ * for this user, then (for a user other than root) the system server's. Fills up to two paths
+ * of 108 bytes; returns how many. */
+int ot_client_sockets(char paths[2][108]);
 
 #endif

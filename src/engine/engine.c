@@ -97,7 +97,7 @@ static LONG configure_provider(struct ot_provider *p, const struct ot_config *cf
 
 		if (index_of[i] != which)
 			continue;
-		phones[n] = (OTSPIPHONECONFIG){ (DWORD)i, pc->name, settings + total, 0 };
+		phones[n] = (OTSPIPHONECONFIG){ (DWORD)i, pc->name, settings + total, 0, cfg->path };
 		for (k = 0; k < pc->n_settings; k++) {
 			if (is_engine_key(pc->settings[k].key))
 				continue;
@@ -114,6 +114,61 @@ static LONG configure_provider(struct ot_provider *p, const struct ot_config *cf
 	ot_free(phones);
 	ot_free(settings);
 	return rc ? PHONEERR_INIFILECORRUPT : 0;
+}
+
+/* The [provider "NAME"] section of p, if the configuration has one (OTSPI_providerSetOptions). */
+static LONG set_provider_options(struct ot_provider *p, const struct ot_config *cfg, char *err,
+				 size_t errlen)
+{
+	const char *path = cfg->path ? cfg->path : "(config)";
+	const struct ot_phone_config *sec = NULL;
+	OTSPISETTING *settings;
+	char msg[512] = "";
+	size_t i;
+	LONG rc;
+
+	for (i = 0; i < cfg->n_providers && !sec; i++)
+		if (!strcmp(cfg->providers[i].name, p->name))
+			sec = &cfg->providers[i];
+	if (!sec)
+		return 0;
+	if (!p->providerSetOptions) {
+		snprintf(err, errlen, "%s:%u: section 'provider \"%s\"': this provider takes no settings",
+			 path, sec->line, p->name);
+		return PHONEERR_INIFILECORRUPT;
+	}
+	settings = ot_calloc(sec->n_settings ? sec->n_settings : 1, sizeof(*settings));
+	if (!settings)
+		return PHONEERR_NOMEM;
+	for (i = 0; i < sec->n_settings; i++)
+		settings[i] = (OTSPISETTING){ sec->settings[i].key, sec->settings[i].value,
+					      sec->settings[i].line };
+	rc = p->providerSetOptions(p->permanent_id, settings, (DWORD)sec->n_settings, cfg->path, msg,
+				   sizeof(msg));
+	ot_free(settings);
+	if (rc)
+		snprintf(err, errlen, "%s: provider '%s': %s", path, p->name,
+			 msg[0] ? msg : "settings refused");
+	return rc ? PHONEERR_INIFILECORRUPT : 0;
+}
+
+/* A [provider "NAME"] section that no phone uses is a mistake worth hearing about. */
+static LONG check_provider_sections(const struct ot_config *cfg, char *err, size_t errlen)
+{
+	size_t i, k;
+
+	for (i = 0; i < cfg->n_providers; i++) {
+		for (k = 0; k < cfg->n_phones; k++)
+			if (!strcmp(cfg->phones[k].provider, cfg->providers[i].name))
+				break;
+		if (k == cfg->n_phones) {
+			snprintf(err, errlen, "%s:%u: section 'provider \"%s\"': no phone uses this provider",
+				 cfg->path ? cfg->path : "(config)", cfg->providers[i].line,
+				 cfg->providers[i].name);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	return 0;
 }
 
 static LONG init_provider(struct ot_provider *p, DWORD first_device, DWORD num_phones, char *err,
@@ -208,6 +263,8 @@ static LONG bring_up(struct ot_engine *e, const struct ot_config *cfg, char *err
 	LONG rc = (!index_of || !state_dir) ? PHONEERR_NOMEM : 0;
 	size_t i, j;
 
+	if (rc == 0)
+		rc = check_provider_sections(cfg, err, errlen);
 	for (i = 0; rc == 0 && i < cfg->n_phones; i++)
 		rc = configure_device(&e->devices[i], cfg, i, err, errlen);
 	if (rc == 0)
@@ -220,7 +277,10 @@ static LONG bring_up(struct ot_engine *e, const struct ot_config *cfg, char *err
 				first = (DWORD)i;
 				count++;
 			}
-		rc = configure_provider(e->providers[j], cfg, index_of, j, state_dir, err, errlen);
+		rc = set_provider_options(e->providers[j], cfg, err, errlen);
+		if (rc == 0)
+			rc = configure_provider(e->providers[j], cfg, index_of, j, state_dir, err,
+						errlen);
 		if (rc == 0)
 			rc = init_provider(e->providers[j], first, count, err, errlen);
 	}
@@ -285,6 +345,25 @@ LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char 
 	}
 	*out = e;
 	return 0;
+}
+
+void ot_engine_quiesce(struct ot_engine *e)
+{
+	DWORD i;
+
+	for (i = 0; i < e->num_devices; i++) {
+		struct ot_device *d = &e->devices[i];
+		int open;
+
+		pthread_mutex_lock(&d->call_lock);
+		pthread_mutex_lock(&e->lock);
+		open = d->open;
+		d->open = 0;
+		pthread_mutex_unlock(&e->lock);
+		if (open)
+			d->prov->phoneClose(d->hd);
+		pthread_mutex_unlock(&d->call_lock);
+	}
 }
 
 void ot_engine_destroy(struct ot_engine *e)

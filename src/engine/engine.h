@@ -66,6 +66,10 @@ typedef void (*ot_release_fn)(void *data, size_t size);
  * provider settings), PHONEERR_NODRIVER (provider missing or unusable), PHONEERR_NOMEM,
  * PHONEERR_RESOURCEUNAVAIL (an engine exists) or PHONEERR_OPERATIONFAILED, with a message in err. */
 LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char *err, size_t errlen);
+/* Closes every open device at its provider, which completes what it still holds: the replies
+ * reach the apps (their handles stay open). For a clean server shutdown, before the clients go.
+ * Afterwards only closing handles and freeing clients and the engine make sense. */
+void ot_engine_quiesce(struct ot_engine *e);
 /* Shuts down every client, then the providers. */
 void ot_engine_destroy(struct ot_engine *e);
 DWORD ot_engine_num_devices(struct ot_engine *e);

@@ -72,6 +72,7 @@ LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider *
 		return PHONEERR_NODRIVER;
 	}
 	RESOLVE(p, providerConfigure, OTSPI_providerConfigure);
+	RESOLVE(p, providerSetOptions, OTSPI_providerSetOptions);
 	RESOLVE(p, lineNegotiateTSPIVersion, TSPI_lineNegotiateTSPIVersion);
 	RESOLVE(p, providerEnumDevices, TSPI_providerEnumDevices);
 	RESOLVE(p, providerInit, TSPI_providerInit);

@@ -20,6 +20,7 @@ struct ot_provider {
 	int initialized; /* TSPI_providerInit succeeded: TSPI_providerShutdown is owed */
 
 	__typeof__(&OTSPI_providerConfigure) providerConfigure;
+	__typeof__(&OTSPI_providerSetOptions) providerSetOptions;
 	__typeof__(&TSPI_lineNegotiateTSPIVersion) lineNegotiateTSPIVersion;
 	__typeof__(&TSPI_providerEnumDevices) providerEnumDevices;
 	__typeof__(&TSPI_providerInit) providerInit;

@@ -181,10 +181,10 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 		rc = PHONEERR_OPERATIONUNAVAIL;
 	else if (data_id >= dev->num_set_data)
 		rc = PHONEERR_INVALDATAID;
-	else if (!data && size)
-		rc = PHONEERR_INVALPOINTER;
 	else if (size > dev->set_data_sizes[data_id])
 		rc = PHONEERR_INVALPARAM;
+	else if (!data && size)
+		rc = PHONEERR_INVALPOINTER;
 	if (rc == 0 && !release)
 		rc = copy_payload(e, c, phone, &h, &data, size);
 	if (rc) {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,6 +284,12 @@ static void post_record(struct ot_lib_app *a, const PHONEMESSAGE *msg)
 static void *dispatch(void *arg)
 {
 	struct ot_lib_app *a = arg;
+	sigset_t pipe_signal;
+
+	/* A completion descriptor whose reader is gone must cost a message, not the process. */
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
 
 	pthread_mutex_lock(&a->lock);
 	for (;;) {

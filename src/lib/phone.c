@@ -80,12 +80,13 @@ static int valid_utf8(const unsigned char *s)
 
 /* Creates the backend for the first app of the process, as OPENTAPI_SERVER says: "embedded",
  * a socket path (that server or PHONEERR_SERVICE_NOT_RUNNING), or unset (the server at the
- * default socket if one listens, else embedded). backend_lock held for writing. */
+ * default socket if one listens — the user's, then the system's —, else embedded).
+ * backend_lock held for writing. */
 static LONG ensure_backend(void)
 {
 	const char *mode = getenv("OPENTAPI_SERVER");
-	char path[108];
-	int fd;
+	char paths[2][108];
+	int fd, i, n;
 
 	if (backend)
 		return 0;
@@ -99,8 +100,10 @@ static LONG ensure_backend(void)
 		}
 		return ot_remote_create(fd, &backend);
 	}
-	if (ot_default_socket(path, sizeof(path)) == 0 && (fd = ot_remote_connect(path)) >= 0)
-		return ot_remote_create(fd, &backend);
+	n = ot_client_sockets(paths);
+	for (i = 0; i < n; i++)
+		if ((fd = ot_remote_connect(paths[i])) >= 0)
+			return ot_remote_create(fd, &backend);
 	return ot_embedded_create(&backend);
 }
 

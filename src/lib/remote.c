@@ -53,7 +53,20 @@ struct rapp {                 /* an app as this backend knows it */
 struct rphone {
 	uint32_t app_id;           /* key of its rapp */
 	DWORD_PTR instance;
+	DWORD privilege;
+	/* The download areas (owners only), so that a request the server would refuse for its
+	 * size never makes the library read past the caller's buffer. */
+	DWORD num_set_data;
+	DWORD *set_data_sizes;
 };
+
+static void free_rphone(struct rphone *p)
+{
+	if (p) {
+		ot_free(p->set_data_sizes);
+		ot_free(p);
+	}
+}
 
 struct remote {
 	struct ot_backend base;
@@ -254,7 +267,7 @@ static void on_event(struct remote *r, const struct ot_wire_frame *f)
 		if (msg.dwMessageID == PHONE_REPLY)
 			note_reply(a, (DWORD)msg.dwParam1);
 		if (msg.dwMessageID == PHONE_CLOSE)
-			ot_free(ot_map_remove(&r->phones, msg.hDevice));
+			free_rphone(ot_map_remove(&r->phones, msg.hDevice));
 	}
 	pthread_mutex_unlock(&r->lock);
 	/* The app exists until its APP_FREE has been answered, which comes after this event. */
@@ -446,7 +459,7 @@ static LONG app_free(struct ot_backend *b, HPHONEAPP app)
 	pthread_mutex_lock(&r->lock);
 	while ((p = ot_map_next(&r->phones, &i, &key)))
 		if (p->app_id == app)
-			ot_free(ot_map_remove(&r->phones, key));
+			free_rphone(ot_map_remove(&r->phones, key));
 	a = ot_map_remove(&r->apps, app);
 	pthread_mutex_unlock(&r->lock);
 	if (a)
@@ -517,6 +530,32 @@ static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 	return var_struct(from(b), &f, status);
 }
 
+/* An owner's download areas, from the device's capabilities. */
+static void learn_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
+			struct rphone *p)
+{
+	union {
+		PHONECAPS caps;
+		char bytes[4096];
+	} *u = ot_calloc(1, sizeof(*u));
+	DWORD n, size, offset;
+
+	if (!u)
+		return;
+	u->caps.dwTotalSize = sizeof(*u);
+	if (get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps) == 0) {
+		n = u->caps.dwNumSetData;
+		size = u->caps.dwSetDataSize;
+		offset = u->caps.dwSetDataOffset;
+		if (n && size >= n * sizeof(DWORD) && offset <= u->caps.dwUsedSize &&
+		    u->caps.dwUsedSize - offset >= size && (p->set_data_sizes = ot_malloc(size))) {
+			memcpy(p->set_data_sizes, u->bytes + offset, n * sizeof(DWORD));
+			p->num_set_data = n;
+		}
+	}
+	ot_free(u);
+}
+
 static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
 		       DWORD api_version, DWORD ext_version, DWORD_PTR instance, DWORD privilege)
 {
@@ -531,20 +570,23 @@ static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *p
 		return PHONEERR_NOMEM;
 	p->app_id = app;
 	p->instance = instance;
+	p->privilege = privilege;
 	rc = transact(r, &f, -1, NULL, 0, &c);
+	if (rc == 0 && privilege == PHONEPRIVILEGE_OWNER)
+		learn_areas(r, app, dev, api_version, p);
 	if (rc == 0) {
 		*phone = (HPHONE)c.fixed[1];
 		pthread_mutex_lock(&r->lock);
 		if (ot_map_put(&r->phones, *phone, p) < 0) {
 			pthread_mutex_unlock(&r->lock);
 			simple(r, REQUEST(OT_WIRE_CLOSE, *phone));
-			ot_free(p);
+			free_rphone(p);
 			return PHONEERR_NOMEM;
 		}
 		pthread_mutex_unlock(&r->lock);
 		return 0;
 	}
-	ot_free(p);
+	free_rphone(p);
 	return rc;
 }
 
@@ -555,7 +597,7 @@ static LONG close_phone(struct ot_backend *b, HPHONE phone)
 
 	if (rc == 0) {
 		pthread_mutex_lock(&r->lock);
-		ot_free(ot_map_remove(&r->phones, phone));
+		free_rphone(ot_map_remove(&r->phones, phone));
 		pthread_mutex_unlock(&r->lock);
 	}
 	return rc;
@@ -619,29 +661,43 @@ static LONG async_request(struct remote *r, HPHONE phone, struct ot_wire_frame *
 	return rc;
 }
 
+/* Would the server take size bytes for this data ID (as far as this process can tell)? */
+static int payload_fits(struct remote *r, HPHONE phone, DWORD data_id, DWORD size)
+{
+	struct rphone *p;
+	int fits;
+
+	pthread_mutex_lock(&r->lock);
+	p = ot_map_get(&r->phones, phone);
+	fits = p && p->privilege == PHONEPRIVILEGE_OWNER && data_id < p->num_set_data &&
+	       size <= p->set_data_sizes[data_id];
+	pthread_mutex_unlock(&r->lock);
+	return fits || size == 0;
+}
+
 static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const void *data,
 		     DWORD size)
 {
 	struct remote *r = from(b);
 	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_DATA, phone, data_id, size);
+	int fits = data && payload_fits(r, phone, data_id, size);
 	int fd = -1;
 	LONG rc;
 
-	if (!data && size)
-		return PHONEERR_INVALPOINTER;
-	if (size > OT_WIRE_INLINE_MAX) {
-		/* Large payloads travel as a sealed memfd: one copy, no socket traffic. */
-		fd = make_memfd(data, size);
-		if (fd < 0)
-			return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
-		f.flags = OT_WIRE_FLAG_FD;
-	} else {
+	if (fits && size <= OT_WIRE_INLINE_MAX) {
 		f.var = data;
 		f.var_len = size;
+		return async_request(r, phone, &f, -1);
 	}
+	/* Large payloads travel as a sealed memfd: one copy, no socket traffic. A request the
+	 * server will refuse (handle, privilege, data ID, size, pointer) goes with an empty one:
+	 * the engine says why, and the library never reads bytes that may not be there. */
+	fd = make_memfd(fits ? data : NULL, fits ? size : 0);
+	if (fd < 0)
+		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
+	f.flags = OT_WIRE_FLAG_FD;
 	rc = async_request(r, phone, &f, fd);
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return rc;
 }
 
@@ -708,6 +764,7 @@ static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *state
 static void destroy(struct ot_backend *b)
 {
 	struct remote *r = from(b);
+	struct rphone *p;
 	struct rapp *a;
 	size_t i = 0;
 
@@ -717,8 +774,8 @@ static void destroy(struct ot_backend *b)
 	while ((a = ot_map_next(&r->apps, &i, NULL)))
 		free_rapp(a);
 	i = 0;
-	while ((a = ot_map_next(&r->phones, &i, NULL)))
-		ot_free(a);
+	while ((p = ot_map_next(&r->phones, &i, NULL)))
+		free_rphone(p);
 	ot_map_free(&r->apps);
 	ot_map_free(&r->phones);
 	pthread_mutex_destroy(&r->lock);

@@ -192,6 +192,15 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 	LONG rc;
 
 	if (fd >= 0) {
+		struct stat st;
+
+		/* An empty memfd: the client knows the request will be refused (size, data ID,
+		 * privilege) and lets the engine say why without sending bytes it may not have. */
+		if (fstat(fd, &st) == 0 && st.st_size == 0) {
+			close(fd);
+			return reply(c, f, ot_engine_set_data(c->srv->engine, c->client, D(0), D(1),
+							      NULL, size, NULL), NULL, 0, NULL, 0);
+		}
 		data = map_memfd(fd, size, 0);
 		close(fd);
 		if (!data) {

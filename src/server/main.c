@@ -145,6 +145,7 @@ static int block_signals(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file size limit is a failed write, answered as such */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -170,7 +171,8 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, struct ot_l
 	sd_notify(0, "READY=1");
 	rc = ot_loop_run(srv->loop);
 	sd_notify(0, "STOPPING=1");
-	/* Clients are told, and their requests are completed or dropped by the engine. */
+	/* Outstanding requests complete (and are answered) first; then clients are told. */
+	ot_engine_quiesce(srv->engine);
 	while (srv->conns)
 		ot_conn_drop(srv->conns, OT_WIRE_BYE_SHUTDOWN, "the server is shutting down");
 	ot_loop_unwatch(srv->loop, sw);

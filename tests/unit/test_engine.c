@@ -440,6 +440,65 @@ static void missing_provider_is_nodriver(void **state)
 	ot_config_free(cfg);
 }
 
+static void provider_sections_are_checked(void **state)
+{
+	static const char unused[] = "[provider \"nobody\"]\nx = 1\n[phone \"P\"]\nprovider = sim\n";
+	static const char refused[] = "[phone \"P\"]\nprovider = sim\n[provider \"sim\"]\nx = 1\n";
+	struct ot_config *cfg;
+	struct ot_engine *e;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ot_config_parse(unused, strlen(unused), "u.conf", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->n_providers, 1);
+	assert_string_equal(cfg->providers[0].name, "nobody");
+	assert_int_equal(cfg->providers[0].n_settings, 1);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "u.conf:1: section 'provider \"nobody\"': no phone uses"));
+	ot_config_free(cfg);
+	assert_int_equal(ot_config_parse(refused, strlen(refused), "r.conf", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "r.conf:3: section 'provider \"sim\"': this provider takes no"));
+	ot_config_free(cfg);
+}
+
+static void owners_are_checked_against_the_client(void **state)
+{
+	static const char text[] = "[phone \"P\"]\nprovider = sim\ndurable = no\nowners = 4242, @4243\n";
+	static const char bad[] = "[phone \"P\"]\nprovider = sim\nowners = no-such-user-here\n";
+	struct recorder r = { 0 };
+	struct ot_config *cfg;
+	struct ot_engine *e;
+	struct ot_client *c;
+	HPHONEAPP app;
+	HPHONE h;
+	gid_t groups[1] = { 4243 };
+	char err[512];
+
+	(void)state;
+	assert_int_equal(ot_config_parse(bad, strlen(bad), "b.conf", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "b.conf:3: key 'owners': no such user 'no-such-user-here'"));
+	ot_config_free(cfg);
+
+	assert_int_equal(ot_config_parse(text, strlen(text), "t.conf", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), 0);
+	ot_config_free(cfg);
+	c = ot_engine_client_new(e, &sink, &r);
+	assert_int_equal(ot_engine_app_new(e, c, "a", 0x00020002, 1, &app), 0);
+	assert_int_equal(ot_engine_client_set_cred(e, c, 1000, 1000, NULL, 0), 0);
+	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER),
+			 PHONEERR_INVALPRIVILEGE);
+	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR), 0);
+	assert_int_equal(ot_engine_close(e, c, h), 0);
+	assert_int_equal(ot_engine_client_set_cred(e, c, 4242, 1000, NULL, 0), 0);
+	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	assert_int_equal(ot_engine_close(e, c, h), 0);
+	assert_int_equal(ot_engine_client_set_cred(e, c, 1000, 1000, groups, 1), 0);
+	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	ot_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest with_engine[] = {
@@ -463,6 +522,8 @@ int main(void)
 		cmocka_unit_test(engine_bring_up_allocation_sweep),
 		cmocka_unit_test(bad_provider_settings_name_the_key),
 		cmocka_unit_test(missing_provider_is_nodriver),
+		cmocka_unit_test(provider_sections_are_checked),
+		cmocka_unit_test(owners_are_checked_against_the_client),
 	};
 
 	return cmocka_run_group_tests(with_engine, NULL, NULL);

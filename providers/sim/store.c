@@ -1,0 +1,1013 @@
+/* store.c — see store.h.
+ *
+ * Why the areas live in private mappings. A shared, writable mapping of a sparse file turns a
+ * full disk into SIGBUS at the moment we copy acknowledged bytes into it; pwrite() into the file
+ * could fail after the wal already holds the record. So each area is mapped MAP_PRIVATE: applying
+ * a write is a memcpy into our own pages that cannot fail, reads see exactly what was applied, and
+ * the bytes reach the area file only at a checkpoint, by pwrite() of the changed prefix followed by
+ * fdatasync(). If that fails, the wal is simply kept: it still holds every write.
+ *
+ * Every write starts at offset 0 of its area, so "changed since the last checkpoint" is a single
+ * number per area: the longest write applied since then.
+ */
+#define _GNU_SOURCE
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(SIM_NO_HW_CRC)
+#include <nmmintrin.h>
+#define SIM_HAVE_SSE42 1
+#endif
+
+struct area {
+	uint32_t size;       /* configured size = mapping size (after open) */
+	int fd;              /* area file; -1 for in-memory stores */
+	unsigned char *mem;  /* mapping of size bytes; MAP_FAILED when not mapped */
+	uint32_t dirty;      /* bytes [0, dirty) changed since the last checkpoint */
+};
+
+struct sim_store {
+	char *name;
+	int durable;     /* has files (durable and at least one area) */
+	uint32_t n;
+	struct area *areas;
+	pthread_rwlock_t lock; /* area memory: sim_store_read against sim_store_apply */
+	int lock_init;
+
+	int dir_fd, lock_fd, wal_fd;
+	uint64_t wal_len;     /* bytes in the wal, unsynced records included */
+	uint64_t wal_synced;  /* prefix of the wal known to be durable */
+	uint64_t next_seq;    /* sequence of the next record */
+	uint64_t seq_synced;  /* next_seq as of the last successful sync */
+	uint64_t checkpoint_at;
+	int broken;       /* a rollback failed: writes refused until reopened */
+	int logged_errno; /* errno of the incident already logged; 0 after a success */
+};
+
+/* ---- CRC-32C ------------------------------------------------------------------------------ */
+
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+#ifdef SIM_HAVE_SSE42
+static int crc_hw;
+#endif
+
+static void crc_init(void)
+{
+	uint32_t i, j, c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (i = 0; i < 256; i++)
+		for (j = 1; j < 8; j++)
+			crc_table[j][i] = (crc_table[j - 1][i] >> 8) ^ crc_table[0][crc_table[j - 1][i] & 0xff];
+#ifdef SIM_HAVE_SSE42
+	__builtin_cpu_init();
+	crc_hw = __builtin_cpu_supports("sse4.2");
+#endif
+}
+
+static uint32_t crc_sw(uint32_t c, const unsigned char *p, size_t len)
+{
+	while (len && ((uintptr_t)p & 7)) {
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+		len--;
+	}
+	while (len >= 8) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + 4, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		lo = __builtin_bswap32(lo);
+		hi = __builtin_bswap32(hi);
+#endif
+		lo ^= c;
+		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		    crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		    crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c;
+}
+
+#ifdef SIM_HAVE_SSE42
+__attribute__((target("sse4.2"))) static uint32_t crc_hw_run(uint32_t c, const unsigned char *p,
+							     size_t len)
+{
+	while (len && ((uintptr_t)p & 7)) {
+		c = _mm_crc32_u8(c, *p++);
+		len--;
+	}
+#ifdef __x86_64__
+	{
+		uint64_t c64 = c;
+
+		while (len >= 8) {
+			uint64_t v;
+
+			memcpy(&v, p, 8);
+			c64 = _mm_crc32_u64(c64, v);
+			p += 8;
+			len -= 8;
+		}
+		c = (uint32_t)c64;
+	}
+#endif
+	while (len >= 4) {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		c = _mm_crc32_u32(c, v);
+		p += 4;
+		len -= 4;
+	}
+	while (len--)
+		c = _mm_crc32_u8(c, *p++);
+	return c;
+}
+#endif
+
+uint32_t sim_crc32c(uint32_t crc, const void *data, size_t len)
+{
+	uint32_t c = ~crc;
+
+	pthread_once(&crc_once, crc_init);
+#ifdef SIM_HAVE_SSE42
+	if (crc_hw)
+		return ~crc_hw_run(c, data, len);
+#endif
+	return ~crc_sw(c, data, len);
+}
+
+/* ---- little helpers ----------------------------------------------------------------------- */
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static uint64_t fnv1a64(const char *s, uint64_t h)
+{
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t random_u64(void)
+{
+	static uint64_t counter;
+	uint64_t v;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	/* No entropy yet (early boot): uniqueness is all the base needs. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	v = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	v ^= (uint64_t)getpid() << 40;
+	v += __atomic_add_fetch(&counter, 0x9e3779b97f4a7c15ull, __ATOMIC_RELAXED);
+	v ^= v >> 31;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	return v;
+}
+
+static void log_failure(struct sim_store *s, const char *what, int err)
+{
+	if (s->logged_errno == err)
+		return;
+	s->logged_errno = err;
+	ot_log(OT_LOG_ERROR, "sim", "phone '%s': %s: %s (errno %d)", s->name, what, strerror(err),
+	       err);
+}
+
+/* ---- keys and directories ----------------------------------------------------------------- */
+
+int sim_store_key(const char *name, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char key[3 * 256 + 1];
+	size_t n = 0, cut;
+	const unsigned char *p;
+
+	if (!strcmp(name, "") || !strcmp(name, ".") || !strcmp(name, "..")) {
+		const char *k = !strcmp(name, "") ? "%" : !strcmp(name, ".") ? "%2E" : "%2E%2E";
+
+		if (strlen(k) + 1 > size)
+			return -ENAMETOOLONG;
+		strcpy(buf, k);
+		return (int)strlen(k);
+	}
+	for (p = (const unsigned char *)name; *p && n < 256; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '_' || *p == '-') {
+			key[n++] = (char)*p;
+		} else {
+			key[n++] = '%';
+			key[n++] = hex[*p >> 4];
+			key[n++] = hex[*p & 15];
+		}
+	}
+	if (n > 255 || *p) {
+		/* Too long for a file name: a prefix that ends on a whole character, then a hash. */
+		cut = 200;
+		if (key[cut - 1] == '%')
+			cut -= 1;
+		else if (key[cut - 2] == '%')
+			cut -= 2;
+		n = cut + (size_t)snprintf(key + cut, sizeof(key) - cut, "~%016llx",
+					   (unsigned long long)fnv1a64(name, 0xcbf29ce484222325ull));
+	}
+	key[n] = '\0';
+	if (n + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(buf, key, n + 1);
+	return (int)n;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *slash = strrchr(path, '/');
+	char *dir;
+	int fd, r = 0;
+
+	if (!slash)
+		dir = ot_strdup(".");
+	else if (slash == path)
+		dir = ot_strdup("/");
+	else {
+		dir = ot_malloc((size_t)(slash - path) + 1);
+		if (dir) {
+			memcpy(dir, path, (size_t)(slash - path));
+			dir[slash - path] = '\0';
+		}
+	}
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	ot_free(dir);
+	return r;
+}
+
+/* mkdir -p with mode 0700 for the directories it creates; each new directory's parent is synced
+ * so that the new entry survives a crash. */
+static int mkdir_p(char *path)
+{
+	char *p;
+	int r;
+
+	for (p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(path, 0700) == 0) {
+				r = fsync_dir_of(path);
+				if (r < 0) {
+					*p = c;
+					return r;
+				}
+			} else if (errno != EEXIST) {
+				r = -errno;
+				*p = c;
+				return r;
+			}
+			*p = c;
+		}
+		if (*p == '\0')
+			return 0;
+	}
+}
+
+static int open_in(int dir_fd, const char *name, int *created)
+{
+	int fd = openat(dir_fd, name, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : -errno;
+	fd = openat(dir_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	*created = 1;
+	return fd;
+}
+
+/* Opens <state>/sim/<key>/, creating it (and its parents) as needed. */
+static int open_phone_dir(const char *state_dir, const char *name, int *created)
+{
+	char key[256];
+	size_t n;
+	char *path;
+	int fd, r;
+
+	if (sim_store_key(name, key, sizeof(key)) < 0)
+		return -ENAMETOOLONG;
+	n = strlen(state_dir);
+	path = ot_malloc(n + 5 + strlen(key) + 1);
+	if (!path)
+		return -ENOMEM;
+	memcpy(path, state_dir, n);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	memcpy(path + n, "/sim", 5);
+	r = mkdir_p(path);
+	if (r == 0) {
+		strcat(path, "/");
+		strcat(path, key);
+		if (mkdir(path, 0700) == 0) {
+			*created = 1;
+			r = fsync_dir_of(path);
+		} else if (errno != EEXIST) {
+			r = -errno;
+		}
+	}
+	if (r == 0) {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = fd >= 0 ? fd : -errno;
+	}
+	ot_free(path);
+	return r;
+}
+
+/* ---- plain I/O that finishes or says why -------------------------------------------------- */
+
+static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const unsigned char *p = buf;
+
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* Writes every byte of iov[0 … cnt) at off. Returns the bytes written; *err is 0 when all were. */
+static uint64_t pwritev_all(int fd, struct iovec *iov, int cnt, uint64_t off, int *err)
+{
+	uint64_t done = 0;
+
+	*err = 0;
+	while (cnt > 0) {
+		ssize_t w = pwritev(fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, (off_t)(off + done));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			*err = w < 0 ? -errno : -EIO;
+			return done;
+		}
+		done += (uint64_t)w;
+		while (cnt > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return done;
+}
+
+static int datasync(int fd)
+{
+	while (fdatasync(fd) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
+}
+
+/* ---- mappings ----------------------------------------------------------------------------- */
+
+static int map_area(struct area *a, uint32_t size)
+{
+	void *m;
+
+	if (a->fd >= 0)
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE, a->fd, 0);
+	else
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	a->mem = m;
+	a->size = size;
+	return 0;
+}
+
+static void unmap_area(struct area *a)
+{
+	if (a->mem != MAP_FAILED)
+		munmap(a->mem, a->size);
+	a->mem = MAP_FAILED;
+}
+
+/* ---- recovery ----------------------------------------------------------------------------- */
+
+/* Applies the wal's complete records to the mapped areas. Returns 0, or -errno when the wal
+ * cannot be read (a bad or torn tail is not an error: it was never acknowledged). */
+static int replay(struct sim_store *s)
+{
+	struct stat st;
+	const unsigned char *w, *h;
+	uint64_t size, off, seq;
+	unsigned replayed = 0;
+	void *m;
+
+	if (fstat(s->wal_fd, &st) < 0)
+		return -errno;
+	size = (uint64_t)st.st_size;
+	if (size < SIM_WAL_HEADER_SIZE)
+		return 0;
+	m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, s->wal_fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	w = m;
+	if (get32(w) != SIM_WAL_MAGIC || get32(w + 4) != SIM_WAL_VERSION ||
+	    get32(w + 20) != sim_crc32c(0, w, 20)) {
+		munmap(m, size);
+		return 0;
+	}
+	seq = get64(w + 8);
+	for (off = SIM_WAL_HEADER_SIZE; size - off >= SIM_REC_HEADER_SIZE; seq++) {
+		uint32_t len, id, crc;
+
+		h = w + off;
+		len = get32(h + 4);
+		id = get32(h + 8);
+		if (get32(h) != SIM_REC_MAGIC || get64(h + 12) != seq ||
+		    len > size - off - SIM_REC_HEADER_SIZE)
+			break;
+		crc = sim_crc32c(0, h, 20);
+		crc = sim_crc32c(crc, h + SIM_REC_HEADER_SIZE, len);
+		if (crc != get32(h + 20))
+			break;
+		if (id < s->n) {
+			struct area *a = &s->areas[id];
+
+			if (len > a->size)
+				break;
+			memcpy(a->mem, h + SIM_REC_HEADER_SIZE, len);
+			if (len > a->dirty)
+				a->dirty = len;
+		}
+		/* A record of an area that is no longer configured: that area is gone. */
+		off += SIM_REC_HEADER_SIZE + (uint64_t)len;
+		replayed++;
+	}
+	munmap(m, size);
+	if (replayed)
+		ot_log(OT_LOG_INFO, "sim", "phone '%s': replayed %u journal record(s)", s->name,
+		       replayed);
+	return 0;
+}
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+static void release(struct sim_store *s)
+{
+	uint32_t i;
+
+	if (s->areas) {
+		for (i = 0; i < s->n; i++) {
+			unmap_area(&s->areas[i]);
+			if (s->areas[i].fd >= 0)
+				close(s->areas[i].fd);
+		}
+	}
+	if (s->wal_fd >= 0)
+		close(s->wal_fd);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* drops the flock */
+	if (s->dir_fd >= 0)
+		close(s->dir_fd);
+	if (s->lock_init)
+		pthread_rwlock_destroy(&s->lock);
+	ot_free(s->areas);
+	ot_free(s->name);
+	ot_free(s);
+}
+
+static int open_files(struct sim_store *s, const struct sim_store_params *p)
+{
+	int created = 0, r;
+	uint32_t i;
+	char fname[32];
+
+	r = open_phone_dir(p->state_dir, p->name, &created);
+	if (r < 0)
+		return r;
+	s->dir_fd = r;
+	r = open_in(s->dir_fd, "lock", &created);
+	if (r < 0)
+		return r;
+	s->lock_fd = r;
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EINTR)
+			return errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+	}
+	r = open_in(s->dir_fd, "wal", &created);
+	if (r < 0)
+		return r;
+	s->wal_fd = r;
+
+	for (i = 0; i < s->n; i++) {
+		struct area *a = &s->areas[i];
+		struct stat st;
+		uint32_t disk;
+
+		snprintf(fname, sizeof(fname), "area-%u", i);
+		r = open_in(s->dir_fd, fname, &created);
+		if (r < 0)
+			return r;
+		a->fd = r;
+		if (fstat(a->fd, &st) < 0)
+			return -errno;
+		if (st.st_size > 0 && (uint64_t)st.st_size <= SIM_STORE_MAX_AREA_SIZE) {
+			disk = (uint32_t)st.st_size; /* replay against what is on disk, resize later */
+		} else {
+			disk = p->area_sizes[i];
+			if (ftruncate(a->fd, (off_t)disk) < 0)
+				return -errno;
+		}
+		r = map_area(a, disk);
+		if (r < 0)
+			return r;
+	}
+	if (created && fsync(s->dir_fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Brings area i to its configured size (after recovery, so that the wal was replayed against
+ * the size its records were written for). */
+static int resize_area(struct sim_store *s, uint32_t i, uint32_t size)
+{
+	struct area *a = &s->areas[i];
+	int r;
+
+	if (a->size == size)
+		return 0;
+	ot_log(OT_LOG_INFO, "sim", "phone '%s': data area %u resized from %u to %u bytes", s->name,
+	       i, a->size, size);
+	unmap_area(a);
+	if (ftruncate(a->fd, (off_t)size) < 0)
+		return -errno;
+	r = datasync(a->fd);
+	if (r < 0)
+		return r;
+	return map_area(a, size);
+}
+
+/* Area files beyond the configured count belong to areas that no longer exist. */
+static int remove_stale_areas(struct sim_store *s)
+{
+	char fname[32];
+	uint32_t i;
+	int removed = 0;
+
+	for (i = s->n; i < SIM_STORE_MAX_AREAS; i++) {
+		snprintf(fname, sizeof(fname), "area-%u", i);
+		if (unlinkat(s->dir_fd, fname, 0) == 0)
+			removed = 1;
+		else if (errno != ENOENT)
+			return -errno;
+	}
+	if (removed && fsync(s->dir_fd) < 0)
+		return -errno;
+	return 0;
+}
+
+int sim_store_open(const struct sim_store_params *p, struct sim_store **out)
+{
+	struct sim_store *s;
+	pthread_rwlockattr_t attr;
+	uint32_t i;
+	int r;
+
+	*out = NULL;
+	if (!p || !p->name || p->num_areas > SIM_STORE_MAX_AREAS || (p->num_areas && !p->area_sizes))
+		return -EINVAL;
+	for (i = 0; i < p->num_areas; i++)
+		if (p->area_sizes[i] == 0 || p->area_sizes[i] > SIM_STORE_MAX_AREA_SIZE)
+			return -EINVAL;
+	if (p->durable && p->num_areas && (!p->state_dir || !*p->state_dir))
+		return -EINVAL;
+
+	s = ot_calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->dir_fd = s->lock_fd = s->wal_fd = -1;
+	s->n = p->num_areas;
+	s->durable = p->durable && p->num_areas > 0;
+	s->checkpoint_at = SIM_STORE_CHECKPOINT_BYTES;
+	s->name = ot_strdup(p->name);
+	s->areas = ot_calloc(s->n ? s->n : 1, sizeof(*s->areas));
+	if (!s->name || !s->areas) {
+		release(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->n; i++) {
+		s->areas[i].fd = -1;
+		s->areas[i].mem = MAP_FAILED;
+	}
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	r = -pthread_rwlock_init(&s->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	if (r < 0) {
+		release(s);
+		return r;
+	}
+	s->lock_init = 1;
+
+	if (!s->durable) {
+		for (i = 0; i < s->n; i++) {
+			r = map_area(&s->areas[i], p->area_sizes[i]);
+			if (r < 0) {
+				release(s);
+				return r;
+			}
+		}
+		*out = s;
+		return 0;
+	}
+
+	r = open_files(s, p);
+	if (r == 0)
+		r = replay(s);
+	if (r == 0) {
+		struct stat st;
+
+		/* Always start from an empty wal: recovery ends with a checkpoint. */
+		if (fstat(s->wal_fd, &st) < 0)
+			r = -errno;
+		else
+			s->wal_len = s->wal_synced = (uint64_t)st.st_size;
+	}
+	if (r == 0 && s->wal_len > 0)
+		r = sim_store_checkpoint(s);
+	for (i = 0; r == 0 && i < s->n; i++)
+		r = resize_area(s, i, p->area_sizes[i]);
+	if (r == 0)
+		r = remove_stale_areas(s);
+	if (r < 0) {
+		if (r != -EWOULDBLOCK)
+			ot_log(OT_LOG_ERROR, "sim", "phone '%s': cannot open its state: %s", p->name,
+			       strerror(-r));
+		release(s);
+		return r;
+	}
+	s->logged_errno = 0;
+	*out = s;
+	return 0;
+}
+
+void sim_store_close(struct sim_store *s)
+{
+	uint32_t i;
+	int dirty = 0;
+
+	if (!s)
+		return;
+	if (s->durable && !s->broken) {
+		for (i = 0; i < s->n; i++)
+			dirty |= s->areas[i].dirty > 0;
+		if (dirty || s->wal_len > 0)
+			sim_store_checkpoint(s); /* logs on failure; the wal keeps everything */
+	}
+	release(s);
+}
+
+/* ---- accessors ---------------------------------------------------------------------------- */
+
+uint32_t sim_store_num_areas(const struct sim_store *s)
+{
+	return s->n;
+}
+
+uint32_t sim_store_area_size(const struct sim_store *s, uint32_t area)
+{
+	return area < s->n ? s->areas[area].size : 0;
+}
+
+int sim_store_is_durable(const struct sim_store *s)
+{
+	return s->durable;
+}
+
+uint64_t sim_store_wal_size(const struct sim_store *s)
+{
+	return s->wal_len;
+}
+
+long sim_store_read(struct sim_store *s, uint32_t area, void *buf, size_t len)
+{
+	struct area *a;
+
+	if (area >= s->n)
+		return -EINVAL;
+	a = &s->areas[area];
+	if (len > a->size)
+		len = a->size;
+	if (len) {
+		pthread_rwlock_rdlock(&s->lock);
+		memcpy(buf, a->mem, len);
+		pthread_rwlock_unlock(&s->lock);
+	}
+	return (long)len;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+#define CHUNK 64 /* records per pwritev: 2 iovecs each, plus the wal header */
+
+/* Cuts the wal back to len after a failed write; a failure here leaves garbage that later
+ * records would be stranded behind, so the store stops accepting writes. */
+static void cut_back(struct sim_store *s, uint64_t len, int sync)
+{
+	int r = 0;
+
+	while (ftruncate(s->wal_fd, (off_t)len) < 0) {
+		if (errno != EINTR) {
+			r = -errno;
+			break;
+		}
+	}
+	if (r == 0 && sync)
+		r = datasync(s->wal_fd);
+	if (r < 0) {
+		s->broken = 1;
+		ot_log(OT_LOG_ERROR, "sim",
+		       "phone '%s': cannot cut its journal back after a failed write: %s (errno %d); "
+		       "further writes fail until the phone is reopened",
+		       s->name, strerror(-r), -r);
+	}
+	s->wal_len = len;
+}
+
+size_t sim_store_append(struct sim_store *s, const struct sim_store_write *w, size_t n, int *err)
+{
+	unsigned char hdr[CHUNK][SIM_REC_HEADER_SIZE];
+	unsigned char walhdr[SIM_WAL_HEADER_SIZE];
+	struct iovec iov[2 * CHUNK + 1];
+	size_t valid, done = 0, i;
+
+	*err = 0;
+	for (valid = 0; valid < n; valid++)
+		if (w[valid].area >= s->n || w[valid].len > s->areas[w[valid].area].size ||
+		    (w[valid].len && !w[valid].data))
+			break;
+	if (valid < n)
+		*err = -EINVAL;
+	if (!s->durable)
+		return valid;
+	if (s->broken && valid) {
+		*err = -EIO;
+		return 0;
+	}
+
+	while (done < valid) {
+		size_t cnt = valid - done < CHUNK ? valid - done : CHUNK;
+		uint64_t start = s->wal_len, total = 0, written, keep;
+		int nio = 0, e;
+		size_t complete = 0;
+		uint32_t head = 0;
+
+		if (start == 0) {
+			/* A new wal generation: a fresh random base makes records of an earlier
+			 * generation that a crash might expose fail the sequence check. */
+			s->next_seq = s->seq_synced = random_u64();
+			put32(walhdr, SIM_WAL_MAGIC);
+			put32(walhdr + 4, SIM_WAL_VERSION);
+			put64(walhdr + 8, s->next_seq);
+			put32(walhdr + 16, 0);
+			put32(walhdr + 20, sim_crc32c(0, walhdr, 20));
+			iov[nio].iov_base = walhdr;
+			iov[nio++].iov_len = SIM_WAL_HEADER_SIZE;
+			head = SIM_WAL_HEADER_SIZE;
+			total += SIM_WAL_HEADER_SIZE;
+		}
+		for (i = 0; i < cnt; i++) {
+			const struct sim_store_write *x = &w[done + i];
+			uint32_t crc;
+
+			put32(hdr[i], SIM_REC_MAGIC);
+			put32(hdr[i] + 4, x->len);
+			put32(hdr[i] + 8, x->area);
+			put64(hdr[i] + 12, s->next_seq + i);
+			crc = sim_crc32c(0, hdr[i], 20);
+			put32(hdr[i] + 20, sim_crc32c(crc, x->data, x->len));
+			iov[nio].iov_base = hdr[i];
+			iov[nio++].iov_len = SIM_REC_HEADER_SIZE;
+			if (x->len) {
+				iov[nio].iov_base = (void *)x->data;
+				iov[nio++].iov_len = x->len;
+			}
+			total += SIM_REC_HEADER_SIZE + (uint64_t)x->len;
+		}
+		written = pwritev_all(s->wal_fd, iov, nio, start, &e);
+		if (e == 0) {
+			s->wal_len = start + total;
+			s->next_seq += cnt;
+			done += cnt;
+			continue;
+		}
+		/* Keep the records that made it whole; cut off the torn one. */
+		keep = start;
+		if (written >= head) {
+			keep += head;
+			for (i = 0; i < cnt; i++) {
+				uint64_t rec = SIM_REC_HEADER_SIZE + (uint64_t)w[done + i].len;
+
+				if (keep + rec > start + written)
+					break;
+				keep += rec;
+				complete++;
+			}
+		}
+		if (keep == head + start && head)
+			keep = start; /* a header without records is just noise */
+		cut_back(s, keep, 0);
+		s->next_seq += complete;
+		done += complete;
+		*err = e;
+		log_failure(s, "cannot append to its journal; the write fails and the data area keeps "
+			       "its old content", -e);
+		return done;
+	}
+	return done;
+}
+
+int sim_store_sync(struct sim_store *s)
+{
+	int r;
+
+	if (!s->durable || s->wal_len == s->wal_synced)
+		return 0;
+	r = datasync(s->wal_fd);
+	if (r == 0) {
+		s->wal_synced = s->wal_len;
+		s->seq_synced = s->next_seq;
+		s->logged_errno = 0;
+		return 0;
+	}
+	log_failure(s, "cannot sync its journal; the writes fail and the data areas keep their old "
+		       "content", -r);
+	/* Those records are whole and valid: the cut must be durable, or a crash could bring back
+	 * writes that were reported as failed. */
+	cut_back(s, s->wal_synced, 1);
+	s->next_seq = s->seq_synced;
+	return r;
+}
+
+void sim_store_apply(struct sim_store *s, const struct sim_store_write *w)
+{
+	struct area *a = &s->areas[w->area];
+
+	if (!w->len)
+		return;
+	pthread_rwlock_wrlock(&s->lock);
+	memcpy(a->mem, w->data, w->len);
+	pthread_rwlock_unlock(&s->lock);
+	if (s->durable && w->len > a->dirty)
+		a->dirty = w->len;
+}
+
+int sim_store_write(struct sim_store *s, uint32_t area, const void *data, uint32_t len)
+{
+	struct sim_store_write w = { area, len, data };
+	int err;
+
+	if (sim_store_append(s, &w, 1, &err) != 1)
+		return err;
+	err = sim_store_sync(s);
+	if (err < 0)
+		return err;
+	sim_store_apply(s, &w);
+	return 0;
+}
+
+/* ---- checkpoints -------------------------------------------------------------------------- */
+
+int sim_store_checkpoint(struct sim_store *s)
+{
+	uint32_t i;
+	int r = 0;
+
+	if (!s->durable)
+		return 0;
+	if (s->broken)
+		return -EIO;
+	/* Unsynced records cannot be folded in; the caller syncs first. */
+	if (s->wal_len != s->wal_synced) {
+		r = sim_store_sync(s);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; r == 0 && i < s->n; i++) {
+		struct area *a = &s->areas[i];
+
+		if (a->dirty)
+			r = pwrite_all(a->fd, a->mem, a->dirty, 0);
+	}
+	for (i = 0; r == 0 && i < s->n; i++)
+		if (s->areas[i].dirty)
+			r = datasync(s->areas[i].fd);
+	if (r == 0 && s->wal_len > 0) {
+		/* The areas hold everything the wal holds: the wal can go. */
+		while (ftruncate(s->wal_fd, 0) < 0 && r == 0)
+			if (errno != EINTR)
+				r = -errno;
+	}
+	if (r < 0) {
+		s->checkpoint_at = s->wal_len + SIM_STORE_CHECKPOINT_BYTES;
+		log_failure(s, "checkpoint failed; the journal keeps the writes", -r);
+		return r;
+	}
+	for (i = 0; i < s->n; i++)
+		s->areas[i].dirty = 0;
+	s->checkpoint_at = SIM_STORE_CHECKPOINT_BYTES;
+	if (s->wal_len == 0)
+		return 0;
+	/* The wal is empty now whatever the sync below says; the next record starts a new
+	 * generation at offset 0. Until the truncation is durable a crash replays the old wal,
+	 * which is harmless: the areas already hold its result. */
+	s->wal_len = s->wal_synced = 0;
+	r = datasync(s->wal_fd);
+	if (r < 0)
+		log_failure(s, "cannot sync its emptied journal", -r);
+	return r;
+}
+
+int sim_store_maybe_checkpoint(struct sim_store *s)
+{
+	if (!s->durable || s->wal_len < s->checkpoint_at)
+		return 0;
+	return sim_store_checkpoint(s);
+}

@@ -1,0 +1,583 @@
+/* caps.c — "phonectl list" and "phonectl caps": what phoneGetDevCapsA says about each phone,
+ * decoded for people. */
+#include "phonectl.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+
+#define B(prefix, x) { prefix##x, #x }
+
+const struct pc_bit_name pc_phonestate_names[] = {
+	B(PHONESTATE_, OTHER),
+	B(PHONESTATE_, CONNECTED),
+	B(PHONESTATE_, DISCONNECTED),
+	B(PHONESTATE_, OWNER),
+	B(PHONESTATE_, MONITORS),
+	B(PHONESTATE_, DISPLAY),
+	B(PHONESTATE_, LAMP),
+	B(PHONESTATE_, RINGMODE),
+	B(PHONESTATE_, RINGVOLUME),
+	B(PHONESTATE_, HANDSETHOOKSWITCH),
+	B(PHONESTATE_, HANDSETVOLUME),
+	B(PHONESTATE_, HANDSETGAIN),
+	B(PHONESTATE_, SPEAKERHOOKSWITCH),
+	B(PHONESTATE_, SPEAKERVOLUME),
+	B(PHONESTATE_, SPEAKERGAIN),
+	B(PHONESTATE_, HEADSETHOOKSWITCH),
+	B(PHONESTATE_, HEADSETVOLUME),
+	B(PHONESTATE_, HEADSETGAIN),
+	B(PHONESTATE_, SUSPEND),
+	B(PHONESTATE_, RESUME),
+	B(PHONESTATE_, DEVSPECIFIC),
+	B(PHONESTATE_, REINIT),
+	B(PHONESTATE_, CAPSCHANGE),
+	B(PHONESTATE_, REMOVED),
+	{ 0, NULL },
+};
+
+static const struct pc_bit_name feature_names[] = {
+	B(PHONEFEATURE_, GETBUTTONINFO),
+	B(PHONEFEATURE_, GETDATA),
+	B(PHONEFEATURE_, GETDISPLAY),
+	B(PHONEFEATURE_, GETGAINHANDSET),
+	B(PHONEFEATURE_, GETGAINSPEAKER),
+	B(PHONEFEATURE_, GETGAINHEADSET),
+	B(PHONEFEATURE_, GETHOOKSWITCHHANDSET),
+	B(PHONEFEATURE_, GETHOOKSWITCHSPEAKER),
+	B(PHONEFEATURE_, GETHOOKSWITCHHEADSET),
+	B(PHONEFEATURE_, GETLAMP),
+	B(PHONEFEATURE_, GETRING),
+	B(PHONEFEATURE_, GETVOLUMEHANDSET),
+	B(PHONEFEATURE_, GETVOLUMESPEAKER),
+	B(PHONEFEATURE_, GETVOLUMEHEADSET),
+	B(PHONEFEATURE_, SETBUTTONINFO),
+	B(PHONEFEATURE_, SETDATA),
+	B(PHONEFEATURE_, SETDISPLAY),
+	B(PHONEFEATURE_, SETGAINHANDSET),
+	B(PHONEFEATURE_, SETGAINSPEAKER),
+	B(PHONEFEATURE_, SETGAINHEADSET),
+	B(PHONEFEATURE_, SETHOOKSWITCHHANDSET),
+	B(PHONEFEATURE_, SETHOOKSWITCHSPEAKER),
+	B(PHONEFEATURE_, SETHOOKSWITCHHEADSET),
+	B(PHONEFEATURE_, SETLAMP),
+	B(PHONEFEATURE_, SETRING),
+	B(PHONEFEATURE_, SETVOLUMEHANDSET),
+	B(PHONEFEATURE_, SETVOLUMESPEAKER),
+	B(PHONEFEATURE_, SETVOLUMEHEADSET),
+#ifdef PHONEFEATURE_GENERICPHONE
+	B(PHONEFEATURE_, GENERICPHONE),
+#endif
+	{ 0, NULL },
+};
+
+static const struct pc_bit_name hookswitch_mode_names[] = {
+	B(PHONEHOOKSWITCHMODE_, ONHOOK),
+	B(PHONEHOOKSWITCHMODE_, MIC),
+	B(PHONEHOOKSWITCHMODE_, SPEAKER),
+	B(PHONEHOOKSWITCHMODE_, MICSPEAKER),
+	B(PHONEHOOKSWITCHMODE_, UNKNOWN),
+	{ 0, NULL },
+};
+
+static const struct pc_bit_name hookswitch_dev_names[] = {
+	B(PHONEHOOKSWITCHDEV_, HANDSET),
+	B(PHONEHOOKSWITCHDEV_, SPEAKER),
+	B(PHONEHOOKSWITCHDEV_, HEADSET),
+	{ 0, NULL },
+};
+
+static const struct pc_bit_name button_mode_names[] = {
+	B(PHONEBUTTONMODE_, DUMMY),
+	B(PHONEBUTTONMODE_, CALL),
+	B(PHONEBUTTONMODE_, FEATURE),
+	B(PHONEBUTTONMODE_, KEYPAD),
+	B(PHONEBUTTONMODE_, LOCAL),
+	B(PHONEBUTTONMODE_, DISPLAY),
+	{ 0, NULL },
+};
+
+#undef B
+
+/* Where the name tables above print without their prefix, these say which prefix to add back. */
+#define PHONESTATE_PREFIX "PHONESTATE_"
+#define PHONEFEATURE_PREFIX "PHONEFEATURE_"
+
+const void *pc_var_part(const void *base, DWORD used, DWORD size, DWORD offset)
+{
+	if (size == 0 || offset == 0)
+		return NULL;
+	if (offset > used || size > used - offset)
+		return NULL;
+	return (const unsigned char *)base + offset;
+}
+
+/* The part of the structure that holds valid data: dwUsedSize, but never past dwTotalSize. */
+static DWORD caps_used(const PHONECAPS *caps)
+{
+	return caps->dwUsedSize < caps->dwTotalSize ? caps->dwUsedSize : caps->dwTotalSize;
+}
+
+static bool dword_at(const PHONECAPS *caps, DWORD size, DWORD offset, DWORD index, DWORD *out)
+{
+	const unsigned char *p = pc_var_part(caps, caps_used(caps), size, offset);
+
+	if (!p || index >= size / sizeof(DWORD))
+		return false;
+	memcpy(out, p + (size_t)index * sizeof(DWORD), sizeof(DWORD));
+	return true;
+}
+
+bool pc_caps_area_size(const PHONECAPS *caps, bool get, DWORD id, DWORD *size)
+{
+	if (get)
+		return id < caps->dwNumGetData &&
+		       dword_at(caps, caps->dwGetDataSize, caps->dwGetDataOffset, id, size);
+	return id < caps->dwNumSetData &&
+	       dword_at(caps, caps->dwSetDataSize, caps->dwSetDataOffset, id, size);
+}
+
+void pc_print_bits(FILE *f, DWORD value, const struct pc_bit_name *names, const char *sep)
+{
+	bool first = true;
+
+	for (const struct pc_bit_name *n = names; n->name; n++) {
+		if (value & n->bit) {
+			fprintf(f, "%s%s", first ? "" : sep, n->name);
+			first = false;
+			value &= ~n->bit;
+		}
+	}
+	if (value) {
+		fprintf(f, "%s0x%08X", first ? "" : sep, (unsigned)value);
+		first = false;
+	}
+	if (first)
+		fputs("none", f);
+}
+
+/* ---- text output ---- */
+
+#define LABEL_WIDTH 20
+#define LINE_WIDTH 100
+
+static void label(const char *text)
+{
+	printf("%-*s", LABEL_WIDTH, text);
+}
+
+/* Prints prefix+name for every set bit, wrapping lines under the value column. */
+static void print_bits_wrapped(DWORD value, const struct pc_bit_name *names, const char *prefix)
+{
+	int col = LABEL_WIDTH;
+	bool first = true;
+	char unknown[16];
+
+	for (const struct pc_bit_name *n = names;; n++) {
+		const char *name;
+		const char *pre = prefix;
+		int len;
+
+		if (n->name) {
+			if (!(value & n->bit))
+				continue;
+			value &= ~n->bit;
+			name = n->name;
+		} else {
+			if (!value)
+				break;
+			snprintf(unknown, sizeof unknown, "0x%08X", (unsigned)value);
+			name = unknown;
+			pre = "";
+			value = 0;
+		}
+		len = (int)(strlen(pre) + strlen(name));
+		if (!first && col + 1 + len > LINE_WIDTH) {
+			printf("\n%*s", LABEL_WIDTH, "");
+			col = LABEL_WIDTH;
+		} else if (!first) {
+			putchar(' ');
+			col++;
+		}
+		printf("%s%s", pre, name);
+		col += len;
+		first = false;
+		if (!n->name)
+			break;
+	}
+	if (first)
+		fputs("none", stdout);
+	putchar('\n');
+}
+
+static void put_utf8(uint32_t cp)
+{
+	if (cp < 0x80) {
+		putchar(cp < 0x20 || cp == 0x7F ? '?' : (int)cp);
+	} else if (cp < 0x800) {
+		putchar(0xC0 | (cp >> 6));
+		putchar(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		putchar(0xE0 | (cp >> 12));
+		putchar(0x80 | ((cp >> 6) & 0x3F));
+		putchar(0x80 | (cp & 0x3F));
+	} else {
+		putchar(0xF0 | (cp >> 18));
+		putchar(0x80 | ((cp >> 12) & 0x3F));
+		putchar(0x80 | ((cp >> 6) & 0x3F));
+		putchar(0x80 | (cp & 0x3F));
+	}
+}
+
+/* Prints a string of the variable part in the device's string format; false if there is none. */
+static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
+{
+	const unsigned char *p = pc_var_part(caps, caps_used(caps), size, offset);
+
+	if (!p)
+		return false;
+	switch (caps->dwStringFormat) {
+	case STRINGFORMAT_UNICODE:
+		for (DWORD i = 0; i + 1 < size; i += 2) {
+			uint32_t u = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
+			if (u == 0)
+				break;
+			if (u >= 0xD800 && u < 0xDC00 && i + 3 < size) {
+				uint32_t lo = (uint32_t)p[i + 2] | (uint32_t)p[i + 3] << 8;
+				if (lo >= 0xDC00 && lo < 0xE000) {
+					u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+					i += 2;
+				}
+			}
+			put_utf8(u);
+		}
+		break;
+	case STRINGFORMAT_BINARY:
+		for (DWORD i = 0; i < size; i++)
+			printf("%s%02x", i ? " " : "", p[i]);
+		break;
+	default: /* ASCII (UTF-8 on Linux) and DBCS: bytes up to the NUL */
+		for (DWORD i = 0; i < size && p[i]; i++)
+			putchar(p[i] < 0x20 || p[i] == 0x7F ? '?' : p[i]);
+		break;
+	}
+	return true;
+}
+
+static void print_string_field(const char *what, const PHONECAPS *caps, DWORD size, DWORD offset)
+{
+	label(what);
+	if (!print_string(caps, size, offset))
+		fputs("(none)", stdout);
+	putchar('\n');
+}
+
+static const char *string_format_name(DWORD f)
+{
+	switch (f) {
+	case STRINGFORMAT_ASCII: return "ASCII (UTF-8)";
+	case STRINGFORMAT_DBCS: return "DBCS";
+	case STRINGFORMAT_UNICODE: return "UNICODE (UTF-16)";
+	case STRINGFORMAT_BINARY: return "BINARY";
+	default: return NULL;
+	}
+}
+
+static void human_size(char *buf, size_t len, DWORD n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
+	double v = n;
+	unsigned u = 0;
+
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%u B", (unsigned)n);
+	else if (v == (double)(unsigned)v)
+		snprintf(buf, len, "%u %s", (unsigned)v, units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+static void print_version(DWORD v)
+{
+	printf("%u.%u", (unsigned)(v >> 16), (unsigned)(v & 0xFFFF));
+}
+
+static void print_hookswitch(const PHONECAPS *caps, DWORD version, DWORD dev, const char *name,
+			     DWORD modes, DWORD settable, DWORD monitored)
+{
+	printf("  %-*s", LABEL_WIDTH - 2, name);
+	fputs("modes ", stdout);
+	pc_print_bits(stdout, modes, hookswitch_mode_names, ",");
+	if (version >= PC_API_20) {
+		fputs("; settable ", stdout);
+		pc_print_bits(stdout, settable, hookswitch_mode_names, ",");
+		fputs("; monitored ", stdout);
+		pc_print_bits(stdout, monitored, hookswitch_mode_names, ",");
+	}
+	printf("; volume %s, gain %s\n", caps->dwVolumeFlags & dev ? "yes" : "no",
+	       caps->dwGainFlags & dev ? "yes" : "no");
+}
+
+static void print_buttons(const PHONECAPS *caps)
+{
+	DWORD counts[8] = { 0 };
+	DWORD lamps = 0, other = 0, known = 0;
+
+	label("Buttons/lamps:");
+	printf("%u", (unsigned)caps->dwNumButtonLamps);
+	for (DWORD id = 0; id < caps->dwNumButtonLamps; id++) {
+		DWORD mode, lamp;
+		if (dword_at(caps, caps->dwButtonModesSize, caps->dwButtonModesOffset, id, &mode)) {
+			known++;
+			unsigned i = 0;
+			for (; button_mode_names[i].name; i++)
+				if (mode == button_mode_names[i].bit)
+					break;
+			if (button_mode_names[i].name)
+				counts[i]++;
+			else
+				other++;
+		}
+		if (dword_at(caps, caps->dwLampModesSize, caps->dwLampModesOffset, id, &lamp) &&
+		    lamp != 0 && lamp != PHONELAMPMODE_DUMMY)
+			lamps++;
+	}
+	if (known) {
+		const char *sep = " (";
+		for (unsigned i = 0; button_mode_names[i].name; i++) {
+			if (counts[i]) {
+				printf("%s%u %s", sep, (unsigned)counts[i], button_mode_names[i].name);
+				sep = ", ";
+			}
+		}
+		if (other)
+			printf("%s%u other", sep, (unsigned)other);
+		printf("; %u with a lamp)", (unsigned)lamps);
+	}
+	putchar('\n');
+}
+
+static void print_data_areas(const PHONECAPS *caps)
+{
+	DWORD n = caps->dwNumSetData > caps->dwNumGetData ? caps->dwNumSetData : caps->dwNumGetData;
+
+	label("Data areas:");
+	printf("%u for phoneSetData, %u for phoneGetData\n", (unsigned)caps->dwNumSetData,
+	       (unsigned)caps->dwNumGetData);
+	for (DWORD id = 0; id < n; id++) {
+		DWORD set = 0, get = 0;
+		bool has_set = pc_caps_area_size(caps, false, id, &set);
+		bool has_get = pc_caps_area_size(caps, true, id, &get);
+		char human[32];
+		char name[24];
+
+		snprintf(name, sizeof name, "area %u", (unsigned)id);
+		printf("  %-*s", LABEL_WIDTH - 2, name);
+		if (has_set)
+			printf("set %u bytes", (unsigned)set);
+		else
+			fputs(id < caps->dwNumSetData ? "set ? bytes" : "no set", stdout);
+		fputs(", ", stdout);
+		if (has_get)
+			printf("get %u bytes", (unsigned)get);
+		else
+			fputs(id < caps->dwNumGetData ? "get ? bytes" : "no get", stdout);
+		if (has_set || has_get) {
+			human_size(human, sizeof human, has_set ? set : get);
+			printf("  (%s", human);
+			if (has_set && has_get && set != get) {
+				human_size(human, sizeof human, get);
+				printf(" / %s", human);
+			}
+			putchar(')');
+		}
+		putchar('\n');
+	}
+}
+
+static void print_device_classes(const PHONECAPS *caps)
+{
+	const char *p = pc_var_part(caps, caps_used(caps), caps->dwDeviceClassesSize,
+				    caps->dwDeviceClassesOffset);
+	DWORD size = caps->dwDeviceClassesSize;
+	bool first = true;
+
+	label("Device classes:");
+	if (p) {
+		/* NUL-separated names, ended by an empty one. */
+		for (DWORD i = 0; i < size && p[i];) {
+			DWORD len = (DWORD)strnlen(p + i, size - i);
+			printf("%s%.*s", first ? "" : ", ", (int)len, p + i);
+			first = false;
+			i += len + 1;
+		}
+	}
+	if (first)
+		fputs("(none)", stdout);
+	putchar('\n');
+}
+
+static void print_guid(const PHONECAPS *caps)
+{
+	unsigned char g[16];
+	static const unsigned char zero[16];
+	uint32_t d1;
+	uint16_t d2, d3;
+
+	memcpy(g, (const unsigned char *)caps + offsetof(PHONECAPS, PermanentPhoneGuid), 16);
+	if (memcmp(g, zero, 16) == 0)
+		return;
+	/* GUID { Data1 (DWORD), Data2, Data3 (WORD), Data4[8] } in host byte order. */
+	memcpy(&d1, g, 4);
+	memcpy(&d2, g + 4, 2);
+	memcpy(&d3, g + 6, 2);
+	label("Permanent GUID:");
+	printf("{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}\n", (unsigned)d1, (unsigned)d2,
+	       (unsigned)d3, g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+}
+
+static void print_caps(DWORD dev, DWORD version, const PHONECAPS *caps)
+{
+	const char *fmt = string_format_name(caps->dwStringFormat);
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "Phone %u:", (unsigned)dev);
+	print_string_field(buf, caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	label("API version:");
+	print_version(version);
+	putchar('\n');
+	print_string_field("Provider info:", caps, caps->dwProviderInfoSize,
+			   caps->dwProviderInfoOffset);
+	print_string_field("Phone info:", caps, caps->dwPhoneInfoSize, caps->dwPhoneInfoOffset);
+	label("Permanent ID:");
+	printf("0x%08X (%u)\n", (unsigned)caps->dwPermanentPhoneID,
+	       (unsigned)caps->dwPermanentPhoneID);
+	if (version >= PC_API_22)
+		print_guid(caps);
+	label("String format:");
+	if (fmt)
+		printf("%s\n", fmt);
+	else
+		printf("0x%08X\n", (unsigned)caps->dwStringFormat);
+	label("Phone states:");
+	print_bits_wrapped(caps->dwPhoneStates, pc_phonestate_names, PHONESTATE_PREFIX);
+	if (version >= PC_API_20) {
+		label("Features:");
+		print_bits_wrapped(caps->dwPhoneFeatures, feature_names, PHONEFEATURE_PREFIX);
+	}
+	label("Display:");
+	if (caps->dwDisplayNumRows == 0 && caps->dwDisplayNumColumns == 0)
+		fputs("none\n", stdout);
+	else
+		printf("%u rows x %u columns\n", (unsigned)caps->dwDisplayNumRows,
+		       (unsigned)caps->dwDisplayNumColumns);
+	label("Ring modes:");
+	if (caps->dwNumRingModes)
+		printf("%u (1..%u; 0 = silent)\n", (unsigned)caps->dwNumRingModes,
+		       (unsigned)caps->dwNumRingModes);
+	else
+		fputs("0 (ring mode cannot be controlled)\n", stdout);
+	print_buttons(caps);
+	label("Hookswitch devices:");
+	pc_print_bits(stdout, caps->dwHookSwitchDevs, hookswitch_dev_names, " ");
+	putchar('\n');
+	if (caps->dwHookSwitchDevs & PHONEHOOKSWITCHDEV_HANDSET)
+		print_hookswitch(caps, version, PHONEHOOKSWITCHDEV_HANDSET, "HANDSET",
+				 caps->dwHandsetHookSwitchModes,
+				 caps->dwSettableHandsetHookSwitchModes,
+				 caps->dwMonitoredHandsetHookSwitchModes);
+	if (caps->dwHookSwitchDevs & PHONEHOOKSWITCHDEV_SPEAKER)
+		print_hookswitch(caps, version, PHONEHOOKSWITCHDEV_SPEAKER, "SPEAKER",
+				 caps->dwSpeakerHookSwitchModes,
+				 caps->dwSettableSpeakerHookSwitchModes,
+				 caps->dwMonitoredSpeakerHookSwitchModes);
+	if (caps->dwHookSwitchDevs & PHONEHOOKSWITCHDEV_HEADSET)
+		print_hookswitch(caps, version, PHONEHOOKSWITCHDEV_HEADSET, "HEADSET",
+				 caps->dwHeadsetHookSwitchModes,
+				 caps->dwSettableHeadsetHookSwitchModes,
+				 caps->dwMonitoredHeadsetHookSwitchModes);
+	print_data_areas(caps);
+	if (version >= PC_API_20)
+		print_device_classes(caps);
+	if (caps->dwDevSpecificSize) {
+		label("Device specific:");
+		printf("%u bytes\n", (unsigned)caps->dwDevSpecificSize);
+	}
+	if (caps->dwNeededSize > caps->dwUsedSize) {
+		label("Note:");
+		printf("%u of %u bytes returned; some variable parts are missing\n",
+		       (unsigned)caps->dwUsedSize, (unsigned)caps->dwNeededSize);
+	}
+}
+
+int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv)
+{
+	struct pc_session s;
+	PHONECAPS *caps = NULL;
+	DWORD dev, version;
+	int rc;
+
+	(void)argc;
+	if (!pc_parse_dword(argv[0], &dev))
+		return pc_usage_error(pc_current_command, "bad device ID '%s'", argv[0]);
+	rc = pc_session_init(&s, opt);
+	if (rc != PC_EXIT_OK)
+		return rc;
+	if (pc_session_negotiate(&s, dev, &version, false) != 0 ||
+	    pc_session_get_caps(&s, dev, version, &caps, false) != 0) {
+		pc_session_end(&s);
+		return PC_EXIT_TAPI;
+	}
+	print_caps(dev, version, caps);
+	free(caps);
+	pc_session_end(&s);
+	return PC_EXIT_OK;
+}
+
+int pc_cmd_list(const struct pc_options *opt, int argc, char **argv)
+{
+	struct pc_session s;
+	int rc, result = PC_EXIT_OK;
+
+	(void)argc;
+	(void)argv;
+	rc = pc_session_init(&s, opt);
+	if (rc != PC_EXIT_OK)
+		return rc;
+	if (s.num_devs == 0)
+		pc_info(opt, "no phone devices\n");
+	for (DWORD dev = 0; dev < s.num_devs; dev++) {
+		PHONECAPS *caps = NULL;
+		DWORD version;
+		LONG err;
+
+		err = pc_session_negotiate(&s, dev, &version, true);
+		if (err != 0) {
+			printf("%u  (phoneNegotiateAPIVersion: %s)\n", (unsigned)dev,
+			       phonectl_error_name(err));
+			result = PC_EXIT_TAPI;
+			continue;
+		}
+		err = pc_session_get_caps(&s, dev, version, &caps, true);
+		if (err != 0) {
+			printf("%u  (phoneGetDevCapsA: %s)\n", (unsigned)dev,
+			       phonectl_error_name(err));
+			result = PC_EXIT_TAPI;
+			continue;
+		}
+		printf("%u  ", (unsigned)dev);
+		if (!print_string(caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset))
+			fputs("(unnamed)", stdout);
+		printf("  (set areas: %u, get areas: %u)\n", (unsigned)caps->dwNumSetData,
+		       (unsigned)caps->dwNumGetData);
+		free(caps);
+	}
+	pc_session_end(&s);
+	return result;
+}

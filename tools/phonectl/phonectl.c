@@ -1,0 +1,470 @@
+/* phonectl.c — the OpenTAPI command-line tool: option parsing, the table of subcommands, help.
+ *
+ * A subcommand is a row of `commands` below: its name, synopsis, help, how many positional
+ * arguments it takes, which command options it accepts and the function that runs it. Options
+ * may appear before or after the command name; "--" ends them.
+ */
+#include "phonectl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#ifndef OT_VERSION
+#define OT_VERSION "unknown"
+#endif
+
+static int cmd_help(const struct pc_options *opt, int argc, char **argv);
+
+static const struct pc_command commands[] = {
+	{
+		.name = "list",
+		.args = "",
+		.summary = "list the phone devices with their data areas",
+		.help = "Prints one line per phone device:\n"
+			"  ID  NAME  (set areas: N, get areas: M)\n",
+		.min_args = 0, .max_args = 0,
+		.run = pc_cmd_list,
+	},
+	{
+		.name = "caps",
+		.args = "DEV",
+		.summary = "show the capabilities (PHONECAPS) of phone DEV",
+		.help = "Shows name, provider and phone info, permanent ID, string format, phone\n"
+			"states, features, display, ring modes, buttons and lamps, hookswitch\n"
+			"devices, data areas and device classes of phone DEV.\n",
+		.min_args = 1, .max_args = 1,
+		.run = pc_cmd_caps,
+	},
+	{
+		.name = "set-data",
+		.args = "DEV ID FILE|- [--timeout MS]",
+		.summary = "write FILE (or standard input) to data area ID (phoneSetData)",
+		.help = "Opens phone DEV as owner, reads FILE whole ('-': standard input) and\n"
+			"downloads it to the start of data area ID with phoneSetData. Prints the\n"
+			"request ID, waits for its PHONE_REPLY (at most --timeout MS, default 10000;\n"
+			"'inf' waits forever) and prints the result. Bytes of the area past the end\n"
+			"of FILE keep their content. With -v, other messages that arrive meanwhile\n"
+			"are printed too.\n",
+		.min_args = 3, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_set_data,
+	},
+	{
+		.name = "get-data",
+		.args = "DEV ID [--size N] [-o FILE] [--hex|--raw]",
+		.summary = "read data area ID (phoneGetData) to FILE or standard output",
+		.help = "Opens phone DEV as monitor and uploads data area ID with phoneGetData.\n"
+			"--size N asks for N bytes (default: the area's size from PHONECAPS); at most\n"
+			"the area's size is returned. The bytes go to FILE (-o) or standard output;\n"
+			"on a terminal they are shown as a hex dump unless --raw is given (--hex\n"
+			"forces the dump). 'read B bytes from area ID' goes to standard error, or to\n"
+			"standard output when -o FILE is given.\n",
+		.min_args = 2, .max_args = 2,
+		.options = PC_OPT_SIZE | PC_OPT_OUTPUT | PC_OPT_HEX,
+		.run = pc_cmd_get_data,
+	},
+	{
+		.name = "help",
+		.args = "[COMMAND]",
+		.summary = "show this help, or the help of COMMAND",
+		.min_args = 0, .max_args = 1,
+		.run = cmd_help,
+	},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+const struct pc_command *pc_current_command;
+
+/* ---- output helpers ---- */
+
+void pc_info(const struct pc_options *opt, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (opt->quiet)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void pc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("phonectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void print_synopsis(FILE *f, const struct pc_command *cmd)
+{
+	fprintf(f, "Usage: phonectl [OPTIONS] %s%s%s\n", cmd->name, cmd->args[0] ? " " : "",
+		cmd->args);
+}
+
+int pc_usage_error(const struct pc_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("phonectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		print_synopsis(stderr, cmd);
+	fprintf(stderr, "Try 'phonectl %s%s--help' for more information.\n",
+		cmd ? cmd->name : "", cmd ? " " : "");
+	return PC_EXIT_USAGE;
+}
+
+bool pc_parse_dword(const char *s, DWORD *out)
+{
+	unsigned long long v;
+	char *end;
+	int base = 10;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!*s)
+			return false;
+	}
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || *end || v > UINT32_MAX)
+		return false;
+	*out = (DWORD)v;
+	return true;
+}
+
+/* ---- help ---- */
+
+static void print_usage(FILE *f)
+{
+	fputs("Usage: phonectl [OPTIONS] COMMAND [ARGS]\n"
+	      "Control TAPI phone devices through OpenTAPI (the TAPI 2.2 phone* API).\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		char syn[80];
+		snprintf(syn, sizeof syn, "%s %s", commands[i].name, commands[i].args);
+		if (strlen(syn) > 26)
+			fprintf(f, "  %s\n  %-26s  %s\n", syn, "", commands[i].summary);
+		else
+			fprintf(f, "  %-26s  %s\n", syn, commands[i].summary);
+	}
+	fputs("\n"
+	      "DEV is a phone device ID (0 .. number of devices - 1, see 'list'); ID is a data\n"
+	      "area ID (see 'caps'). Numbers are decimal or 0x-prefixed hexadecimal.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -h, --help                  show help (of a command: phonectl COMMAND --help)\n"
+	      "      --version               show the version\n"
+	      "      --privilege owner|monitor\n"
+	      "                              open the phone with this privilege (set-data:\n"
+	      "                              owner, get-data: monitor by default)\n"
+	      "      --timeout MS            set-data: how long to wait for PHONE_REPLY\n"
+	      "                              (default 10000; 'inf' = no limit)\n"
+	      "      --size N                get-data: bytes to read (default: the area size)\n"
+	      "  -o, --output FILE           get-data: write the bytes to FILE\n"
+	      "      --hex, --raw            get-data: hex dump / raw bytes on standard output\n"
+	      "  -q, --quiet                 print only results and errors\n"
+	      "  -v, --verbose               print versions and other TAPI messages too\n"
+	      "\n"
+	      "Exit status: 0 success, 1 TAPI error (or no reply in time), 2 usage error or\n"
+	      "a file that cannot be read or written.\n"
+	      "\n"
+	      "Environment: OPENTAPI_SERVER (unset: server if running, else embedded;\n"
+	      "'embedded'; or a socket path), OPENTAPI_CONFIG, OPENTAPI_STATE_DIR.\n", f);
+}
+
+static const struct pc_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_command_help(FILE *f, const struct pc_command *cmd)
+{
+	print_synopsis(f, cmd);
+	fprintf(f, "%c%s.\n", cmd->summary[0] >= 'a' && cmd->summary[0] <= 'z'
+				   ? cmd->summary[0] - 'a' + 'A' : cmd->summary[0],
+		cmd->summary + 1);
+	if (cmd->help)
+		fprintf(f, "\n%s", cmd->help);
+	fputs("\nGlobal options: -h/--help, --version, --privilege owner|monitor, -q, -v.\n", f);
+}
+
+static int cmd_help(const struct pc_options *opt, int argc, char **argv)
+{
+	const struct pc_command *cmd;
+
+	(void)opt;
+	if (argc == 0) {
+		print_usage(stdout);
+		return PC_EXIT_OK;
+	}
+	cmd = find_command(argv[0]);
+	if (!cmd)
+		return pc_usage_error(NULL, "unknown command '%s'", argv[0]);
+	print_command_help(stdout, cmd);
+	return PC_EXIT_OK;
+}
+
+/* ---- option parsing ---- */
+
+struct opt_def {
+	const char *long_name; /* without "--" */
+	char short_name;       /* 0: none */
+	bool has_arg;
+	unsigned cmd_flag;     /* PC_OPT_* for command options, 0 for global ones */
+	int id;
+};
+
+enum {
+	O_HELP, O_VERSION, O_PRIVILEGE, O_QUIET, O_VERBOSE, O_TIMEOUT, O_SIZE, O_OUTPUT, O_HEX, O_RAW,
+};
+
+static const struct opt_def opt_defs[] = {
+	{ "help", 'h', false, 0, O_HELP },
+	{ "version", 0, false, 0, O_VERSION },
+	{ "privilege", 0, true, 0, O_PRIVILEGE },
+	{ "quiet", 'q', false, 0, O_QUIET },
+	{ "verbose", 'v', false, 0, O_VERBOSE },
+	{ "timeout", 0, true, PC_OPT_TIMEOUT, O_TIMEOUT },
+	{ "size", 0, true, PC_OPT_SIZE, O_SIZE },
+	{ "output", 'o', true, PC_OPT_OUTPUT, O_OUTPUT },
+	{ "hex", 0, false, PC_OPT_HEX, O_HEX },
+	{ "raw", 0, false, PC_OPT_HEX, O_RAW },
+};
+
+#define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
+
+struct parse_state {
+	bool help, version;
+	unsigned used;            /* PC_OPT_* seen */
+	const struct opt_def *used_def[8]; /* an option per PC_OPT_* bit, for messages */
+};
+
+static int apply_option(const struct opt_def *d, const char *arg, struct pc_options *o,
+			struct parse_state *ps)
+{
+	if (d->cmd_flag) {
+		ps->used |= d->cmd_flag;
+		for (unsigned b = 0; b < 8; b++)
+			if (d->cmd_flag == 1u << b)
+				ps->used_def[b] = d;
+	}
+	switch (d->id) {
+	case O_HELP:
+		ps->help = true;
+		break;
+	case O_VERSION:
+		ps->version = true;
+		break;
+	case O_QUIET:
+		o->quiet = true;
+		break;
+	case O_VERBOSE:
+		o->verbose++;
+		break;
+	case O_PRIVILEGE:
+		if (strcasecmp(arg, "owner") == 0)
+			o->privilege = PHONEPRIVILEGE_OWNER;
+		else if (strcasecmp(arg, "monitor") == 0)
+			o->privilege = PHONEPRIVILEGE_MONITOR;
+		else
+			return pc_usage_error(NULL, "--privilege must be 'owner' or 'monitor', not '%s'",
+					      arg);
+		break;
+	case O_TIMEOUT:
+		if (strcasecmp(arg, "inf") == 0 || strcasecmp(arg, "infinite") == 0)
+			o->timeout_ms = 0xFFFFFFFFu;
+		else if (!pc_parse_dword(arg, &o->timeout_ms))
+			return pc_usage_error(NULL, "bad --timeout '%s' (milliseconds or 'inf')", arg);
+		break;
+	case O_SIZE:
+		if (!pc_parse_dword(arg, &o->size))
+			return pc_usage_error(NULL, "bad --size '%s' (0 .. 4294967295)", arg);
+		o->have_size = true;
+		break;
+	case O_OUTPUT:
+		if (!*arg)
+			return pc_usage_error(NULL, "empty file name for --output");
+		o->output = arg;
+		break;
+	case O_HEX:
+		o->dump = PC_DUMP_HEX;
+		break;
+	case O_RAW:
+		o->dump = PC_DUMP_RAW;
+		break;
+	}
+	return PC_EXIT_OK;
+}
+
+/* Splits argv into options (applied to o) and positional arguments (kept in order in pos).
+ * Returns PC_EXIT_OK or PC_EXIT_USAGE. */
+static int parse_args(int argc, char **argv, struct pc_options *o, struct parse_state *ps,
+		      char **pos, int *npos)
+{
+	bool only_pos = false;
+
+	*npos = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			pos[(*npos)++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *name = a + 2;
+			const char *eq = strchr(name, '=');
+			size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+			const struct opt_def *d = NULL;
+			const char *arg = NULL;
+			int rc;
+
+			for (size_t k = 0; k < N_OPT_DEFS; k++)
+				if (strlen(opt_defs[k].long_name) == nlen &&
+				    strncmp(opt_defs[k].long_name, name, nlen) == 0)
+					d = &opt_defs[k];
+			if (!d)
+				return pc_usage_error(NULL, "unknown option '%.*s'", (int)nlen + 2, a);
+			if (d->has_arg) {
+				if (eq)
+					arg = eq + 1;
+				else if (i + 1 < argc)
+					arg = argv[++i];
+				else
+					return pc_usage_error(NULL, "option '--%s' needs an argument",
+							      d->long_name);
+			} else if (eq) {
+				return pc_usage_error(NULL, "option '--%s' takes no argument",
+						      d->long_name);
+			}
+			rc = apply_option(d, arg, o, ps);
+			if (rc != PC_EXIT_OK)
+				return rc;
+			continue;
+		}
+		/* Short options, possibly clustered: -qv, -oFILE, -o FILE. */
+		for (char *c = a + 1; *c; c++) {
+			const struct opt_def *d = NULL;
+			const char *arg = NULL;
+			int rc;
+
+			for (size_t k = 0; k < N_OPT_DEFS; k++)
+				if (opt_defs[k].short_name == *c)
+					d = &opt_defs[k];
+			if (!d)
+				return pc_usage_error(NULL, "unknown option '-%c'", *c);
+			if (d->has_arg) {
+				if (c[1])
+					arg = c + 1;
+				else if (i + 1 < argc)
+					arg = argv[++i];
+				else
+					return pc_usage_error(NULL, "option '-%c' needs an argument", *c);
+			}
+			rc = apply_option(d, arg, o, ps);
+			if (rc != PC_EXIT_OK)
+				return rc;
+			if (arg)
+				break;
+		}
+	}
+	return PC_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct pc_options opt = {
+		.timeout_ms = PC_DEFAULT_TIMEOUT_MS,
+		.dump = PC_DUMP_AUTO,
+	};
+	struct parse_state ps = { 0 };
+	const struct pc_command *cmd;
+	char **pos;
+	int npos, rc;
+
+	pos = calloc((size_t)argc + 1, sizeof *pos);
+	if (!pos) {
+		pc_err("out of memory");
+		return PC_EXIT_USAGE;
+	}
+	rc = parse_args(argc, argv, &opt, &ps, pos, &npos);
+	if (rc != PC_EXIT_OK)
+		goto out;
+	if (ps.version) {
+		printf("phonectl (OpenTAPI) %s\n", OT_VERSION);
+		goto out;
+	}
+	if (npos == 0) {
+		if (ps.help) {
+			print_usage(stdout);
+			goto out;
+		}
+		fputs("Usage: phonectl [OPTIONS] COMMAND [ARGS]\n"
+		      "Try 'phonectl --help' for the commands and options.\n", stderr);
+		rc = PC_EXIT_USAGE;
+		goto out;
+	}
+	cmd = find_command(pos[0]);
+	if (!cmd) {
+		rc = pc_usage_error(NULL, "unknown command '%s'", pos[0]);
+		goto out;
+	}
+	pc_current_command = cmd;
+	if (ps.help) {
+		print_command_help(stdout, cmd);
+		goto out;
+	}
+	if (ps.used & ~cmd->options) {
+		for (unsigned b = 0; b < 8; b++) {
+			if ((ps.used & ~cmd->options) & (1u << b)) {
+				rc = pc_usage_error(cmd, "option '--%s' does not apply to '%s'",
+						    ps.used_def[b]->long_name, cmd->name);
+				goto out;
+			}
+		}
+	}
+	if (npos - 1 < cmd->min_args) {
+		rc = pc_usage_error(cmd, "'%s' needs %s%d argument%s", cmd->name,
+				    cmd->min_args == cmd->max_args ? "" : "at least ",
+				    cmd->min_args, cmd->min_args == 1 ? "" : "s");
+		goto out;
+	}
+	if (npos - 1 > cmd->max_args) {
+		rc = pc_usage_error(cmd, "unexpected argument '%s'", pos[1 + cmd->max_args]);
+		goto out;
+	}
+	rc = cmd->run(&opt, npos - 1, pos + 1);
+	if (fflush(stdout) != 0 && rc == PC_EXIT_OK) {
+		pc_err("standard output: %s", strerror(errno));
+		rc = PC_EXIT_USAGE;
+	}
+out:
+	free(pos);
+	return rc;
+}

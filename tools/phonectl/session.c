@@ -1,0 +1,249 @@
+/* session.c — one TAPI session of a phonectl command: initialize, negotiate, read capabilities,
+ * open a phone, wait for a request's PHONE_REPLY, and release everything again. */
+#include "phonectl.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "errors.h"
+
+void pc_report_tapi(const char *what, LONG err)
+{
+	fprintf(stderr, "%s: %s\n", what, phonectl_error_name(err));
+}
+
+int pc_session_init(struct pc_session *s, const struct pc_options *opt)
+{
+	PHONEINITIALIZEEXPARAMS params;
+	LONG rc;
+
+	memset(s, 0, sizeof *s);
+	s->opt = opt;
+
+	memset(&params, 0, sizeof params);
+	params.dwTotalSize = sizeof params;
+	params.dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT;
+	s->tapi_version = PC_API_HIGH;
+	rc = phoneInitializeExA(&s->app, NULL, NULL, "phonectl", &s->num_devs, &s->tapi_version,
+				&params);
+	if (rc != 0) {
+		pc_report_tapi("phoneInitializeExA", rc);
+		return PC_EXIT_TAPI;
+	}
+	s->app_ok = true;
+	if (opt->verbose)
+		fprintf(stderr, "phonectl: TAPI %u.%u, %u phone device%s\n",
+			(unsigned)(s->tapi_version >> 16), (unsigned)(s->tapi_version & 0xFFFF),
+			(unsigned)s->num_devs, s->num_devs == 1 ? "" : "s");
+	return PC_EXIT_OK;
+}
+
+LONG pc_session_negotiate(struct pc_session *s, DWORD dev, DWORD *version, bool quiet_errors)
+{
+	PHONEEXTENSIONID ext;
+	LONG rc;
+
+	memset(&ext, 0, sizeof ext);
+	*version = 0;
+	rc = phoneNegotiateAPIVersion(s->app, dev, PC_API_LOW, PC_API_HIGH, version, &ext);
+	if (rc != 0) {
+		if (!quiet_errors)
+			pc_report_tapi("phoneNegotiateAPIVersion", rc);
+		return rc;
+	}
+	if (s->opt->verbose)
+		fprintf(stderr, "phonectl: phone %u: API version %u.%u\n", (unsigned)dev,
+			(unsigned)(*version >> 16), (unsigned)(*version & 0xFFFF));
+	return 0;
+}
+
+LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECAPS **caps,
+			 bool quiet_errors)
+{
+	/* Start with the fixed part only and grow to dwNeededSize: the variable-size rules promise
+	 * that a second call with that size normally returns everything; a device whose needs grow
+	 * between calls gets a few more tries. */
+	DWORD size = sizeof(PHONECAPS);
+	PHONECAPS *c = NULL;
+	LONG rc = 0;
+
+	(void)s;
+	*caps = NULL;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PHONECAPS *n = realloc(c, size);
+		if (!n) {
+			free(c);
+			if (!quiet_errors)
+				pc_err("out of memory for PHONECAPS (%u bytes)", (unsigned)size);
+			return (LONG)PHONEERR_NOMEM;
+		}
+		c = n;
+		memset(c, 0, size);
+		c->dwTotalSize = size;
+		rc = phoneGetDevCapsA(s->app, dev, version, 0, c);
+		if (rc != 0)
+			break;
+		if (c->dwNeededSize <= c->dwTotalSize || c->dwNeededSize <= size) {
+			*caps = c;
+			return 0;
+		}
+		size = c->dwNeededSize;
+	}
+	if (rc == 0) {
+		/* Still short after several tries: use what we have (the returned parts are whole). */
+		*caps = c;
+		return 0;
+	}
+	free(c);
+	if (!quiet_errors)
+		pc_report_tapi("phoneGetDevCapsA", rc);
+	return rc;
+}
+
+int pc_session_open(struct pc_session *s, DWORD dev, DWORD privilege)
+{
+	LONG rc;
+
+	if (pc_session_negotiate(s, dev, &s->api_version, false) != 0)
+		return PC_EXIT_TAPI;
+	rc = phoneOpen(s->app, dev, &s->phone, s->api_version, 0, 0, privilege);
+	if (rc != 0) {
+		pc_report_tapi("phoneOpen", rc);
+		return PC_EXIT_TAPI;
+	}
+	s->phone_ok = true;
+	s->dev = dev;
+	if (s->opt->verbose)
+		fprintf(stderr, "phonectl: opened phone %u as %s\n", (unsigned)dev,
+			privilege == PHONEPRIVILEGE_OWNER ? "owner" : "monitor");
+	return PC_EXIT_OK;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+const char *pc_message_name(DWORD msg)
+{
+	switch (msg) {
+	case PHONE_BUTTON: return "PHONE_BUTTON";
+	case PHONE_CLOSE: return "PHONE_CLOSE";
+	case PHONE_DEVSPECIFIC: return "PHONE_DEVSPECIFIC";
+	case PHONE_REPLY: return "PHONE_REPLY";
+	case PHONE_STATE: return "PHONE_STATE";
+	case PHONE_CREATE: return "PHONE_CREATE";
+	case PHONE_REMOVE: return "PHONE_REMOVE";
+	default: return NULL;
+	}
+}
+
+void pc_print_message(FILE *f, const PHONEMESSAGE *m)
+{
+	const char *name = pc_message_name(m->dwMessageID);
+
+	if (name)
+		fprintf(f, "message: %s", name);
+	else
+		fprintf(f, "message: %u", (unsigned)m->dwMessageID);
+	fprintf(f, " hDevice=0x%08X param1=0x%08llX param2=0x%08llX param3=0x%08llX",
+		(unsigned)m->hDevice, (unsigned long long)m->dwParam1,
+		(unsigned long long)m->dwParam2, (unsigned long long)m->dwParam3);
+	if (m->dwMessageID == PHONE_STATE) {
+		fputs(" (", f);
+		pc_print_bits(f, (DWORD)m->dwParam1, pc_phonestate_names, "|");
+		fputc(')', f);
+	} else if (m->dwMessageID == PHONE_REPLY) {
+		fprintf(f, " (%s)", phonectl_error_name((LONG)(DWORD)m->dwParam2));
+	}
+	fputc('\n', f);
+}
+
+/* Messages already queued when the wait ends: the reply may be among them. */
+static bool drain_for_reply(struct pc_session *s, LONG request_id, LONG *result)
+{
+	PHONEMESSAGE m;
+
+	while (phoneGetMessage(s->app, &m, 0) == 0) {
+		if (m.dwMessageID == PHONE_REPLY && (DWORD)m.dwParam1 == (DWORD)request_id) {
+			*result = (LONG)(DWORD)m.dwParam2;
+			return true;
+		}
+		if (s->opt->verbose)
+			pc_print_message(stdout, &m);
+	}
+	return false;
+}
+
+LONG pc_session_wait_reply(struct pc_session *s, LONG request_id, DWORD timeout_ms,
+			   LONG *result)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+	bool infinite = timeout_ms == 0xFFFFFFFFu;
+
+	for (;;) {
+		PHONEMESSAGE m;
+		DWORD wait = 0xFFFFFFFFu;
+		LONG rc;
+
+		if (!infinite) {
+			uint64_t now = now_ms();
+			wait = now >= deadline ? 0 : (DWORD)(deadline - now);
+		}
+		memset(&m, 0, sizeof m);
+		rc = phoneGetMessage(s->app, &m, wait);
+		if (rc == (LONG)PHONEERR_OPERATIONFAILED && !infinite) {
+			/* The documented "no message within dwTimeout"; before our deadline it was an
+			 * early wake-up (millisecond rounding), so wait for the rest. */
+			if (now_ms() < deadline)
+				continue;
+			fprintf(stderr, "phonectl: no PHONE_REPLY for request %ld within %u ms "
+				"(the request may still complete)\n",
+				(long)request_id, (unsigned)timeout_ms);
+			return rc;
+		}
+		if (rc != 0) {
+			pc_report_tapi("phoneGetMessage", rc);
+			return rc;
+		}
+		if (m.dwMessageID == PHONE_REPLY && (DWORD)m.dwParam1 == (DWORD)request_id) {
+			*result = (LONG)(DWORD)m.dwParam2;
+			return 0;
+		}
+		if (s->opt->verbose)
+			pc_print_message(stdout, &m);
+		if (m.dwMessageID == PHONE_CLOSE && s->phone_ok && m.hDevice == s->phone) {
+			/* Closed under us (device removed, server gone). Its replies may already be
+			 * queued; otherwise none will come. */
+			s->phone_ok = false;
+			if (drain_for_reply(s, request_id, result))
+				return 0;
+			fprintf(stderr, "phonectl: phone %u was closed by TAPI (PHONE_CLOSE) "
+				"before request %ld completed\n", (unsigned)s->dev, (long)request_id);
+			return (LONG)PHONEERR_INVALPHONEHANDLE;
+		}
+	}
+}
+
+void pc_session_end(struct pc_session *s)
+{
+	LONG rc;
+
+	if (s->phone_ok) {
+		rc = phoneClose(s->phone);
+		if (rc != 0 && s->opt && s->opt->verbose)
+			pc_report_tapi("phoneClose", rc);
+		s->phone_ok = false;
+	}
+	if (s->app_ok) {
+		rc = phoneShutdown(s->app);
+		if (rc != 0 && s->opt && s->opt->verbose)
+			pc_report_tapi("phoneShutdown", rc);
+		s->app_ok = false;
+	}
+}

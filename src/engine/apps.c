@@ -72,11 +72,6 @@ struct ot_app *ot_app_find(struct ot_engine *e, struct ot_client *c, HPHONEAPP a
 	return a && a->client == c ? a : NULL;
 }
 
-LONG ot_device_check(struct ot_engine *e, DWORD dev)
-{
-	return dev < e->num_devices ? 0 : PHONEERR_BADDEVICEID;
-}
-
 LONG ot_engine_app_new(struct ot_engine *e, struct ot_client *c, const char *name,
 		       DWORD api_version, uint64_t cookie, HPHONEAPP *app)
 {
@@ -163,7 +158,7 @@ LONG ot_engine_negotiate_api_version(struct ot_engine *e, struct ot_client *c, H
 
 	if (rc)
 		return rc;
-	d = &e->devices[dev];
+	d = e->devices[dev];
 	v = high < device_version(d) ? high : device_version(d);
 	if (low > high || v < low || v < OT_API_VERSION_LOW)
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
@@ -188,7 +183,7 @@ LONG ot_engine_negotiate_ext_version(struct ot_engine *e, struct ot_client *c, H
 
 	if (rc)
 		return rc;
-	d = &e->devices[dev];
+	d = e->devices[dev];
 	if (api_version < OT_API_VERSION_LOW || api_version > device_version(d))
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 	if (!d->prov->phoneNegotiateExtVersion)
@@ -219,7 +214,7 @@ LONG ot_engine_get_dev_caps(struct ot_engine *e, struct ot_client *c, HPHONEAPP 
 
 	if (rc)
 		return rc;
-	d = &e->devices[dev];
+	d = e->devices[dev];
 	if (api_version < OT_API_VERSION_LOW || api_version > device_version(d))
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 	if (ext_version && !d->prov->phoneNegotiateExtVersion)

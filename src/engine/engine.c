@@ -20,71 +20,25 @@ DWORD ot_engine_num_devices(struct ot_engine *e)
 	return e->num_devices;
 }
 
-/* The providers of cfg in order of first appearance; a phone's provider index in *index_of. */
-static LONG load_providers(struct ot_engine *e, const struct ot_config *cfg, size_t *index_of,
-			   char *err, size_t errlen)
-{
-	size_t i, j;
-	LONG rc;
-
-	e->providers = ot_calloc(cfg->n_phones, sizeof(*e->providers));
-	if (!e->providers && cfg->n_phones)
-		return PHONEERR_NOMEM;
-	for (i = 0; i < cfg->n_phones; i++) {
-		for (j = 0; j < e->num_providers; j++)
-			if (!strcmp(e->providers[j]->name, cfg->phones[i].provider))
-				break;
-		if (j == e->num_providers) {
-			rc = ot_provider_load(cfg->phones[i].provider, (DWORD)j + 1,
-					      &e->providers[j], err, errlen);
-			if (rc)
-				return rc;
-			e->num_providers++;
-		}
-		index_of[i] = j;
-	}
-	return 0;
-}
-
 /* Keys of a [phone] section that the engine keeps for itself. */
 static int is_engine_key(const char *key)
 {
 	return !strcmp(key, "owners");
 }
 
-/* The engine's own keys of phone i: who may own it. */
-static LONG configure_device(struct ot_device *d, const struct ot_config *cfg, size_t i,
-			     char *err, size_t errlen)
-{
-	const struct ot_phone_config *pc = &cfg->phones[i];
-	char why[256];
-	size_t k;
-
-	for (k = 0; k < pc->n_settings; k++) {
-		if (strcmp(pc->settings[k].key, "owners") != 0)
-			continue;
-		if (ot_acl_parse(pc->settings[k].value, &d->owners, why, sizeof(why)) < 0) {
-			snprintf(err, errlen, "%s:%u: key 'owners': %s",
-				 cfg->path ? cfg->path : "(config)", pc->settings[k].line, why);
-			return PHONEERR_INIFILECORRUPT;
-		}
-	}
-	return 0;
-}
-
-/* Hands one provider its phones (OTSPI_providerConfigure). */
+/* Hands one provider some of its phones (OTSPI_providerConfigure): those of devs. */
 static LONG configure_provider(struct ot_provider *p, const struct ot_config *cfg,
-			       const size_t *index_of, size_t which, const char *state_dir,
+			       struct ot_device *const *devs, size_t n, const char *state_dir,
 			       char *err, size_t errlen)
 {
-	OTSPIPHONECONFIG *phones = ot_calloc(cfg->n_phones, sizeof(*phones));
+	OTSPIPHONECONFIG *phones = ot_calloc(n ? n : 1, sizeof(*phones));
 	OTSPISETTING *settings;
-	size_t i, k, n = 0, total = 0;
+	size_t i, k, total = 0;
 	char msg[512] = "";
 	LONG rc;
 
-	for (i = 0; i < cfg->n_phones; i++)
-		total += cfg->phones[i].n_settings;
+	for (i = 0; i < n; i++)
+		total += cfg->phones[devs[i]->cfg_index].n_settings;
 	settings = ot_calloc(total ? total : 1, sizeof(*settings));
 	if (!phones || !settings) {
 		ot_free(phones);
@@ -92,20 +46,17 @@ static LONG configure_provider(struct ot_provider *p, const struct ot_config *cf
 		return PHONEERR_NOMEM;
 	}
 	total = 0;
-	for (i = 0; i < cfg->n_phones; i++) {
-		const struct ot_phone_config *pc = &cfg->phones[i];
+	for (i = 0; i < n; i++) {
+		const struct ot_phone_config *pc = &cfg->phones[devs[i]->cfg_index];
 
-		if (index_of[i] != which)
-			continue;
-		phones[n] = (OTSPIPHONECONFIG){ (DWORD)i, pc->name, settings + total, 0, cfg->path };
+		phones[i] = (OTSPIPHONECONFIG){ devs[i]->id, pc->name, settings + total, 0, cfg->path };
 		for (k = 0; k < pc->n_settings; k++) {
 			if (is_engine_key(pc->settings[k].key))
 				continue;
 			settings[total++] = (OTSPISETTING){ pc->settings[k].key, pc->settings[k].value,
 							    pc->settings[k].line };
-			phones[n].dwNumSettings++;
+			phones[i].dwNumSettings++;
 		}
-		n++;
 	}
 	rc = p->providerConfigure(p->permanent_id, state_dir, phones, (DWORD)n, msg, sizeof(msg));
 	if (rc)
@@ -256,65 +207,116 @@ static LONG probe_device(struct ot_device *d, char *err, size_t errlen)
 	return rc;
 }
 
-static LONG bring_up(struct ot_engine *e, const struct ot_config *cfg, char *err, size_t errlen)
+/* The provider named name, loading it (as the next permanent provider ID) if needed. */
+static LONG find_provider(struct ot_engine *e, const char *name, struct ot_provider **out,
+			  int *fresh, char *err, size_t errlen)
 {
-	size_t *index_of = ot_calloc(cfg->n_phones ? cfg->n_phones : 1, sizeof(*index_of));
-	char *state_dir = ot_config_state_dir(cfg);
-	LONG rc = (!index_of || !state_dir) ? PHONEERR_NOMEM : 0;
-	size_t i, j;
+	struct ot_provider **ps;
+	size_t i;
+	LONG rc;
 
-	if (rc == 0)
-		rc = check_provider_sections(cfg, err, errlen);
-	for (i = 0; rc == 0 && i < cfg->n_phones; i++)
-		rc = configure_device(&e->devices[i], cfg, i, err, errlen);
-	if (rc == 0)
-		rc = load_providers(e, cfg, index_of, err, errlen);
-	for (j = 0; rc == 0 && j < e->num_providers; j++) {
-		DWORD first = 0, count = 0;
-
-		for (i = cfg->n_phones; i-- > 0;)
-			if (index_of[i] == j) {
-				first = (DWORD)i;
-				count++;
-			}
-		rc = set_provider_options(e->providers[j], cfg, err, errlen);
-		if (rc == 0)
-			rc = configure_provider(e->providers[j], cfg, index_of, j, state_dir, err,
-						errlen);
-		if (rc == 0)
-			rc = init_provider(e->providers[j], first, count, err, errlen);
+	*fresh = 0;
+	for (i = 0; i < e->num_providers; i++) {
+		if (!strcmp(e->providers[i]->name, name)) {
+			*out = e->providers[i];
+			return 0;
+		}
 	}
-	for (i = 0; rc == 0 && i < cfg->n_phones; i++) {
-		struct ot_device *d = &e->devices[i];
+	ps = ot_realloc(e->providers, (e->num_providers + 1) * sizeof(*ps));
+	if (!ps)
+		return PHONEERR_NOMEM;
+	e->providers = ps;
+	rc = ot_provider_load(name, (DWORD)e->num_providers + 1, out, err, errlen);
+	if (rc)
+		return rc;
+	e->providers[e->num_providers++] = *out;
+	*fresh = 1;
+	return 0;
+}
 
-		d->prov = e->providers[index_of[i]];
-		rc = probe_device(d, err, errlen);
+/* Gives provider p its new phones devs[0..n): a provider loaded now is configured and
+ * initialised; a running one is configured again with just these and told of each with
+ * TSPI_providerCreatePhoneDevice (the dynamic-device path of TSPI). */
+static LONG start_phones(struct ot_provider *p, int fresh, const struct ot_config *cfg,
+			 struct ot_device *const *devs, size_t n, const char *state_dir, char *err,
+			 size_t errlen)
+{
+	size_t i;
+	LONG rc;
+
+	if (!fresh && !p->providerCreatePhoneDevice) {
+		snprintf(err, errlen, "provider '%s' cannot add phones while it runs (restart tapisrv)",
+			 p->name);
+		return PHONEERR_OPERATIONUNAVAIL;
 	}
-	if (rc == PHONEERR_NOMEM && !err[0])
-		snprintf(err, errlen, "out of memory");
-	ot_free(index_of);
-	ot_free(state_dir);
+	rc = fresh ? set_provider_options(p, cfg, err, errlen) : 0;
+	if (rc == 0)
+		rc = configure_provider(p, cfg, devs, n, state_dir, err, errlen);
+	if (rc == 0 && fresh)
+		return init_provider(p, devs[0]->id, (DWORD)n, err, errlen);
+	for (i = 0; rc == 0 && i < n; i++) {
+		rc = p->providerCreatePhoneDevice(devs[i]->id, devs[i]->id);
+		if (rc)
+			snprintf(err, errlen, "provider '%s' refused phone %u (0x%08X)", p->name,
+				 (unsigned)devs[i]->id, (unsigned)rc);
+	}
 	return rc;
 }
 
-static void free_devices(struct ot_engine *e)
+/* Brings up the phones cfg->phones[which[0..n)] as new devices, numbered after the existing
+ * ones. On failure every new device is left removed (its ID stays taken, as TAPI's do). */
+static LONG add_phones(struct ot_engine *e, const struct ot_config *cfg, const size_t *which,
+		       size_t n, char *err, size_t errlen)
 {
-	DWORD i;
+	struct ot_device **devs = ot_calloc(n ? n : 1, sizeof(*devs));
+	char *state_dir = ot_config_state_dir(cfg);
+	LONG rc = (!devs || !state_dir) ? PHONEERR_NOMEM : 0;
+	size_t i, j, k;
 
-	for (i = 0; i < e->num_devices; i++) {
-		pthread_mutex_destroy(&e->devices[i].call_lock);
-		ot_free(e->devices[i].set_data_sizes);
-		ot_free(e->devices[i].get_data_sizes);
-		ot_acl_free(&e->devices[i].owners);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = ot_device_add(e, cfg, which[i], &devs[i], err, errlen);
+	/* Each provider in order of first appearance, with its phones in device-ID order. */
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct ot_device **mine;
+		struct ot_provider *p;
+		int fresh;
+
+		if (devs[i]->prov)
+			continue;
+		rc = find_provider(e, cfg->phones[which[i]].provider, &p, &fresh, err, errlen);
+		mine = rc ? NULL : ot_calloc(n, sizeof(*mine));
+		if (rc == 0 && !mine)
+			rc = PHONEERR_NOMEM;
+		for (j = i, k = 0; rc == 0 && j < n; j++)
+			if (!devs[j]->prov && !strcmp(cfg->phones[which[j]].provider, p->name))
+				mine[k++] = devs[j];
+		if (rc == 0)
+			rc = start_phones(p, fresh, cfg, mine, k, state_dir, err, errlen);
+		for (j = 0; rc == 0 && j < k; j++)
+			mine[j]->prov = p;
+		ot_free(mine);
 	}
-	ot_free(e->devices);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = probe_device(devs[i], err, errlen);
+	if (rc) {
+		pthread_mutex_lock(&e->lock);
+		for (i = 0; devs && i < n; i++)
+			if (devs[i])
+				devs[i]->removed = 1;
+		pthread_mutex_unlock(&e->lock);
+		if (rc == PHONEERR_NOMEM && !err[0])
+			snprintf(err, errlen, "out of memory");
+	}
+	ot_free(devs);
+	ot_free(state_dir);
+	return rc;
 }
 
 LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char *err,
 		      size_t errlen)
 {
 	struct ot_engine *e;
-	DWORD i;
+	size_t *all = NULL, i;
 	LONG rc;
 
 	err[0] = '\0';
@@ -323,22 +325,21 @@ LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char 
 		return PHONEERR_RESOURCEUNAVAIL;
 	}
 	e = ot_calloc(1, sizeof(*e));
-	if (!e || !(e->devices = ot_calloc(cfg->n_phones ? cfg->n_phones : 1, sizeof(*e->devices)))) {
+	if (!e || !(all = ot_calloc(cfg->n_phones ? cfg->n_phones : 1, sizeof(*all)))) {
 		ot_free(e);
 		snprintf(err, errlen, "out of memory");
 		return PHONEERR_NOMEM;
 	}
 	pthread_mutex_init(&e->lock, NULL);
-	e->num_devices = (DWORD)cfg->n_phones;
 	e->requests_per_app = cfg->requests_per_app ? cfg->requests_per_app
 						    : OT_DEFAULT_REQUESTS_PER_APP;
-	for (i = 0; i < e->num_devices; i++) {
-		e->devices[i].engine = e;
-		e->devices[i].id = i;
-		pthread_mutex_init(&e->devices[i].call_lock, NULL);
-	}
 	ot_engine_current = e;
-	rc = bring_up(e, cfg, err, errlen);
+	for (i = 0; i < cfg->n_phones; i++)
+		all[i] = i;
+	rc = check_provider_sections(cfg, err, errlen);
+	if (rc == 0)
+		rc = add_phones(e, cfg, all, cfg->n_phones, err, errlen);
+	ot_free(all);
 	if (rc) {
 		ot_engine_destroy(e);
 		return rc;
@@ -347,12 +348,76 @@ LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char 
 	return 0;
 }
 
+/* A device the new configuration no longer has (or has changed): closed at its provider and
+ * gone for good. */
+static void remove_device(struct ot_engine *e, struct ot_device *d)
+{
+	int was_open;
+
+	pthread_mutex_lock(&d->call_lock);
+	pthread_mutex_lock(&e->lock);
+	was_open = d->open;
+	ot_device_gone(e, d);
+	pthread_mutex_unlock(&e->lock);
+	if (was_open)
+		d->prov->phoneClose(d->hd);
+	pthread_mutex_unlock(&d->call_lock);
+}
+
+/* Is there a live device of that name? */
+static int has_phone(struct ot_engine *e, const char *name)
+{
+	DWORD i;
+
+	for (i = 0; i < e->num_devices; i++)
+		if (!e->devices[i]->removed && !strcmp(e->devices[i]->name, name))
+			return 1;
+	return 0;
+}
+
+LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg, char *err, size_t errlen)
+{
+	size_t *fresh = ot_calloc(cfg->n_phones ? cfg->n_phones : 1, sizeof(*fresh));
+	size_t i, n = 0, old_count = e->num_devices;
+	LONG rc;
+	DWORD k;
+
+	err[0] = '\0';
+	if (!fresh)
+		return PHONEERR_NOMEM;
+	rc = check_provider_sections(cfg, err, errlen);
+	/* Phones that went away or changed go first, so a changed phone's name is free again. */
+	for (k = 0; rc == 0 && k < old_count; k++) {
+		struct ot_device *d = e->devices[k];
+		int keep = 0;
+
+		for (i = 0; i < cfg->n_phones && !d->removed && !keep; i++)
+			keep = ot_device_matches(d, &cfg->phones[i]);
+		if (!d->removed && !keep)
+			remove_device(e, d);
+	}
+	for (i = 0; rc == 0 && i < cfg->n_phones; i++)
+		if (!has_phone(e, cfg->phones[i].name))
+			fresh[n++] = i;
+	if (rc == 0 && n)
+		rc = add_phones(e, cfg, fresh, n, err, errlen);
+	pthread_mutex_lock(&e->lock);
+	for (k = (DWORD)old_count; k < e->num_devices; k++)
+		if (!e->devices[k]->removed)
+			ot_device_announce(e, e->devices[k]);
+	e->requests_per_app = cfg->requests_per_app ? cfg->requests_per_app
+						    : OT_DEFAULT_REQUESTS_PER_APP;
+	pthread_mutex_unlock(&e->lock);
+	ot_free(fresh);
+	return rc;
+}
+
 void ot_engine_quiesce(struct ot_engine *e)
 {
 	DWORD i;
 
 	for (i = 0; i < e->num_devices; i++) {
-		struct ot_device *d = &e->devices[i];
+		struct ot_device *d = e->devices[i];
 		int open;
 
 		pthread_mutex_lock(&d->call_lock);
@@ -388,7 +453,9 @@ void ot_engine_destroy(struct ot_engine *e)
 	ot_handles_free(&e->apps);
 	ot_free(e->providers);
 	ot_free(e->clients);
-	free_devices(e);
+	for (i = 0; i < e->num_devices; i++)
+		ot_device_free(e->devices[i]);
+	ot_free(e->devices);
 	pthread_mutex_destroy(&e->lock);
 	ot_engine_current = NULL;
 	ot_free(e);

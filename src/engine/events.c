@@ -40,17 +40,17 @@ void ot_emit_state_to_others(struct ot_handle *except, DWORD state, DWORD_PTR va
 			emit_state(h, state, value);
 }
 
-static void forced_close(struct ot_engine *e, struct ot_device *dev)
+/* PHONE_REMOVE from a provider (htPhone NULL, dwParam1 = device ID): the phone is gone for
+ * good. The provider removed it itself, so no TSPI_phoneClose is owed. */
+static void provider_removed(struct ot_engine *e, DWORD_PTR id)
 {
-	/* The provider has closed the device itself: every handle gets PHONE_CLOSE and is gone,
-	 * and TSPI_phoneClose is not owed any more. */
-	while (dev->handles) {
-		struct ot_handle *h = dev->handles;
-
-		ot_emit(h->app, h->h, PHONE_CLOSE, h->callback_instance, 0, 0, 0);
-		ot_handle_forget(e, h);
-	}
-	dev->open = 0;
+	pthread_mutex_lock(&e->lock);
+	if (id < e->num_devices)
+		ot_device_gone(e, e->devices[id]);
+	else
+		ot_log(OT_LOG_WARN, "engine", "PHONE_REMOVE of unknown device %lu ignored",
+		       (unsigned long)id);
+	pthread_mutex_unlock(&e->lock);
 }
 
 void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
@@ -60,7 +60,15 @@ void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWOR
 	struct ot_engine *e = ot_engine_current;
 	struct ot_handle *h;
 
-	if (!dev || !e) {
+	if (!e)
+		return;
+	if (!dev && msg == PHONE_REMOVE) {
+		provider_removed(e, p1);
+		return;
+	}
+	if (!dev) {
+		/* PHONE_CREATE would have the engine call the provider back from its own callback;
+		 * phones are added through the configuration (reload) instead. */
 		ot_log(OT_LOG_WARN, "engine", "provider event %u without a device ignored",
 		       (unsigned)msg);
 		return;
@@ -81,7 +89,8 @@ void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWOR
 			ot_emit(h->app, h->h, PHONE_DEVSPECIFIC, h->callback_instance, p1, p2, p3);
 		break;
 	case PHONE_CLOSE:
-		forced_close(e, dev);
+		/* The provider closed the device itself: TSPI_phoneClose is not owed any more. */
+		ot_device_close_handles(e, dev, 0);
 		break;
 	default:
 		ot_log(OT_LOG_WARN, "engine", "phone %u: provider event %u ignored",

@@ -23,6 +23,10 @@ struct ot_device {
 	struct ot_engine *engine;
 	struct ot_provider *prov;
 	DWORD id;
+	char *name;       /* the [phone "NAME"] it came from */
+	char *signature;  /* provider and settings: a reload replaces the phone when they change */
+	size_t cfg_index; /* its section in the configuration being applied */
+	int removed;      /* gone for good: its ID answers PHONEERR_NODEVICE (guarded by the lock) */
 	DWORD tspi_version;
 	pthread_mutex_t call_lock;
 
@@ -83,7 +87,7 @@ struct ot_engine {
 	pthread_mutex_t lock;
 	struct ot_provider **providers;
 	size_t num_providers;
-	struct ot_device *devices;
+	struct ot_device **devices; /* by device ID; IDs are never reused */
 	DWORD num_devices;
 	struct ot_handles apps, phones, requests;
 	unsigned requests_per_app;
@@ -96,7 +100,22 @@ extern struct ot_engine *ot_engine_current;
 
 /* apps.c */
 struct ot_app *ot_app_find(struct ot_engine *e, struct ot_client *c, HPHONEAPP app);
+
+/* devices.c */
+/* Creates the device for cfg->phones[index] with the next device ID (owners checked). */
+LONG ot_device_add(struct ot_engine *e, const struct ot_config *cfg, size_t index,
+		   struct ot_device **out, char *err, size_t errlen);
+void ot_device_free(struct ot_device *d);
+/* Was d made from this very section (same name, provider and settings)? */
+int ot_device_matches(const struct ot_device *d, const struct ot_phone_config *pc);
+/* Engine lock held: 0, PHONEERR_BADDEVICEID (never existed) or PHONEERR_NODEVICE (removed). */
 LONG ot_device_check(struct ot_engine *e, DWORD dev);
+/* Engine lock held: every handle gets PHONE_CLOSE (1.4 handles PHONE_STATE(REMOVED) first). */
+void ot_device_close_handles(struct ot_engine *e, struct ot_device *d, int removed);
+/* Engine lock held: the device is gone for good; apps are told (PHONE_REMOVE). */
+void ot_device_gone(struct ot_engine *e, struct ot_device *d);
+/* Engine lock held: a new device; apps are told (PHONE_CREATE, or REINIT to 1.3 apps). */
+void ot_device_announce(struct ot_engine *e, struct ot_device *d);
 
 /* phones.c */
 struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHONE phone);

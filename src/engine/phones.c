@@ -81,11 +81,13 @@ static LONG check_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, 
 {
 	struct ot_device *d;
 
+	LONG rc;
+
 	if (!ot_app_find(e, c, app))
 		return PHONEERR_INVALAPPHANDLE;
-	if (ot_device_check(e, dev))
-		return PHONEERR_BADDEVICEID;
-	d = &e->devices[dev];
+	if ((rc = ot_device_check(e, dev)) != 0)
+		return rc;
+	d = e->devices[dev];
 	if (privilege != PHONEPRIVILEGE_OWNER && privilege != PHONEPRIVILEGE_MONITOR)
 		return PHONEERR_INVALPRIVILEGE;
 	if (api_version < OT_API_VERSION_LOW || api_version > OT_API_VERSION_HIGH ||
@@ -133,13 +135,12 @@ LONG ot_engine_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWO
 	HDRVPHONE hd = NULL;
 	LONG rc;
 
-	if (dev >= e->num_devices) {
-		pthread_mutex_lock(&e->lock);
-		rc = ot_app_find(e, c, app) ? PHONEERR_BADDEVICEID : PHONEERR_INVALAPPHANDLE;
-		pthread_mutex_unlock(&e->lock);
+	pthread_mutex_lock(&e->lock);
+	rc = ot_app_find(e, c, app) ? ot_device_check(e, dev) : PHONEERR_INVALAPPHANDLE;
+	d = rc ? NULL : e->devices[dev];
+	pthread_mutex_unlock(&e->lock);
+	if (rc)
 		return rc;
-	}
-	d = &e->devices[dev];
 	h = ot_calloc(1, sizeof(*h));
 	if (!h)
 		return PHONEERR_NOMEM;

@@ -77,6 +77,7 @@ LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider *
 	RESOLVE(p, providerEnumDevices, TSPI_providerEnumDevices);
 	RESOLVE(p, providerInit, TSPI_providerInit);
 	RESOLVE(p, providerShutdown, TSPI_providerShutdown);
+	RESOLVE(p, providerCreatePhoneDevice, TSPI_providerCreatePhoneDevice);
 	RESOLVE(p, phoneNegotiateTSPIVersion, TSPI_phoneNegotiateTSPIVersion);
 	RESOLVE(p, phoneNegotiateExtVersion, TSPI_phoneNegotiateExtVersion);
 	RESOLVE(p, phoneGetExtensionID, TSPI_phoneGetExtensionID);

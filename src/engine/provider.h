@@ -25,6 +25,7 @@ struct ot_provider {
 	__typeof__(&TSPI_providerEnumDevices) providerEnumDevices;
 	__typeof__(&TSPI_providerInit) providerInit;
 	__typeof__(&TSPI_providerShutdown) providerShutdown;
+	__typeof__(&TSPI_providerCreatePhoneDevice) providerCreatePhoneDevice;
 	__typeof__(&TSPI_phoneNegotiateTSPIVersion) phoneNegotiateTSPIVersion;
 	__typeof__(&TSPI_phoneNegotiateExtVersion) phoneNegotiateExtVersion;
 	__typeof__(&TSPI_phoneGetExtensionID) phoneGetExtensionID;

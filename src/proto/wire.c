@@ -50,6 +50,7 @@ static const struct def app_ops[] = {
 static const struct def phone_ops[] = {
 	[0x00] = REQ("CLOSE", FIXED("d") NOVAR, FIXED("d") NOVAR),
 	[0x01] = REQ("SET_DATA", FIXED("ddd") BYTES(2) FD, FIXED("d") NOVAR),
+	/* GET_DATA's descriptor is a memfd the server fills; the reply's size then has no bytes. */
 	[0x02] = REQ("GET_DATA", FIXED("ddd") NOVAR FD, FIXED("dd") BYTES(-1)),
 	[0x03] = REQ("DEV_SPECIFIC", FIXED("dd") BYTES(1), FIXED("d") NOVAR),
 	[0x04] = REQ("GET_STATUS", FIXED("dd") NOVAR, FIXED("d") BYTES(-1)),

@@ -3,8 +3,9 @@
  *
  *   tapisrv [--config FILE] [--socket PATH] [--state-dir DIR] [-v|--verbose] [-q|--quiet]
  *
- * Foreground, logs to stderr. SIGTERM/SIGINT: a clean shutdown. With systemd: sd_notify
- * readiness, and socket activation through sd_listen_fds.
+ * Foreground, logs to stderr. SIGTERM/SIGINT: a clean shutdown. SIGHUP: the configuration is
+ * read again and phones added or removed. With systemd: sd_notify readiness, and socket
+ * activation through sd_listen_fds.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -122,8 +123,27 @@ static void on_listen(void *ctx, uint32_t events)
 
 struct signals {
 	struct ot_server *srv;
+	const struct options *opts;
 	int fd;
 };
+
+/* SIGHUP: read the configuration again and apply what changed in the phones. */
+static void reload(struct signals *s)
+{
+	struct ot_config *cfg = load_config(s->opts);
+	char err[1024] = "";
+
+	if (!cfg) {
+		ot_log(OT_LOG_ERROR, "server", "reload failed: the configuration stays as it was");
+		return;
+	}
+	if (ot_engine_reload(s->srv->engine, cfg, err, sizeof(err)))
+		ot_log(OT_LOG_ERROR, "server", "reload: %s", err);
+	else
+		ot_log(OT_LOG_INFO, "server", "reloaded: %u phones",
+		       (unsigned)ot_engine_num_devices(s->srv->engine));
+	ot_config_free(cfg);
+}
 
 static void on_signal(void *ctx, uint32_t events)
 {
@@ -132,6 +152,11 @@ static void on_signal(void *ctx, uint32_t events)
 
 	(void)events;
 	while (read(s->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			ot_log(OT_LOG_INFO, "server", "SIGHUP: reloading the configuration");
+			reload(s);
+			continue;
+		}
 		ot_log(OT_LOG_INFO, "server", "%s: shutting down", strsignal((int)si.ssi_signo));
 		ot_loop_quit(s->srv->loop);
 	}
@@ -144,6 +169,7 @@ static int block_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file size limit is a failed write, answered as such */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
@@ -151,9 +177,10 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static int serve(struct ot_server *srv, const struct ot_config *cfg, struct ot_listener *l)
+static int serve(struct ot_server *srv, const struct ot_config *cfg, const struct options *o,
+		 struct ot_listener *l, int signal_fd)
 {
-	struct signals sig = { srv, block_signals() };
+	struct signals sig = { srv, o, signal_fd };
 	struct ot_watch *sw;
 	int rc;
 
@@ -161,7 +188,7 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, struct ot_l
 	/* Unsent bytes a client may have waiting: its event limit in EVENT frames (80 bytes), and
 	 * at least room for one full reply. */
 	srv->max_out = (size_t)cfg->events_per_client * 80u + OT_WIRE_MAX_FRAME;
-	if (sig.fd < 0 || !(sw = ot_loop_watch(srv->loop, sig.fd, EPOLLIN, on_signal, &sig)) ||
+	if (!(sw = ot_loop_watch(srv->loop, sig.fd, EPOLLIN, on_signal, &sig)) ||
 	    !(srv->listen_watch = ot_loop_watch(srv->loop, l->fd, EPOLLIN, on_listen, srv))) {
 		ot_log(OT_LOG_ERROR, "server", "cannot set up the event loop: %m");
 		return -1;
@@ -187,10 +214,17 @@ int main(int argc, char **argv)
 	struct ot_listener listener;
 	struct ot_config *cfg;
 	char err[1024] = "";
-	int rc = 1;
+	int rc = 1, signal_fd;
 
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
+	/* Before any thread exists (providers start some), so that all of them inherit the mask
+	 * and the signals reach only the signalfd. */
+	signal_fd = block_signals();
+	if (signal_fd < 0) {
+		ot_log(OT_LOG_ERROR, "server", "signals: %m");
+		return 1;
+	}
 	cfg = load_config(&o);
 	if (!cfg)
 		return 1;
@@ -205,7 +239,7 @@ int main(int argc, char **argv)
 		ot_log(OT_LOG_ERROR, "server", "%s", err);
 		goto out_loop;
 	}
-	rc = serve(&srv, cfg, &listener) < 0;
+	rc = serve(&srv, cfg, &o, &listener, signal_fd) < 0;
 	ot_engine_destroy(srv.engine);
 	ot_log(OT_LOG_INFO, "server", "stopped");
 out_loop:

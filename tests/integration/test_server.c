@@ -517,6 +517,71 @@ static void a_client_that_never_reads_is_dropped(void **state)
 	close(fd);
 }
 
+#define TWO_PHONES                                                                              \
+	"[phone \"Keep\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n"                          \
+	"[phone \"Drop\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n"
+
+static int setup_two_phones(void **state)
+{
+	return start(state, TWO_PHONES);
+}
+
+static void sighup_adds_and_removes_phones(void **state)
+{
+	static const char next[] = "[phone \"Keep\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n"
+				   "[phone \"New\"]\nprovider = testprov\ndata_areas = 8\n";
+	PHONEINITIALIZEEXPARAMS p = { .dwTotalSize = sizeof(p),
+				      .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+	DWORD n, v = 0x00020002;
+	HPHONEAPP app;
+	HPHONE keep, drop, fresh;
+	PHONEMESSAGE m;
+	char buf[8] = { 0 };
+	FILE *f;
+	int closes = 0, removes = 0, creates = 0;
+
+	(void)state;
+	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "reload", &n, &v, &p), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(phoneOpen(app, 0, &keep, 0x00020002, 0, 1, PHONEPRIVILEGE_OWNER), 0);
+	assert_int_equal(phoneOpen(app, 1, &drop, 0x00020002, 0, 2, PHONEPRIVILEGE_OWNER), 0);
+	wait_reply(app, phoneSetData(keep, 0, "kept", 5), 0);
+
+	f = fopen(server.config, "w");
+	assert_non_null(f);
+	fputs(next, f);
+	fclose(f);
+	kill(server.pid, SIGHUP);
+	while (creates == 0 && phoneGetMessage(app, &m, 5000) == 0) {
+		if (m.dwMessageID == PHONE_CLOSE) {
+			assert_int_equal(m.hDevice, drop);
+			assert_int_equal(m.dwCallbackInstance, 2);
+			closes++;
+		} else if (m.dwMessageID == PHONE_REMOVE) {
+			assert_int_equal(closes, 1); /* PHONE_CLOSE comes first */
+			assert_int_equal(m.dwParam1, 1);
+			removes++;
+		} else if (m.dwMessageID == PHONE_CREATE) {
+			assert_int_equal(m.dwParam1, 2);
+			creates++;
+		}
+	}
+	assert_int_equal(closes, 1);
+	assert_int_equal(removes, 1);
+	assert_int_equal(creates, 1);
+	assert_true(srv_log_has(&server, "reloaded"));
+	/* The removed ID stays taken; the kept phone and its handle were not disturbed. */
+	assert_int_equal(phoneSetData(drop, 0, "x", 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneOpen(app, 1, &fresh, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR),
+			 PHONEERR_NODEVICE);
+	assert_int_equal(phoneGetData(keep, 0, buf, 5), 0);
+	assert_string_equal(buf, "kept");
+	wait_reply(app, phoneSetData(keep, 0, "still", 6), 0);
+	assert_int_equal(phoneOpen(app, 2, &fresh, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	assert_int_equal(phoneSetData(fresh, 0, "x", 1), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneShutdown(app), 0);
+}
+
 static int setup_small_queue(void **state)
 {
 	return start(state, "[limits]\nevents_per_client = 16\n" PHONE_CONFIG);
@@ -558,6 +623,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_client_that_never_reads_is_dropped,
 						setup_small_queue, teardown),
 		cmocka_unit_test_setup_teardown(a_peer_not_allowed_to_own_is_refused, setup_restricted,
+						teardown),
+		cmocka_unit_test_setup_teardown(sighup_adds_and_removes_phones, setup_two_phones,
 						teardown),
 	};
 

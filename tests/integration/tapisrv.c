@@ -111,3 +111,13 @@ int srv_log_has(const struct srv *s, const char *text)
 		fclose(f);
 	return found;
 }
+
+int srv_wait_log(const struct srv *s, const char *text, int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (srv_log_has(s, text))
+			return 1;
+		usleep(10000);
+	}
+	return srv_log_has(s, text);
+}

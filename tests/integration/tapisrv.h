@@ -25,5 +25,7 @@ void srv_kill(struct srv *s, int sig);
 void srv_stop(struct srv *s);
 /* Does the server's log contain text? */
 int srv_log_has(const struct srv *s, const char *text);
+/* Waits up to ms milliseconds for text to appear in the server's log. */
+int srv_wait_log(const struct srv *s, const char *text, int ms);
 
 #endif

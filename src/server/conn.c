@@ -14,6 +14,7 @@
 #include "server.h"
 
 static void on_conn(void *ctx, uint32_t events);
+static int flush_locked(struct ot_conn *c);
 
 void ot_conn_accept(struct ot_server *srv, int fd)
 {
@@ -66,6 +67,12 @@ void ot_conn_drop(struct ot_conn *c, int reason, const char *why)
 			bye.var_len = 0;
 		ot_conn_send(c, &bye);
 	}
+	/* What is queued (the answer that explains the drop, at least) goes out if it can. */
+	pthread_mutex_lock(&c->out_lock);
+	c->corked = 0;
+	if (!c->broken)
+		flush_locked(c);
+	pthread_mutex_unlock(&c->out_lock);
 	/* After this no engine callback reaches the connection. */
 	if (c->client)
 		ot_engine_client_free(srv->engine, c->client);
@@ -179,7 +186,7 @@ static int send_locked(struct ot_conn *c, const struct ot_wire_frame *f, int res
 	if (f->var_len)
 		memcpy(c->out + c->out_len + n, f->var, f->var_len);
 	c->out_len += (size_t)n + f->var_len;
-	if (!c->want_out && flush_locked(c) < 0) {
+	if (!c->want_out && !c->corked && flush_locked(c) < 0) {
 		break_locked(c);
 		return -1;
 	}
@@ -290,6 +297,17 @@ static int take_fd(struct ot_conn *c)
 	return fd;
 }
 
+/* While the loop handles a batch of a client's requests, its replies and the events they cause
+ * (a provider may complete inside the call) collect in the output buffer and leave in one send. */
+static void cork(struct ot_conn *c, int on)
+{
+	pthread_mutex_lock(&c->out_lock);
+	c->corked = on;
+	if (!on && !c->want_out && flush_locked(c) < 0)
+		break_locked(c);
+	pthread_mutex_unlock(&c->out_lock);
+}
+
 /* Decodes and handles every complete frame in the input buffer. Returns -1 to drop the client. */
 static int handle_input(struct ot_conn *c)
 {
@@ -355,7 +373,9 @@ static void on_conn(void *ctx, uint32_t events)
 		}
 		if (n > 0) {
 			c->in_len += (size_t)n;
-			handle_input(c);
+			cork(c, 1);
+			if (handle_input(c) == 0)
+				cork(c, 0);
 		}
 	}
 }

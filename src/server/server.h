@@ -44,6 +44,7 @@ struct ot_conn {
 	size_t out_len, out_off, out_cap;
 	size_t reserved;  /* bytes promised to PHONE_REPLY events of accepted requests */
 	int want_out;     /* EPOLLOUT is being watched */
+	int corked;       /* the loop is handling this client's requests: flush once at the end */
 	int broken;       /* a send failed or the client overflowed: drop it */
 	int overflowed;   /* it stopped reading: more than max_out bytes were waiting */
 

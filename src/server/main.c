@@ -203,6 +203,7 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, const struc
 	while (srv->conns)
 		ot_conn_drop(srv->conns, OT_WIRE_BYE_SHUTDOWN, "the server is shutting down");
 	ot_loop_unwatch(srv->loop, sw);
+	ot_loop_unwatch(srv->loop, srv->listen_watch);
 	close(sig.fd);
 	return rc;
 }

@@ -6,7 +6,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?= -Dwerror=true
-DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev
+DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev libcurl4-openssl-dev libmicrohttpd-dev
 
 .PHONY: all deps build demo check check-asan install clean
 
@@ -50,3 +50,55 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# make fuzz: every libFuzzer target (clang, ASan+UBSan; docs/reliability.md) for FUZZ_SECONDS
+# seconds each, on a copy of its corpus tests/fuzz/corpus/NAME; fails if any of them crashes.
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (libFuzzer)"; exit 1; }
+	@test -f build-fuzz/build.ninja || \
+		CC=clang meson setup build-fuzz -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz $$(for d in tests/fuzz/corpus/*/; do \
+		echo tests/fuzz/fuzz_$$(basename $$d); done)
+	@failed=; for d in tests/fuzz/corpus/*/; do \
+		t=$$(basename $$d); out=build-fuzz/fuzz-out/$$t; \
+		rm -rf $$out && mkdir -p $$out/corpus && cp $$d* $$out/corpus/; \
+		printf 'fuzz_%s, %s s: ' $$t $(FUZZ_SECONDS); \
+		if build-fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$$out/ $$out/corpus >$$out/log 2>&1; then \
+			sed -n 's/^stat::number_of_executed_units: *//p' $$out/log | tr -d '\n'; \
+			echo " runs, no crash"; \
+		else \
+			failed="$$failed $$t"; echo "CRASH (input: $$(ls $$out/crash-* $$out/leak-* $$out/timeout-* $$out/oom-* 2>/dev/null | head -1); log: $$out/log)"; \
+		fi; \
+	done; \
+	test -z "$$failed" || { echo "crashed:$$failed"; exit 1; }
+
+# make bench: the benchmarks (docs/performance.md): the table, and bench/results.json.
+# make bench-report: their PNGs into docs/performance/ and the table into docs/performance.md.
+# Only these two need BENCH_DEPS: gnuplot for the pictures, dbus-daemon for dbus-peer.
+BENCH_DEPS := gnuplot-nox dbus-daemon
+
+.PHONY: bench bench-report bench-deps
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing:" $$missing; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing benchmark dependencies. Run:"; \
+			echo "  sudo apt-get install -y" $$missing; \
+			exit 1; \
+		fi; \
+	fi
+
+bench: build bench-deps
+	python3 bench/run.py --build $(BUILD)
+
+bench-report: bench-deps
+	@test -f bench/results.json || $(MAKE) --no-print-directory bench
+	python3 bench/run.py report

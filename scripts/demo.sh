@@ -40,4 +40,5 @@ run "phonectl set-data 0 1 settings.txt"
 run "head -c 257 /dev/zero | phonectl set-data 0 0 -      # too large for the 256-byte area"
 run "phonectl --privilege monitor set-data 0 1 settings.txt"
 run "phonectl get-data 0 0 --size 32 --hex     # a new process reads what the first wrote"
+run "phonectl display 0 'Hello from OpenTAPI' && phonectl display 0     # the 2x40 display"
 exit 0

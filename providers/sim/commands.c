@@ -106,7 +106,13 @@ int sim_command_parse(const char *buf, size_t len, struct sim_command *out)
 		}
 	}
 	if (word_is(&w[0], "press") || word_is(&w[0], "release")) {
-		if (n != 2 || parse_u32(&w[1], &out->button) < 0)
+		if (n != 2)
+			return -EINVAL;
+		if (word_is(&w[1], "*"))
+			out->button = 10;
+		else if (word_is(&w[1], "#"))
+			out->button = 11;
+		else if (parse_u32(&w[1], &out->button) < 0)
 			return -EINVAL;
 		out->kind = word_is(&w[0], "press") ? SIM_CMD_PRESS : SIM_CMD_RELEASE;
 		return 0;

@@ -10,7 +10,7 @@
  * case. Numbers are decimal, 0 … 4294967295, without sign.
  *
  *   suspend | resume | disconnect | connect | hold-replies | release-replies | remove
- *   press ID | release ID
+ *   press ID | release ID   ID = a button/lamp ID, or * (= 10) or # (= 11), the keypad's keys
  *   hook DEV MODE      DEV = handset | speaker | headset
  *                      MODE = onhook | mic | speaker | micspeaker
  */

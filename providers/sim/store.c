@@ -599,6 +599,11 @@ static int open_files(struct sim_store *s, const struct sim_store_params *p)
 		if (r < 0)
 			return r;
 	}
+	/* A save that a crash interrupted: the state file itself is whole (old or new). */
+	if (unlinkat(s->dir_fd, "state.tmp", 0) == 0)
+		created = 1;
+	else if (errno != ENOENT)
+		return -errno;
 	if (created && fsync(s->dir_fd) < 0)
 		return -errno;
 	return 0;
@@ -656,7 +661,7 @@ int sim_store_open(const struct sim_store_params *p, struct sim_store **out)
 	for (i = 0; i < p->num_areas; i++)
 		if (p->area_sizes[i] == 0 || p->area_sizes[i] > SIM_STORE_MAX_AREA_SIZE)
 			return -EINVAL;
-	if (p->durable && p->num_areas && (!p->state_dir || !*p->state_dir))
+	if (p->durable && (p->num_areas || p->has_state) && (!p->state_dir || !*p->state_dir))
 		return -EINVAL;
 
 	s = ot_calloc(1, sizeof(*s));
@@ -664,7 +669,7 @@ int sim_store_open(const struct sim_store_params *p, struct sim_store **out)
 		return -ENOMEM;
 	s->dir_fd = s->lock_fd = s->wal_fd = -1;
 	s->n = p->num_areas;
-	s->durable = p->durable && p->num_areas > 0;
+	s->durable = p->durable && (p->num_areas > 0 || p->has_state);
 	s->checkpoint_at = SIM_STORE_CHECKPOINT_BYTES;
 	s->name = ot_strdup(p->name);
 	s->areas = ot_calloc(s->n ? s->n : 1, sizeof(*s->areas));
@@ -1010,4 +1015,116 @@ int sim_store_maybe_checkpoint(struct sim_store *s)
 	if (!s->durable || s->wal_len < s->checkpoint_at)
 		return 0;
 	return sim_store_checkpoint(s);
+}
+
+/* ---- the state file ---------------------------------------------------------------------- */
+
+int sim_store_save_state(struct sim_store *s, const void *payload, size_t len)
+{
+	unsigned char h[SIM_STATE_HEADER_SIZE];
+	struct iovec iov[2];
+	int fd, r = 0, renamed = 0;
+	uint32_t crc;
+
+	if (!s->durable)
+		return 0;
+	if (len > SIM_STATE_MAX_PAYLOAD || (len && !payload))
+		return -EINVAL;
+	put32(h, SIM_STATE_MAGIC);
+	put32(h + 4, SIM_STATE_FILE_VERSION);
+	put32(h + 8, (uint32_t)len);
+	crc = sim_crc32c(0, h, 12);
+	put32(h + 12, sim_crc32c(crc, payload, len));
+	iov[0].iov_base = h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = (void *)payload;
+	iov[1].iov_len = len;
+
+	fd = openat(s->dir_fd, "state.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		pwritev_all(fd, iov, len ? 2 : 1, 0, &r);
+		if (r == 0)
+			r = datasync(fd);
+		if (close(fd) < 0 && r == 0 && errno != EINTR)
+			r = -errno;
+	}
+	if (r == 0) {
+		if (renameat(s->dir_fd, "state.tmp", s->dir_fd, "state") < 0)
+			r = -errno;
+		else
+			renamed = 1;
+	}
+	if (r == 0 && fsync(s->dir_fd) < 0)
+		r = -errno;
+	if (r < 0) {
+		if (!renamed)
+			unlinkat(s->dir_fd, "state.tmp", 0);
+		log_failure(s, renamed ? "cannot sync its directory after saving its state"
+				       : "cannot save its state; the change fails",
+			    -r);
+		return r;
+	}
+	s->logged_errno = 0;
+	return 0;
+}
+
+int sim_store_load_state(struct sim_store *s, void **payload, size_t *len)
+{
+	unsigned char *buf;
+	struct stat st;
+	uint64_t size, got = 0;
+	uint32_t n = 0;
+	int fd, r = 0;
+
+	*payload = NULL;
+	*len = 0;
+	if (!s->durable)
+		return 0;
+	fd = openat(s->dir_fd, "state", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	size = (uint64_t)st.st_size;
+	if (size < SIM_STATE_HEADER_SIZE || size > SIM_STATE_HEADER_SIZE + SIM_STATE_MAX_PAYLOAD) {
+		close(fd);
+		return -EINVAL;
+	}
+	buf = ot_malloc((size_t)size);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < size) {
+		ssize_t k = pread(fd, buf + got, (size_t)(size - got), (off_t)got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r = k < 0 ? -errno : -EINVAL; /* shorter than it was a moment ago */
+			break;
+		}
+		got += (uint64_t)k;
+	}
+	close(fd);
+	if (r == 0) {
+		n = get32(buf + 8);
+		if (get32(buf) != SIM_STATE_MAGIC || get32(buf + 4) != SIM_STATE_FILE_VERSION ||
+		    n != size - SIM_STATE_HEADER_SIZE ||
+		    get32(buf + 12) != sim_crc32c(sim_crc32c(0, buf, 12), buf + 16, n))
+			r = -EINVAL;
+	}
+	if (r < 0) {
+		ot_free(buf);
+		return r;
+	}
+	memmove(buf, buf + SIM_STATE_HEADER_SIZE, n);
+	*payload = buf;
+	*len = n;
+	return 0;
 }

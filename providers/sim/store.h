@@ -1,8 +1,9 @@
 /* store.h — the data areas of one simulated phone, kept durable with a write-ahead log.
  *
- * Owns: the phone's directory <state>/sim/<key>/ (lock, area-<N>, wal), the process lock on it,
- * the area contents in memory, the write-ahead log (append, group commit, rollback on failure),
- * recovery at open and checkpoints. Also the in-memory variant for durable = no (no files).
+ * Owns: the phone's directory <state>/sim/<key>/ (lock, area-<N>, wal, state), the process lock
+ * on it, the area contents in memory, the write-ahead log (append, group commit, rollback on
+ * failure), recovery at open and checkpoints, and the atomic replacement of the state file (the
+ * device state that device.c encodes). Also the in-memory variant for durable = no (no files).
  * Must not: know about TSPI, request IDs or callbacks; create threads. Errors are 0 / -errno.
  *
  * Durability contract. A write is durable once sim_store_sync() has returned 0 after the
@@ -27,6 +28,10 @@
  *             crc or sequence, or does not fit its area.
  *   area-<N>  exactly the area's size; created sparse.
  *   lock      empty; held with flock(LOCK_EX) while the store is open.
+ *   state     the device state: magic u32 = SIM_STATE_MAGIC, version u32 = 1, length u32,
+ *             crc32c u32 over the first 12 bytes and the payload                  (16 bytes)
+ *             then `length` payload bytes (device.c's format). Replaced as a whole: written
+ *             to state.tmp, fdatasync'ed, renamed over state, and the directory fsync'ed.
  */
 #ifndef SIM_STORE_H
 #define SIM_STORE_H
@@ -44,6 +49,10 @@
 #define SIM_WAL_VERSION 1u
 #define SIM_WAL_HEADER_SIZE 24u
 #define SIM_REC_HEADER_SIZE 24u
+#define SIM_STATE_MAGIC 0x41545354u /* "TSTA" */
+#define SIM_STATE_FILE_VERSION 1u
+#define SIM_STATE_HEADER_SIZE 16u
+#define SIM_STATE_MAX_PAYLOAD (1u << 20)
 
 struct sim_store;
 
@@ -53,6 +62,7 @@ struct sim_store_params {
 	const uint32_t *area_sizes; /* num_areas sizes, each 1 … SIM_STORE_MAX_AREA_SIZE */
 	uint32_t num_areas;         /* 0 … SIM_STORE_MAX_AREAS */
 	int durable;                /* 0: areas in anonymous memory, no files at all */
+	int has_state;              /* the phone keeps a state file (with durable) */
 };
 
 struct sim_store_write {
@@ -62,8 +72,9 @@ struct sim_store_write {
 };
 
 /* Opens (creating as needed) the phone's store and recovers it: replays the complete records of
- * the wal, makes the areas durable, empties the wal, and resizes area files whose configured
- * size changed. A phone with no areas, or durable = 0, has no files. Returns 0 and *out, or
+ * the wal, makes the areas durable, empties the wal, resizes area files whose configured size
+ * changed, and removes a state.tmp left by a crash. A phone with neither areas nor state, or
+ * durable = 0, has no files. Returns 0 and *out, or
  * -EWOULDBLOCK (another process has the store open), -EINVAL (bad parameters), -ENOMEM, or the
  * -errno of a failed file operation. */
 int sim_store_open(const struct sim_store_params *p, struct sim_store **out);
@@ -100,6 +111,15 @@ int sim_store_write(struct sim_store *s, uint32_t area, const void *data, uint32
  * past the threshold (after a failure, the threshold moves on by SIM_STORE_CHECKPOINT_BYTES). */
 int sim_store_checkpoint(struct sim_store *s);
 int sim_store_maybe_checkpoint(struct sim_store *s);
+/* The state file. save: replaces it atomically with payload (len <= SIM_STATE_MAX_PAYLOAD);
+ * returns 0 once the new content is durable, or -errno (logged once per errno) with the old file
+ * in place -- except when only the final directory fsync failed: the rename is then done but may
+ * not survive a crash. load: *payload = a copy (ot_free it) and *len, or NULL and 0 when there is
+ * no state file; -EINVAL when the file is damaged (bad magic, version, length or CRC), -ENOMEM, or
+ * the -errno of the read. In-memory stores save nothing and load nothing. */
+int sim_store_save_state(struct sim_store *s, const void *payload, size_t len);
+int sim_store_load_state(struct sim_store *s, void **payload, size_t *len);
+
 /* Bytes currently in the wal (header included); 0 for in-memory stores. */
 uint64_t sim_store_wal_size(const struct sim_store *s);
 

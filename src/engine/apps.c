@@ -132,6 +132,14 @@ LONG ot_engine_app_free(struct ot_engine *e, struct ot_client *c, HPHONEAPP app)
 	return 0;
 }
 
+void ot_app_note_version(struct ot_app *a, DWORD version)
+{
+	/* phoneInitialize apps (registered below 2.0) speak what they negotiate, up to 1.4: that
+	 * decides between PHONE_CREATE and PHONE_STATE(REINIT) for them. */
+	if (a->api_version < 0x00020000 && version > a->api_version)
+		a->api_version = version < 0x00010004 ? version : 0x00010004;
+}
+
 /* The highest API version a device supports: ours, capped by its provider's TSPI version. */
 static DWORD device_version(const struct ot_device *d)
 {
@@ -153,6 +161,7 @@ LONG ot_engine_negotiate_api_version(struct ot_engine *e, struct ot_client *c, H
 				     PHONEEXTENSIONID *ext_id)
 {
 	struct ot_device *d;
+	struct ot_app *a;
 	DWORD v;
 	LONG rc = check_app_and_device(e, c, app, dev);
 
@@ -171,6 +180,10 @@ LONG ot_engine_negotiate_api_version(struct ot_engine *e, struct ot_client *c, H
 			return rc;
 	}
 	*version = v;
+	pthread_mutex_lock(&e->lock);
+	if ((a = ot_app_find(e, c, app)))
+		ot_app_note_version(a, v);
+	pthread_mutex_unlock(&e->lock);
 	return 0;
 }
 

@@ -89,8 +89,7 @@ void ot_device_free(struct ot_device *d)
 		return;
 	if (d->engine)
 		pthread_mutex_destroy(&d->call_lock);
-	ot_free(d->set_data_sizes);
-	ot_free(d->get_data_sizes);
+	ot_caps_free(&d->caps);
 	ot_acl_free(&d->owners);
 	ot_free(d->signature);
 	ot_free(d->name);

@@ -3,7 +3,7 @@
  * Bring-up follows the TSPI lifecycle: per provider OTSPI_providerConfigure (our extension: its
  * phones and their settings), TSPI_lineNegotiateTSPIVersion, TSPI_providerEnumDevices,
  * TSPI_providerInit; then per phone TSPI_phoneNegotiateTSPIVersion and TSPI_phoneGetDevCaps, whose
- * data-area sizes the engine keeps to validate requests before a provider sees them.
+ * capabilities the engine keeps to validate requests before a provider sees them (caps.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +11,6 @@
 #include "alloc.h"
 #include "internal.h"
 #include "log.h"
-#include "varstruct.h"
 
 struct ot_engine *ot_engine_current;
 
@@ -152,55 +151,14 @@ static LONG init_provider(struct ot_provider *p, DWORD first_device, DWORD num_p
 	return 0;
 }
 
-/* Copies one DWORD array of the variable part of caps (offset/size fields at field). */
-static LONG copy_sizes(const PHONECAPS *caps, size_t size_field, DWORD count, DWORD **out)
-{
-	DWORD size = ot_var_get(caps, size_field), offset = ot_var_get(caps, size_field + 4);
-
-	if (count == 0)
-		return 0;
-	if (size < count * sizeof(DWORD) || offset > caps->dwUsedSize ||
-	    caps->dwUsedSize - offset < size)
-		return PHONEERR_OPERATIONFAILED;
-	*out = ot_malloc(count * sizeof(DWORD));
-	if (!*out)
-		return PHONEERR_NOMEM;
-	memcpy(*out, (const char *)caps + offset, count * sizeof(DWORD));
-	return 0;
-}
-
-/* Learns a phone's TSPI version and data areas. */
+/* Learns a phone's TSPI version and the capabilities the engine validates requests against. */
 static LONG probe_device(struct ot_device *d, char *err, size_t errlen)
 {
-	DWORD total = 4096;
-	PHONECAPS *caps = NULL;
-	LONG rc;
+	LONG rc = d->prov->phoneNegotiateTSPIVersion(d->id, OT_API_VERSION_LOW, OT_API_VERSION_HIGH,
+						     &d->tspi_version);
 
-	rc = d->prov->phoneNegotiateTSPIVersion(d->id, OT_API_VERSION_LOW, OT_API_VERSION_HIGH,
-						&d->tspi_version);
-	while (rc == 0) {
-		ot_free(caps);
-		caps = ot_malloc(total);
-		if (!caps)
-			return PHONEERR_NOMEM;
-		memset(caps, 0, total);
-		caps->dwTotalSize = total;
-		ot_var_begin(caps, sizeof(PHONECAPS));
-		rc = d->prov->phoneGetDevCaps(d->id, d->tspi_version, 0, caps);
-		if (rc || caps->dwNeededSize <= caps->dwTotalSize)
-			break;
-		total = caps->dwNeededSize;
-	}
-	if (rc == 0) {
-		d->num_set_data = caps->dwNumSetData;
-		d->num_get_data = caps->dwNumGetData;
-		rc = copy_sizes(caps, offsetof(PHONECAPS, dwSetDataSize), d->num_set_data,
-				&d->set_data_sizes);
-		if (rc == 0)
-			rc = copy_sizes(caps, offsetof(PHONECAPS, dwGetDataSize), d->num_get_data,
-					&d->get_data_sizes);
-	}
-	ot_free(caps);
+	if (rc == 0)
+		rc = ot_caps_probe(d, &d->caps);
 	if (rc)
 		snprintf(err, errlen, "phone %u: provider '%s' could not describe it (0x%08X)",
 			 (unsigned)d->id, d->prov->name, (unsigned)rc);

@@ -128,5 +128,62 @@ LONG ot_engine_set_status_messages(struct ot_engine *e, struct ot_client *c, HPH
 				   DWORD phone_states, DWORD button_modes, DWORD button_states);
 LONG ot_engine_get_status_messages(struct ot_engine *e, struct ot_client *c, HPHONE phone,
 				   DWORD *phone_states, DWORD *button_modes, DWORD *button_states);
+/* The API version phone was opened with (PHONEERR_INVALPHONEHANDLE if it is not open). */
+LONG ot_engine_phone_version(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			     DWORD *api_version);
+
+/* The device's parts (setters.c, getters.c). The setters are asynchronous and need owner
+ * privilege; every one is validated against the device's PHONECAPS before the provider sees it
+ * (docs/decisions.md gives the order of the checks). Volumes and gains above 0xFFFF are clamped.
+ * The getters work for any privilege. */
+
+/* phoneSetDisplay: text is UTF-8 (size bytes; it ends at its first NUL), converted to UTF-16
+ * for TSPI_phoneSetDisplay. Sizes above OT_DISPLAY_MAX are PHONEERR_INVALPARAM. */
+#define OT_DISPLAY_MAX (64u * 1024u)
+LONG ot_engine_set_display(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD row,
+			   DWORD column, const char *text, DWORD size);
+LONG ot_engine_get_display(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			   VARSTRING *display);
+LONG ot_engine_set_lamp(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD id,
+			DWORD mode);
+LONG ot_engine_get_lamp(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD id,
+			DWORD *mode);
+/* phoneSetButtonInfo: info's parts are read within its dwTotalSize (a part outside it is
+ * PHONEERR_STRUCTURETOOSMALL) and copied; the text is UTF-8. */
+LONG ot_engine_set_button_info(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD id,
+			       const PHONEBUTTONINFO *info);
+/* phoneGetButtonInfo: fixed part of 36 bytes for TAPI 1.3 handles (no dwButtonState), 40 from
+ * 1.4. */
+LONG ot_engine_get_button_info(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD id,
+			       PHONEBUTTONINFO *info);
+/* phoneSetHookSwitch: devs is a mask; every device in it must be present and settable to mode. */
+LONG ot_engine_set_hookswitch(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD devs,
+			      DWORD mode);
+LONG ot_engine_get_hookswitch(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD *devs);
+LONG ot_engine_set_ring(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD mode,
+			DWORD volume);
+LONG ot_engine_get_ring(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD *mode,
+			DWORD *volume);
+/* Volume (speaker) or gain (microphone) of one hookswitch device. */
+enum ot_level { OT_LEVEL_VOLUME = 0, OT_LEVEL_GAIN = 1 };
+LONG ot_engine_set_level(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			 enum ot_level kind, DWORD dev, DWORD value);
+LONG ot_engine_get_level(struct ot_engine *e, struct ot_client *c, HPHONE phone,
+			 enum ot_level kind, DWORD dev, DWORD *value);
+
+/* Identification (ident.c). Device class names are UTF-8 and case-insensitive; names of
+ * OT_CLASS_MAX bytes or more are never a class (PHONEERR_INVALDEVICECLASS). */
+#define OT_CLASS_MAX 256u
+/* phoneGetID: "tapi/phone" is answered by the engine (STRINGFORMAT_BINARY, the DWORD device
+ * ID); another class listed in the device's dwDeviceClasses goes to TSPI_phoneGetID. */
+LONG ot_engine_get_id(struct ot_engine *e, struct ot_client *c, HPHONE phone, const char *cls,
+		      VARSTRING *id);
+/* phoneGetIcon: the icon's name (NUL-terminated, at most OT_ICON_NAME_MAX bytes with the NUL)
+ * into name. Class NULL, "" or "tapi/phone": the provider's icon, else OT_DEFAULT_ICON. */
+#define OT_ICON_NAME_MAX 256u
+#define OT_DEFAULT_ICON "phone"
+LONG ot_engine_get_icon(struct ot_engine *e, DWORD dev, const char *cls, char *name);
+/* phoneConfigDialog: the provider's TUISPI_phoneConfigDialog, or PHONEERR_OPERATIONUNAVAIL. */
+LONG ot_engine_config_dialog(struct ot_engine *e, DWORD dev, HWND owner, const char *cls);
 
 #endif

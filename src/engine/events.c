@@ -19,10 +19,20 @@ void ot_emit(struct ot_app *app, DWORD device, DWORD msg, DWORD_PTR instance, DW
 	app->client->sink->event(app->client->ctx, &ev);
 }
 
-/* Sends PHONE_STATE(state) to h if it enabled any of the bits; REINIT cannot be disabled. */
+/* Sends PHONE_STATE(state) to h if it enabled any of the bits; REINIT cannot be disabled.
+ * A TAPI 1.3 handle knows neither CAPSCHANGE (it gets REINIT instead) nor REMOVED. */
 static void emit_state(struct ot_handle *h, DWORD state, DWORD_PTR value)
 {
-	DWORD wanted = state & (h->phone_states | PHONESTATE_REINIT);
+	DWORD wanted;
+
+	if (h->api_version < 0x00010004) {
+		if (state & PHONESTATE_CAPSCHANGE) {
+			state = (state & ~(DWORD)PHONESTATE_CAPSCHANGE) | PHONESTATE_REINIT;
+			value = 0;
+		}
+		state &= ~(DWORD)PHONESTATE_REMOVED;
+	}
+	wanted = state & (h->phone_states | PHONESTATE_REINIT);
 
 	if (!wanted)
 		return;
@@ -38,6 +48,16 @@ void ot_emit_state_to_others(struct ot_handle *except, DWORD state, DWORD_PTR va
 	for (h = except->dev->handles; h; h = h->dev_next)
 		if (h != except)
 			emit_state(h, state, value);
+}
+
+/* PHONE_BUTTON passes h's phoneSetStatusMessages filter; UNKNOWN and UNAVAIL are TAPI 1.4
+ * states that a 1.3 handle never sees. */
+static int button_wanted(const struct ot_handle *h, DWORD_PTR mode, DWORD_PTR state)
+{
+	if (h->api_version < 0x00010004 &&
+	    (state & ~(DWORD_PTR)(PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN)))
+		return 0;
+	return (h->button_modes & mode) && (h->button_states & state);
 }
 
 /* PHONE_REMOVE from a provider (htPhone NULL, dwParam1 = device ID): the phone is gone for
@@ -76,12 +96,14 @@ void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWOR
 	pthread_mutex_lock(&e->lock);
 	switch (msg) {
 	case PHONE_STATE:
+		if (p1 & PHONESTATE_CAPSCHANGE)
+			dev->caps_stale = 1; /* read again before the next request */
 		for (h = dev->handles; h; h = h->dev_next)
 			emit_state(h, (DWORD)p1, p2);
 		break;
 	case PHONE_BUTTON:
 		for (h = dev->handles; h; h = h->dev_next)
-			if ((h->button_modes & p2) && (h->button_states & p3))
+			if (button_wanted(h, p2, p3))
 				ot_emit(h->app, h->h, PHONE_BUTTON, h->callback_instance, p1, p2, p3);
 		break;
 	case PHONE_DEVSPECIFIC:

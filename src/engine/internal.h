@@ -19,6 +19,25 @@
 
 struct ot_handle;
 
+/* What the engine keeps of a device's PHONECAPS (TSPI_phoneGetDevCaps at the device's TSPI
+ * version) to validate requests before a provider sees them (caps.c). */
+struct ot_caps {
+	DWORD features;          /* dwPhoneFeatures; every function for a TSPI 1.x provider */
+	DWORD hookswitch_devs;   /* PHONEHOOKSWITCHDEV_ present */
+	DWORD modes[3];          /* dw{Handset,Speaker,Headset}HookSwitchModes */
+	DWORD settable[3];       /* dwSettable...HookSwitchModes (1.x: the modes above) */
+	DWORD volume_flags, gain_flags;
+	DWORD rows, columns;     /* the display; 0 x 0: none */
+	DWORD num_ring_modes;
+	DWORD num_lamps;         /* dwNumButtonLamps */
+	DWORD *lamp_modes;       /* num_lamps masks of PHONELAMPMODE_ (0 where the provider gave
+	                            none) */
+	DWORD num_set_data, num_get_data;
+	DWORD *set_data_sizes, *get_data_sizes;
+	char *classes;           /* dwDeviceClasses: NUL-separated names, "" when none */
+	DWORD classes_len;
+};
+
 struct ot_device {
 	struct ot_engine *engine;
 	struct ot_provider *prov;
@@ -30,9 +49,10 @@ struct ot_device {
 	DWORD tspi_version;
 	pthread_mutex_t call_lock;
 
-	/* What the engine validates before a provider sees a request (from TSPI_phoneGetDevCaps). */
-	DWORD num_set_data, num_get_data;
-	DWORD *set_data_sizes, *get_data_sizes;
+	/* What the engine validates before a provider sees a request. Replaced (under the call lock
+	 * and the engine lock) when the provider reports PHONESTATE_CAPSCHANGE. */
+	struct ot_caps caps;
+	int caps_stale;   /* CAPSCHANGE seen: read them again before the next request (engine lock) */
 	struct ot_acl owners; /* who may open it as owner (the `owners` key) */
 
 	/* Guarded by the engine lock. */
@@ -117,8 +137,20 @@ void ot_device_gone(struct ot_engine *e, struct ot_device *d);
 /* Engine lock held: a new device; apps are told (PHONE_CREATE, or REINIT to 1.3 apps). */
 void ot_device_announce(struct ot_engine *e, struct ot_device *d);
 
+/* caps.c */
+/* Reads the device's PHONECAPS from its provider (no lock held but the call lock). */
+LONG ot_caps_probe(struct ot_device *d, struct ot_caps *out);
+void ot_caps_free(struct ot_caps *c);
+/* The index (0 handset, 1 speaker, 2 headset) of a single PHONEHOOKSWITCHDEV_ bit, or -1. */
+int ot_hookswitch_index(DWORD dev);
+/* The device's class that name (UTF-8) names, compared case-insensitively, as the provider
+ * spells it; NULL when the device lists none such. Valid until the capabilities change. */
+const char *ot_caps_find_class(const struct ot_caps *c, const char *name);
+
 /* phones.c */
 struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHONE phone);
+/* Resolves phone and returns with its device's call lock and the engine lock held. If the
+ * device's capabilities are stale, they are read again first. */
 LONG ot_phone_lock(struct ot_engine *e, struct ot_client *c, HPHONE phone, struct ot_handle **h);
 void ot_phone_unlock(struct ot_engine *e, struct ot_device *dev);
 void ot_handle_forget(struct ot_engine *e, struct ot_handle *h);
@@ -132,5 +164,25 @@ void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWOR
 
 /* requests.c */
 void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result);
+/* The arguments of one asynchronous provider call; data (size bytes) belongs to the request and
+ * is released with release() when it completes. */
+struct ot_call_args {
+	DWORD a, b, c;
+	void *data;
+	DWORD size;
+	ot_release_fn release;
+};
+typedef LONG (*ot_provider_call)(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
+				 const struct ot_call_args *args);
+/* Records the request and hands it to the provider through call. The call lock and the engine
+ * lock are held on entry (ot_phone_lock); both are released on return, and args->data is
+ * released on every error. Returns the request ID or an error. */
+LONG ot_request_submit(struct ot_engine *e, struct ot_handle *h, ot_provider_call call,
+		       const struct ot_call_args *args);
+/* Releases a payload allocated with ot_malloc. */
+void ot_free_payload(void *data, size_t size);
+
+/* apps.c: a TAPI 1.x app's version follows what it negotiates (engine lock held). */
+void ot_app_note_version(struct ot_app *a, DWORD version);
 
 #endif

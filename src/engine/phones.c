@@ -14,7 +14,26 @@ struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHON
 	return h && h->app->client == c ? h : NULL;
 }
 
-/* Resolves phone and returns with its device's call lock and the engine lock held. */
+/* The provider said the capabilities changed: read them again (call lock and engine lock held;
+ * the engine lock is dropped around the provider call). */
+static void refresh_caps(struct ot_engine *e, struct ot_device *dev)
+{
+	struct ot_caps fresh;
+	LONG rc;
+
+	dev->caps_stale = 0;
+	pthread_mutex_unlock(&e->lock);
+	rc = ot_caps_probe(dev, &fresh);
+	pthread_mutex_lock(&e->lock);
+	if (rc) {
+		ot_log(OT_LOG_WARN, "engine", "phone %u: capabilities unreadable (0x%08X), kept",
+		       (unsigned)dev->id, (unsigned)rc);
+		return;
+	}
+	ot_caps_free(&dev->caps);
+	dev->caps = fresh;
+}
+
 LONG ot_phone_lock(struct ot_engine *e, struct ot_client *c, HPHONE phone, struct ot_handle **out)
 {
 	struct ot_handle *h;
@@ -32,11 +51,13 @@ LONG ot_phone_lock(struct ot_engine *e, struct ot_client *c, HPHONE phone, struc
 		pthread_mutex_unlock(&e->lock);
 		pthread_mutex_lock(&dev->call_lock);
 		pthread_mutex_lock(&e->lock);
-		h = ot_handle_find(e, c, phone);
-		if (!h) {
-			ot_phone_unlock(e, dev);
-			return PHONEERR_INVALPHONEHANDLE;
-		}
+	}
+	if (dev->caps_stale)
+		refresh_caps(e, dev);
+	h = ot_handle_find(e, c, phone);
+	if (!h) {
+		ot_phone_unlock(e, dev);
+		return PHONEERR_INVALPHONEHANDLE;
 	}
 	*out = h;
 	return 0;
@@ -176,6 +197,7 @@ LONG ot_engine_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWO
 	h->api_version = api_version;
 	h->ext_version = ext_version;
 	h->callback_instance = callback_instance;
+	ot_app_note_version(h->app, api_version);
 	link_handle(e, h);
 	*phone = h->h;
 	ot_phone_unlock(e, d);
@@ -217,16 +239,16 @@ LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 		return rc;
 	dev = h->dev;
 	hd = dev->hd;
-	if (!dev->prov->phoneGetData || dev->num_get_data == 0)
+	if (!dev->prov->phoneGetData || dev->caps.num_get_data == 0)
 		rc = PHONEERR_OPERATIONUNAVAIL;
-	else if (data_id >= dev->num_get_data)
+	else if (data_id >= dev->caps.num_get_data)
 		rc = PHONEERR_INVALDATAID;
 	else if (!data && size)
 		rc = PHONEERR_INVALPOINTER;
 	pthread_mutex_unlock(&e->lock);
 	if (rc == 0 && size) {
-		if (size > dev->get_data_sizes[data_id])
-			size = dev->get_data_sizes[data_id];
+		if (size > dev->caps.get_data_sizes[data_id])
+			size = dev->caps.get_data_sizes[data_id];
 		rc = dev->prov->phoneGetData(hd, data_id, data, size);
 	}
 	pthread_mutex_unlock(&dev->call_lock);

@@ -90,6 +90,23 @@ LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider *
 	RESOLVE(p, phoneGetStatus, TSPI_phoneGetStatus);
 	RESOLVE(p, phoneSetStatusMessages, TSPI_phoneSetStatusMessages);
 	RESOLVE(p, phoneDevSpecific, TSPI_phoneDevSpecific);
+	RESOLVE(p, phoneSetDisplay, TSPI_phoneSetDisplay);
+	RESOLVE(p, phoneGetDisplay, TSPI_phoneGetDisplay);
+	RESOLVE(p, phoneSetLamp, TSPI_phoneSetLamp);
+	RESOLVE(p, phoneGetLamp, TSPI_phoneGetLamp);
+	RESOLVE(p, phoneSetButtonInfo, TSPI_phoneSetButtonInfo);
+	RESOLVE(p, phoneGetButtonInfo, TSPI_phoneGetButtonInfo);
+	RESOLVE(p, phoneSetHookSwitch, TSPI_phoneSetHookSwitch);
+	RESOLVE(p, phoneGetHookSwitch, TSPI_phoneGetHookSwitch);
+	RESOLVE(p, phoneSetRing, TSPI_phoneSetRing);
+	RESOLVE(p, phoneGetRing, TSPI_phoneGetRing);
+	RESOLVE(p, phoneSetVolume, TSPI_phoneSetVolume);
+	RESOLVE(p, phoneGetVolume, TSPI_phoneGetVolume);
+	RESOLVE(p, phoneSetGain, TSPI_phoneSetGain);
+	RESOLVE(p, phoneGetGain, TSPI_phoneGetGain);
+	RESOLVE(p, phoneGetID, TSPI_phoneGetID);
+	RESOLVE(p, phoneGetIcon, TSPI_phoneGetIcon);
+	RESOLVE(p, uiPhoneConfigDialog, TUISPI_phoneConfigDialog);
 
 	/* Without these a provider cannot host a phone at all. */
 	if (!p->providerConfigure || !p->providerEnumDevices || !p->providerInit ||

@@ -38,6 +38,23 @@ struct ot_provider {
 	__typeof__(&TSPI_phoneGetStatus) phoneGetStatus;
 	__typeof__(&TSPI_phoneSetStatusMessages) phoneSetStatusMessages;
 	__typeof__(&TSPI_phoneDevSpecific) phoneDevSpecific;
+	__typeof__(&TSPI_phoneSetDisplay) phoneSetDisplay;
+	__typeof__(&TSPI_phoneGetDisplay) phoneGetDisplay;
+	__typeof__(&TSPI_phoneSetLamp) phoneSetLamp;
+	__typeof__(&TSPI_phoneGetLamp) phoneGetLamp;
+	__typeof__(&TSPI_phoneSetButtonInfo) phoneSetButtonInfo;
+	__typeof__(&TSPI_phoneGetButtonInfo) phoneGetButtonInfo;
+	__typeof__(&TSPI_phoneSetHookSwitch) phoneSetHookSwitch;
+	__typeof__(&TSPI_phoneGetHookSwitch) phoneGetHookSwitch;
+	__typeof__(&TSPI_phoneSetRing) phoneSetRing;
+	__typeof__(&TSPI_phoneGetRing) phoneGetRing;
+	__typeof__(&TSPI_phoneSetVolume) phoneSetVolume;
+	__typeof__(&TSPI_phoneGetVolume) phoneGetVolume;
+	__typeof__(&TSPI_phoneSetGain) phoneSetGain;
+	__typeof__(&TSPI_phoneGetGain) phoneGetGain;
+	__typeof__(&TSPI_phoneGetID) phoneGetID;
+	__typeof__(&TSPI_phoneGetIcon) phoneGetIcon;
+	__typeof__(&TUISPI_phoneConfigDialog) uiPhoneConfigDialog;
 };
 
 /* Loads provider NAME ([a-z0-9_-]+). Returns 0, or PHONEERR_NODRIVER / PHONEERR_NOMEM with a

@@ -1,4 +1,5 @@
-/* requests.c — the asynchronous calls (phoneSetData, phoneDevSpecific) and their completion.
+/* requests.c — the asynchronous calls (phoneSetData, phoneDevSpecific; the setters of the
+ * device's parts are in setters.c) and their completion.
  *
  * A request is recorded before the provider is called, because the provider may complete it
  * inside the call. Its completion removes it and sends exactly one PHONE_REPLY to the app, unless
@@ -9,7 +10,7 @@
 #include "internal.h"
 #include "log.h"
 
-static void free_payload(void *data, size_t size)
+void ot_free_payload(void *data, size_t size)
 {
 	(void)size;
 	ot_free(data);
@@ -103,29 +104,24 @@ void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result)
 	ot_free(r);
 }
 
-/* Records the request and hands it to the provider through call. The call lock and engine lock
- * are held on entry (ot_phone_lock) and both are released on return. */
-typedef LONG (*provider_call)(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
-			      DWORD arg, void *data, DWORD size);
-
-static LONG submit(struct ot_engine *e, struct ot_handle *h, provider_call call, DWORD arg,
-		   void *data, DWORD size, ot_release_fn release)
+LONG ot_request_submit(struct ot_engine *e, struct ot_handle *h, ot_provider_call call,
+		       const struct ot_call_args *args)
 {
 	struct ot_device *dev = h->dev;
 	struct ot_request *r;
 	DRV_REQUESTID drv_id;
 	DWORD id;
-	LONG rc = record(e, h, data, size, release, &r);
+	LONG rc = record(e, h, args->data, args->size, args->release, &r);
 
 	if (rc) {
 		ot_phone_unlock(e, dev);
-		release(data, size);
+		args->release(args->data, args->size);
 		return rc;
 	}
 	drv_id = r->drv_id;
 	id = r->id;
 	pthread_mutex_unlock(&e->lock);
-	rc = call(dev, dev->hd, drv_id, arg, data, size);
+	rc = call(dev, dev->hd, drv_id, args);
 	if (rc < 0)
 		abandon(e, drv_id);
 	pthread_mutex_unlock(&dev->call_lock);
@@ -156,10 +152,10 @@ static LONG copy_payload(struct ot_engine *e, struct ot_client *c, HPHONE phone,
 	return 0;
 }
 
-static LONG call_set_data(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id, DWORD data_id,
-			  void *data, DWORD size)
+static LONG call_set_data(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
+			  const struct ot_call_args *a)
 {
-	return dev->prov->phoneSetData(drv_id, hd, data_id, data, size);
+	return dev->prov->phoneSetData(drv_id, hd, a->a, a->data, a->size);
 }
 
 LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
@@ -177,11 +173,11 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 	dev = h->dev;
 	if (h->privilege != PHONEPRIVILEGE_OWNER)
 		rc = PHONEERR_NOTOWNER;
-	else if (!dev->prov->phoneSetData || dev->num_set_data == 0)
+	else if (!dev->prov->phoneSetData || dev->caps.num_set_data == 0)
 		rc = PHONEERR_OPERATIONUNAVAIL;
-	else if (data_id >= dev->num_set_data)
+	else if (data_id >= dev->caps.num_set_data)
 		rc = PHONEERR_INVALDATAID;
-	else if (size > dev->set_data_sizes[data_id])
+	else if (size > dev->caps.set_data_sizes[data_id])
 		rc = PHONEERR_INVALPARAM;
 	else if (!data && size)
 		rc = PHONEERR_INVALPOINTER;
@@ -193,14 +189,16 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 			release(data, size);
 		return rc;
 	}
-	return submit(e, h, call_set_data, data_id, data, size, release ? release : free_payload);
+	return ot_request_submit(e, h, call_set_data,
+				 &(struct ot_call_args){ .a = data_id, .data = data, .size = size,
+							 .release = release ? release
+									    : ot_free_payload });
 }
 
 static LONG call_dev_specific(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
-			      DWORD unused, void *data, DWORD size)
+			      const struct ot_call_args *a)
 {
-	(void)unused;
-	return dev->prov->phoneDevSpecific(drv_id, hd, data, size);
+	return dev->prov->phoneDevSpecific(drv_id, hd, a->data, a->size);
 }
 
 LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE phone,
@@ -225,5 +223,7 @@ LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE pho
 		ot_free(copy);
 		return rc;
 	}
-	return submit(e, h, call_dev_specific, 0, copy, size, free_payload);
+	return ot_request_submit(e, h, call_dev_specific,
+				 &(struct ot_call_args){ .data = copy, .size = size,
+							 .release = ot_free_payload });
 }

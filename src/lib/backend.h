@@ -43,6 +43,28 @@ struct ot_backend_ops {
 				    DWORD button_modes, DWORD button_states);
 	LONG (*get_status_messages)(struct ot_backend *b, HPHONE phone, DWORD *phone_states,
 				    DWORD *button_modes, DWORD *button_states);
+	LONG (*phone_version)(struct ot_backend *b, HPHONE phone, DWORD *api_version);
+	/* The device's parts: the setters return a request ID or an error. */
+	LONG (*set_display)(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,
+			    const char *text, DWORD size);
+	LONG (*get_display)(struct ot_backend *b, HPHONE phone, VARSTRING *display);
+	LONG (*set_lamp)(struct ot_backend *b, HPHONE phone, DWORD id, DWORD mode);
+	LONG (*get_lamp)(struct ot_backend *b, HPHONE phone, DWORD id, DWORD *mode);
+	LONG (*set_button_info)(struct ot_backend *b, HPHONE phone, DWORD id,
+				const PHONEBUTTONINFO *info);
+	LONG (*get_button_info)(struct ot_backend *b, HPHONE phone, DWORD id, PHONEBUTTONINFO *info);
+	LONG (*set_hookswitch)(struct ot_backend *b, HPHONE phone, DWORD devs, DWORD mode);
+	LONG (*get_hookswitch)(struct ot_backend *b, HPHONE phone, DWORD *devs);
+	LONG (*set_ring)(struct ot_backend *b, HPHONE phone, DWORD mode, DWORD volume);
+	LONG (*get_ring)(struct ot_backend *b, HPHONE phone, DWORD *mode, DWORD *volume);
+	LONG (*set_level)(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
+			  DWORD value);
+	LONG (*get_level)(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
+			  DWORD *value);
+	LONG (*get_id)(struct ot_backend *b, HPHONE phone, const char *cls, VARSTRING *id);
+	/* name: OT_ICON_NAME_MAX bytes */
+	LONG (*get_icon)(struct ot_backend *b, DWORD dev, const char *cls, char *name);
+	LONG (*config_dialog)(struct ot_backend *b, DWORD dev, HWND owner, const char *cls);
 };
 
 struct ot_backend {

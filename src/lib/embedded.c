@@ -133,10 +133,123 @@ static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *state
 					     button_states);
 }
 
+static LONG phone_version(struct ot_backend *b, HPHONE phone, DWORD *version)
+{
+	return ot_engine_phone_version(from(b)->engine, from(b)->client, phone, version);
+}
+
+static LONG set_display(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,
+			const char *text, DWORD size)
+{
+	return ot_engine_set_display(from(b)->engine, from(b)->client, phone, row, column, text,
+				     size);
+}
+
+static LONG get_display(struct ot_backend *b, HPHONE phone, VARSTRING *display)
+{
+	return ot_engine_get_display(from(b)->engine, from(b)->client, phone, display);
+}
+
+static LONG set_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD mode)
+{
+	return ot_engine_set_lamp(from(b)->engine, from(b)->client, phone, id, mode);
+}
+
+static LONG get_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD *mode)
+{
+	return ot_engine_get_lamp(from(b)->engine, from(b)->client, phone, id, mode);
+}
+
+static LONG set_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
+			    const PHONEBUTTONINFO *info)
+{
+	return ot_engine_set_button_info(from(b)->engine, from(b)->client, phone, id, info);
+}
+
+static LONG get_button_info(struct ot_backend *b, HPHONE phone, DWORD id, PHONEBUTTONINFO *info)
+{
+	return ot_engine_get_button_info(from(b)->engine, from(b)->client, phone, id, info);
+}
+
+static LONG set_hookswitch(struct ot_backend *b, HPHONE phone, DWORD devs, DWORD mode)
+{
+	return ot_engine_set_hookswitch(from(b)->engine, from(b)->client, phone, devs, mode);
+}
+
+static LONG get_hookswitch(struct ot_backend *b, HPHONE phone, DWORD *devs)
+{
+	return ot_engine_get_hookswitch(from(b)->engine, from(b)->client, phone, devs);
+}
+
+static LONG set_ring(struct ot_backend *b, HPHONE phone, DWORD mode, DWORD volume)
+{
+	return ot_engine_set_ring(from(b)->engine, from(b)->client, phone, mode, volume);
+}
+
+static LONG get_ring(struct ot_backend *b, HPHONE phone, DWORD *mode, DWORD *volume)
+{
+	return ot_engine_get_ring(from(b)->engine, from(b)->client, phone, mode, volume);
+}
+
+static LONG set_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
+		      DWORD value)
+{
+	return ot_engine_set_level(from(b)->engine, from(b)->client, phone, kind, dev, value);
+}
+
+static LONG get_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
+		      DWORD *value)
+{
+	return ot_engine_get_level(from(b)->engine, from(b)->client, phone, kind, dev, value);
+}
+
+static LONG get_id(struct ot_backend *b, HPHONE phone, const char *cls, VARSTRING *id)
+{
+	return ot_engine_get_id(from(b)->engine, from(b)->client, phone, cls, id);
+}
+
+static LONG get_icon(struct ot_backend *b, DWORD dev, const char *cls, char *name)
+{
+	return ot_engine_get_icon(from(b)->engine, dev, cls, name);
+}
+
+static LONG config_dialog(struct ot_backend *b, DWORD dev, HWND owner, const char *cls)
+{
+	return ot_engine_config_dialog(from(b)->engine, dev, owner, cls);
+}
+
 static const struct ot_backend_ops ops = {
-	destroy, num_devices, app_new, app_free, negotiate_api_version, negotiate_ext_version,
-	get_dev_caps, open_phone, close_phone, set_data, get_data, dev_specific, get_status,
-	set_status_messages, get_status_messages,
+	.destroy = destroy,
+	.num_devices = num_devices,
+	.app_new = app_new,
+	.app_free = app_free,
+	.negotiate_api_version = negotiate_api_version,
+	.negotiate_ext_version = negotiate_ext_version,
+	.get_dev_caps = get_dev_caps,
+	.open = open_phone,
+	.close = close_phone,
+	.set_data = set_data,
+	.get_data = get_data,
+	.dev_specific = dev_specific,
+	.get_status = get_status,
+	.set_status_messages = set_status_messages,
+	.get_status_messages = get_status_messages,
+	.phone_version = phone_version,
+	.set_display = set_display,
+	.get_display = get_display,
+	.set_lamp = set_lamp,
+	.get_lamp = get_lamp,
+	.set_button_info = set_button_info,
+	.get_button_info = get_button_info,
+	.set_hookswitch = set_hookswitch,
+	.get_hookswitch = get_hookswitch,
+	.set_ring = set_ring,
+	.get_ring = get_ring,
+	.set_level = set_level,
+	.get_level = get_level,
+	.get_id = get_id,
+	.get_icon = get_icon,
+	.config_dialog = config_dialog,
 };
 
 LONG ot_embedded_create(struct ot_backend **out)

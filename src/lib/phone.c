@@ -1,9 +1,9 @@
 /* phone.c — the phone* entry points of libopentapi.
  *
  * Each function checks what only the library can check (pointers, the app table, the
- * notification options), then hands the call to the backend. The backend exists while at least
- * one app is initialised in this process; calls hold backend_lock for reading so that the last
- * phoneShutdown cannot tear the backend down under them.
+ * notification options), then hands the call to the backend (entry.h). This file has
+ * registration and the calls on apps and data; the device's parts are in phone_parts.c, device
+ * identification in phone_ident.c, the UTF-16 forms in phone_wide.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,36 +16,15 @@
 
 #include "alloc.h"
 #include "app.h"
-#include "backend.h"
+#include "entry.h"
 #include "log.h"
 #include "paths.h"
+#include "utf.h"
 
-#define API __attribute__((visibility("default")))
+pthread_rwlock_t ot_lib_backend_lock = PTHREAD_RWLOCK_INITIALIZER;
+struct ot_backend *ot_lib_backend;
 
-/* tapi.h maps the plain names to the A forms; the plain names are exported functions too. */
-#undef phoneGetDevCaps
-#undef phoneGetStatus
-#undef phoneGetButtonInfo
-#undef phoneSetButtonInfo
-#undef phoneGetID
-#undef phoneGetIcon
-#undef phoneConfigDialog
-#undef phoneInitializeEx
-
-static pthread_rwlock_t backend_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct ot_backend *backend;
-
-/* Runs expr with the backend held; PHONEERR_UNINITIALIZED when no app is initialised. */
-#define WITH_BACKEND(expr)                                                                     \
-	do {                                                                                   \
-		LONG rc_;                                                                      \
-		pthread_rwlock_rdlock(&backend_lock);                                          \
-		rc_ = backend ? (expr) : PHONEERR_UNINITIALIZED;                               \
-		pthread_rwlock_unlock(&backend_lock);                                          \
-		return rc_;                                                                    \
-	} while (0)
-
-/* The backend's handle of an app of this process, or 0. backend_lock held. */
+/* The backend's handle of an app of this process, or 0. ot_lib_backend_lock held. */
 static HPHONEAPP remote_app(HPHONEAPP h)
 {
 	struct ot_lib_app *a = ot_lib_app_get(h);
@@ -63,48 +42,33 @@ static HPHONEAPP remote_app(HPHONEAPP h)
 		WITH_BACKEND((remote = remote_app(h)) ? (expr) : PHONEERR_INVALAPPHANDLE);     \
 	} while (0)
 
-static int valid_utf8(const unsigned char *s)
-{
-	while (*s) {
-		int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2
-			: (*s & 0xF8) == 0xF0 ? 3 : -1;
-
-		if (n < 0 || (n == 1 && *s < 0xC2))
-			return 0;
-		for (s++; n > 0; n--, s++)
-			if ((*s & 0xC0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 /* Creates the backend for the first app of the process, as OPENTAPI_SERVER says: "embedded",
  * a socket path (that server or PHONEERR_SERVICE_NOT_RUNNING), or unset (the server at the
  * default socket if one listens — the user's, then the system's —, else embedded).
- * backend_lock held for writing. */
+ * ot_lib_backend_lock held for writing. */
 static LONG ensure_backend(void)
 {
 	const char *mode = getenv("OPENTAPI_SERVER");
 	char paths[2][108];
 	int fd, i, n;
 
-	if (backend)
+	if (ot_lib_backend)
 		return 0;
 	if (mode && !strcmp(mode, "embedded"))
-		return ot_embedded_create(&backend);
+		return ot_embedded_create(&ot_lib_backend);
 	if (mode && *mode) {
 		fd = ot_remote_connect(mode);
 		if (fd < 0) {
 			ot_log(OT_LOG_ERROR, "lib", "no tapisrv listens on %s (OPENTAPI_SERVER)", mode);
 			return PHONEERR_SERVICE_NOT_RUNNING;
 		}
-		return ot_remote_create(fd, &backend);
+		return ot_remote_create(fd, &ot_lib_backend);
 	}
 	n = ot_client_sockets(paths);
 	for (i = 0; i < n; i++)
 		if ((fd = ot_remote_connect(paths[i])) >= 0)
-			return ot_remote_create(fd, &backend);
-	return ot_embedded_create(&backend);
+			return ot_remote_create(fd, &ot_lib_backend);
+	return ot_embedded_create(&ot_lib_backend);
 }
 
 static LONG initialize(LPHPHONEAPP lphPhoneApp, PHONECALLBACK callback, const char *name,
@@ -116,31 +80,31 @@ static LONG initialize(LPHPHONEAPP lphPhoneApp, PHONECALLBACK callback, const ch
 
 	if (!name)
 		name = program_invocation_short_name;
-	if (!valid_utf8((const unsigned char *)name))
+	if (!ot_utf8_valid(name, strlen(name)))
 		return PHONEERR_INVALAPPNAME;
 	rc = ot_lib_app_create(options, callback, port_fd, completion_key, &a);
 	if (rc)
 		return rc;
-	pthread_rwlock_wrlock(&backend_lock);
+	pthread_rwlock_wrlock(&ot_lib_backend_lock);
 	rc = ensure_backend();
 	if (rc == 0)
-		rc = backend->ops->app_new(backend, name, api_version, (uint64_t)(uintptr_t)a,
-					   &a->remote);
+		rc = ot_lib_backend->ops->app_new(ot_lib_backend, name, api_version,
+						  (uint64_t)(uintptr_t)a, &a->remote);
 	if (rc == 0) {
 		rc = ot_lib_app_publish(a);
 		if (rc == 0 && (rc = ot_lib_app_start(a)) != 0)
 			ot_lib_app_put(ot_lib_app_unpublish(a->h));
 		if (rc)
-			backend->ops->app_free(backend, a->remote);
+			ot_lib_backend->ops->app_free(ot_lib_backend, a->remote);
 	}
 	if (rc == 0) {
 		*lphPhoneApp = a->h;
-		*lpdwNumDevs = backend->ops->num_devices(backend);
-	} else if (backend && ot_lib_app_count() == 0) {
-		backend->ops->destroy(backend);
-		backend = NULL;
+		*lpdwNumDevs = ot_lib_backend->ops->num_devices(ot_lib_backend);
+	} else if (ot_lib_backend && ot_lib_app_count() == 0) {
+		ot_lib_backend->ops->destroy(ot_lib_backend);
+		ot_lib_backend = NULL;
 	}
-	pthread_rwlock_unlock(&backend_lock);
+	pthread_rwlock_unlock(&ot_lib_backend_lock);
 	ot_lib_app_put(a); /* the table (and the dispatch thread) keep their own references */
 	return rc;
 }
@@ -202,8 +166,9 @@ API LONG phoneInitialize(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
 	(void)hInstance;
 	if (!lphPhoneApp || !lpdwNumDevs || !lpfnCallback)
 		return PHONEERR_INVALPOINTER;
-	/* TAPI 1.x apps always get their messages through the callback. */
-	return initialize(lphPhoneApp, lpfnCallback, lpszAppName, lpdwNumDevs, 0x00010004,
+	/* TAPI 1.x apps always get their messages through the callback. They start as 1.3 apps;
+	 * the versions they negotiate (up to 1.4) decide which message forms they get. */
+	return initialize(lphPhoneApp, lpfnCallback, lpszAppName, lpdwNumDevs, 0x00010003,
 			  PHONEINITIALIZEEXOPTION_USEHIDDENWINDOW, -1, 0);
 }
 
@@ -211,23 +176,23 @@ API LONG phoneShutdown(HPHONEAPP hPhoneApp)
 {
 	struct ot_lib_app *a;
 
-	pthread_rwlock_wrlock(&backend_lock);
-	if (!backend) {
-		pthread_rwlock_unlock(&backend_lock);
+	pthread_rwlock_wrlock(&ot_lib_backend_lock);
+	if (!ot_lib_backend) {
+		pthread_rwlock_unlock(&ot_lib_backend_lock);
 		return PHONEERR_UNINITIALIZED;
 	}
 	a = ot_lib_app_unpublish(hPhoneApp);
 	if (!a) {
-		pthread_rwlock_unlock(&backend_lock);
+		pthread_rwlock_unlock(&ot_lib_backend_lock);
 		return PHONEERR_INVALAPPHANDLE;
 	}
 	/* Closes the app's phones; no message for the app follows. */
-	backend->ops->app_free(backend, a->remote);
+	ot_lib_backend->ops->app_free(ot_lib_backend, a->remote);
 	if (ot_lib_app_count() == 0) {
-		backend->ops->destroy(backend);
-		backend = NULL;
+		ot_lib_backend->ops->destroy(ot_lib_backend);
+		ot_lib_backend = NULL;
 	}
-	pthread_rwlock_unlock(&backend_lock);
+	pthread_rwlock_unlock(&ot_lib_backend_lock);
 	/* Outside the lock: the dispatch thread may be inside a callback that calls the API. */
 	ot_lib_app_close(a);
 	ot_lib_app_put(a);

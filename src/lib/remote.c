@@ -24,41 +24,8 @@
 
 #include "alloc.h"
 #include "app.h"
-#include "backend.h"
 #include "log.h"
-#include "map.h"
-#include "wire.h"
-
-struct call {
-	uint32_t seq;
-	uint16_t opcode;
-	int done;
-	LONG result;
-	uint32_t nfixed;
-	uint64_t fixed[OT_WIRE_MAX_FIXED];
-	void *out;          /* where the reply's variable bytes go */
-	uint32_t out_cap, out_len;
-	HPHONE track;       /* SET_DATA / DEV_SPECIFIC: the phone whose request ID the reply is */
-	pthread_cond_t cond;
-	struct call *next;
-};
-
-struct rapp {                 /* an app as this backend knows it */
-	uint64_t cookie;          /* the library's (ot_lib_deliver) */
-	HPHONEAPP remote;
-	struct ot_map outstanding; /* request ID -> HPHONE it was made on */
-	struct ot_map early;       /* request IDs whose PHONE_REPLY came before the ID */
-};
-
-struct rphone {
-	uint32_t app_id;           /* key of its rapp */
-	DWORD_PTR instance;
-	DWORD privilege;
-	/* The download areas (owners only), so that a request the server would refuse for its
-	 * size never makes the library read past the caller's buffer. */
-	DWORD num_set_data;
-	DWORD *set_data_sizes;
-};
+#include "remote.h"
 
 static void free_rphone(struct rphone *p)
 {
@@ -66,25 +33,6 @@ static void free_rphone(struct rphone *p)
 		ot_free(p->set_data_sizes);
 		ot_free(p);
 	}
-}
-
-struct remote {
-	struct ot_backend base;
-	int fd;
-	pthread_t reader;
-	pthread_mutex_t send_lock; /* one frame at a time on the socket */
-	pthread_mutex_t lock;      /* everything below */
-	uint32_t next_seq, next_app_id;
-	struct call *calls;
-	int dead;
-	DWORD num_devices;
-	struct ot_map apps;        /* app_id (the cookie on the wire) -> struct rapp */
-	struct ot_map phones;      /* HPHONE -> struct rphone */
-};
-
-static struct remote *from(struct ot_backend *b)
-{
-	return (struct remote *)b;
 }
 
 /* ---- sending and waiting -------------------------------------------------------------------- */
@@ -171,6 +119,12 @@ static LONG transact_tracked(struct remote *r, struct ot_wire_frame *f, int pass
 
 static LONG transact(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
 		     uint32_t out_cap, struct call *call)
+{
+	return transact_tracked(r, f, pass_fd, out, out_cap, 0, call);
+}
+
+LONG ot_remote_transact(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
+			uint32_t out_cap, struct call *call)
 {
 	return transact_tracked(r, f, pass_fd, out, out_cap, 0, call);
 }
@@ -275,6 +229,67 @@ static void on_event(struct remote *r, const struct ot_wire_frame *f)
 		ot_lib_deliver(cookie, &msg, (int)f->fixed[OT_WIRE_EV_SUPPRESSED]);
 }
 
+struct pending {
+	uint64_t order; /* the request ID, past 0x7FFFFFFF when the counter wrapped */
+	uint32_t id;
+	HPHONE phone;
+};
+
+static int by_order(const void *x, const void *y)
+{
+	const struct pending *a = x, *b = y;
+
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* PHONE_REPLY(OPERATIONFAILED) for request id if its phone is still open; a request of a
+ * closed handle stays suppressed. lock held. */
+static void fail_request(struct remote *r, struct rapp *a, uint32_t id, HPHONE phone)
+{
+	struct rphone *p = ot_map_get(&r->phones, phone);
+	PHONEMESSAGE msg;
+
+	if (!p)
+		return;
+	msg = (PHONEMESSAGE){ 0, PHONE_REPLY, p->instance, id,
+			      (DWORD_PTR)(DWORD)PHONEERR_OPERATIONFAILED, 0 };
+	ot_lib_deliver(a->cookie, &msg, 0);
+}
+
+/* Completes the app's outstanding requests in the order they were issued: request IDs ascend,
+ * and a set spanning more than half the ID space has wrapped past 0x7FFFFFFF. lock held. */
+static void fail_outstanding(struct remote *r, struct rapp *a)
+{
+	size_t n = 0, i = 0, k = 0;
+	uint32_t key, low = UINT32_MAX, high = 0;
+	struct pending *list;
+	void *v;
+
+	while (ot_map_next(&a->outstanding, &i, &key)) {
+		n++;
+		low = key < low ? key : low;
+		high = key > high ? key : high;
+	}
+	list = ot_malloc((n ? n : 1) * sizeof(*list));
+	for (i = 0; (v = ot_map_next(&a->outstanding, &i, &key));) {
+		if (!list) { /* out of memory: every reply still comes, in no particular order */
+			fail_request(r, a, key, (HPHONE)(uintptr_t)v);
+			continue;
+		}
+		list[k].order = key;
+		if (high - low > 0x40000000u && key < 0x40000000u)
+			list[k].order += 0x80000000ull;
+		list[k].id = key;
+		list[k++].phone = (HPHONE)(uintptr_t)v;
+	}
+	if (!list)
+		return;
+	qsort(list, k, sizeof(*list), by_order);
+	for (i = 0; i < k; i++)
+		fail_request(r, a, list[i].id, list[i].phone);
+	ot_free(list);
+}
+
 /* The server is gone: tell every waiting caller and every app. */
 static void server_gone(struct remote *r)
 {
@@ -290,19 +305,10 @@ static void server_gone(struct remote *r)
 		struct rphone *p;
 		size_t i = 0;
 		uint32_t key;
-		void *v;
 
-		/* Outstanding requests whose phone is still open complete with an error; those of
-		 * closed handles stay suppressed. */
-		while ((v = ot_map_next(&a->outstanding, &i, &key))) {
-			p = ot_map_get(&r->phones, (uint32_t)(uintptr_t)v);
-			if (!p)
-				continue;
-			msg = (PHONEMESSAGE){ 0, PHONE_REPLY, p->instance, key,
-					      (DWORD_PTR)(DWORD)PHONEERR_OPERATIONFAILED, 0 };
-			ot_lib_deliver(a->cookie, &msg, 0);
-		}
-		i = 0;
+		/* Outstanding requests whose phone is still open complete with an error, in issue
+		 * order; those of closed handles stay suppressed. */
+		fail_outstanding(r, a);
 		while ((p = ot_map_next(&r->phones, &i, &key))) {
 			if (ot_map_get(&r->apps, p->app_id) != a)
 				continue;
@@ -369,8 +375,6 @@ out:
 }
 
 /* ---- the operations ----------------------------------------------------------------------- */
-
-#define REQUEST(op, ...) (struct ot_wire_frame){ .opcode = (op), OT_WIRE_FIELDS(__VA_ARGS__) }
 
 static LONG simple(struct remote *r, struct ot_wire_frame f)
 {
@@ -499,8 +503,7 @@ static LONG negotiate_ext_version(struct ot_backend *b, HPHONEAPP app, DWORD dev
 	return rc;
 }
 
-/* A variable-size structure comes back as its dwUsedSize bytes; the caller's dwTotalSize stays. */
-static LONG var_struct(struct remote *r, struct ot_wire_frame *f, void *st)
+LONG ot_remote_var_struct(struct remote *r, struct ot_wire_frame *f, void *st)
 {
 	DWORD total;
 	struct call c;
@@ -520,14 +523,14 @@ static LONG get_dev_caps(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD a
 	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_DEV_CAPS, server_app(r, app), dev, api_version,
 					 ext_version, caps->dwTotalSize);
 
-	return var_struct(r, &f, caps);
+	return ot_remote_var_struct(r, &f, caps);
 }
 
 static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 {
 	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_STATUS, phone, status->dwTotalSize);
 
-	return var_struct(from(b), &f, status);
+	return ot_remote_var_struct(from(b), &f, status);
 }
 
 /* An owner's download areas, from the device's capabilities. */
@@ -571,6 +574,7 @@ static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *p
 	p->app_id = app;
 	p->instance = instance;
 	p->privilege = privilege;
+	p->api_version = api_version;
 	rc = transact(r, &f, -1, NULL, 0, &c);
 	if (rc == 0 && privilege == PHONEPRIVILEGE_OWNER)
 		learn_areas(r, app, dev, api_version, p);
@@ -644,8 +648,7 @@ fail:
 	return -1;
 }
 
-/* An asynchronous request on phone: room for its reply is reserved first. */
-static LONG async_request(struct remote *r, HPHONE phone, struct ot_wire_frame *f, int pass_fd)
+LONG ot_remote_async(struct remote *r, HPHONE phone, struct ot_wire_frame *f, int pass_fd)
 {
 	uint64_t cookie = phone_cookie(r, phone);
 	struct call c;
@@ -687,7 +690,7 @@ static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const vo
 	if (fits && size <= OT_WIRE_INLINE_MAX) {
 		f.var = data;
 		f.var_len = size;
-		return async_request(r, phone, &f, -1);
+		return ot_remote_async(r, phone, &f, -1);
 	}
 	/* Large payloads travel as a sealed memfd: one copy, no socket traffic. A request the
 	 * server will refuse (handle, privilege, data ID, size, pointer) goes with an empty one:
@@ -696,7 +699,7 @@ static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const vo
 	if (fd < 0)
 		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
 	f.flags = OT_WIRE_FLAG_FD;
-	rc = async_request(r, phone, &f, fd);
+	rc = ot_remote_async(r, phone, &f, fd);
 	close(fd);
 	return rc;
 }
@@ -736,7 +739,7 @@ static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params,
 		return PHONEERR_RESOURCEUNAVAIL;
 	f.var = params;
 	f.var_len = size;
-	return async_request(r, phone, &f, -1);
+	return ot_remote_async(r, phone, &f, -1);
 }
 
 static LONG set_status_messages(struct ot_backend *b, HPHONE phone, DWORD states, DWORD modes,
@@ -759,6 +762,31 @@ static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *state
 		*button_states = (DWORD)c.fixed[3];
 	}
 	return rc;
+}
+
+int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version)
+{
+	struct rphone *p;
+
+	pthread_mutex_lock(&r->lock);
+	p = ot_map_get(&r->phones, phone);
+	if (p)
+		*version = p->api_version;
+	pthread_mutex_unlock(&r->lock);
+	return p ? 0 : -1;
+}
+
+static LONG phone_version(struct ot_backend *b, HPHONE phone, DWORD *version)
+{
+	struct remote *r = from(b);
+	int dead;
+
+	if (ot_remote_phone_version(r, phone, version) == 0)
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	dead = r->dead;
+	pthread_mutex_unlock(&r->lock);
+	return dead ? PHONEERR_REINIT : PHONEERR_INVALPHONEHANDLE;
 }
 
 static void destroy(struct ot_backend *b)
@@ -784,9 +812,37 @@ static void destroy(struct ot_backend *b)
 }
 
 static const struct ot_backend_ops ops = {
-	destroy, num_devices, app_new, app_free, negotiate_api_version, negotiate_ext_version,
-	get_dev_caps, open_phone, close_phone, set_data, get_data, dev_specific, get_status,
-	set_status_messages, get_status_messages,
+	.destroy = destroy,
+	.num_devices = num_devices,
+	.app_new = app_new,
+	.app_free = app_free,
+	.negotiate_api_version = negotiate_api_version,
+	.negotiate_ext_version = negotiate_ext_version,
+	.get_dev_caps = get_dev_caps,
+	.open = open_phone,
+	.close = close_phone,
+	.set_data = set_data,
+	.get_data = get_data,
+	.dev_specific = dev_specific,
+	.get_status = get_status,
+	.set_status_messages = set_status_messages,
+	.get_status_messages = get_status_messages,
+	.phone_version = phone_version,
+	.set_display = ot_remote_set_display,
+	.get_display = ot_remote_get_display,
+	.set_lamp = ot_remote_set_lamp,
+	.get_lamp = ot_remote_get_lamp,
+	.set_button_info = ot_remote_set_button_info,
+	.get_button_info = ot_remote_get_button_info,
+	.set_hookswitch = ot_remote_set_hookswitch,
+	.get_hookswitch = ot_remote_get_hookswitch,
+	.set_ring = ot_remote_set_ring,
+	.get_ring = ot_remote_get_ring,
+	.set_level = ot_remote_set_level,
+	.get_level = ot_remote_get_level,
+	.get_id = ot_remote_get_id,
+	.get_icon = ot_remote_get_icon,
+	.config_dialog = ot_remote_config_dialog,
 };
 
 /* ---- connecting ----------------------------------------------------------------------------- */

@@ -44,6 +44,8 @@ static const struct def app_ops[] = {
 	[0x03] = REQ("NEGOTIATE_EXT", FIXED("ddddd") NOVAR, FIXED("dd") NOVAR),
 	[0x04] = REQ("GET_DEV_CAPS", FIXED("ddddd") NOVAR, FIXED("d") BYTES(-1)),
 	[0x05] = REQ("OPEN", FIXED("ddddqd") NOVAR, FIXED("dd") NOVAR),
+	[0x06] = REQ("GET_ICON", FIXED("d") TEXT, FIXED("d") TEXT),
+	[0x07] = REQ("CONFIG_DIALOG", FIXED("d") TEXT, FIXED("d") NOVAR),
 };
 
 /* 0x02xx: phone handles */
@@ -56,6 +58,27 @@ static const struct def phone_ops[] = {
 	[0x04] = REQ("GET_STATUS", FIXED("dd") NOVAR, FIXED("d") BYTES(-1)),
 	[0x05] = REQ("SET_STATUS_MESSAGES", FIXED("dddd") NOVAR, FIXED("d") NOVAR),
 	[0x06] = REQ("GET_STATUS_MESSAGES", FIXED("d") NOVAR, FIXED("dddd") NOVAR),
+};
+
+/* 0x03xx: phone handles, the device's parts */
+static const struct def part_ops[] = {
+	/* SET_DISPLAY's bytes are empty when the text is not sent (no pointer, or too long): no
+	 * size field ties them, the server checks "all or nothing" itself. */
+	[0x00] = REQ("SET_DISPLAY", FIXED("dddd") BYTES(-1), FIXED("d") NOVAR),
+	[0x01] = REQ("GET_DISPLAY", FIXED("dd") NOVAR, FIXED("d") BYTES(-1)),
+	[0x02] = REQ("SET_LAMP", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
+	[0x03] = REQ("GET_LAMP", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
+	[0x04] = REQ("SET_BUTTON_INFO", FIXED("dd") BYTES(-1), FIXED("d") NOVAR),
+	[0x05] = REQ("GET_BUTTON_INFO", FIXED("ddd") NOVAR, FIXED("d") BYTES(-1)),
+	[0x06] = REQ("SET_HOOKSWITCH", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
+	[0x07] = REQ("GET_HOOKSWITCH", FIXED("d") NOVAR, FIXED("dd") NOVAR),
+	[0x08] = REQ("SET_RING", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
+	[0x09] = REQ("GET_RING", FIXED("d") NOVAR, FIXED("ddd") NOVAR),
+	[0x0A] = REQ("SET_VOLUME", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
+	[0x0B] = REQ("GET_VOLUME", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
+	[0x0C] = REQ("SET_GAIN", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
+	[0x0D] = REQ("GET_GAIN", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
+	[0x0E] = REQ("GET_ID", FIXED("dd") TEXT, FIXED("d") BYTES(-1)),
 };
 
 /* 0x80xx: server to client */
@@ -75,6 +98,7 @@ static const struct {
 	{ 0x0000, N(conn_ops), conn_ops },
 	{ 0x0100, N(app_ops), app_ops },
 	{ 0x0200, N(phone_ops), phone_ops },
+	{ 0x0300, N(part_ops), part_ops },
 	{ 0x8000, N(server_ops), server_ops },
 };
 

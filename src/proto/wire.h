@@ -36,7 +36,7 @@
 /* The handshake: HELLO carries OT_WIRE_MAGIC ('OTAP' read as a little-endian u32) and the
  * client's protocol version. The server accepts OT_WIRE_PROTO_MIN … OT_WIRE_PROTO_VERSION. */
 #define OT_WIRE_MAGIC 0x5041544Fu
-#define OT_WIRE_PROTO_VERSION 1u
+#define OT_WIRE_PROTO_VERSION 2u /* 2: phoneGetIcon, phoneConfigDialog, the device's parts */
 #define OT_WIRE_PROTO_MIN 1u
 
 #define OT_WIRE_HEADER_SIZE 16u
@@ -86,6 +86,9 @@ enum ot_wire_op {
 	                                  → result + PHONECAPS bytes (dwUsedSize of them) */
 	OT_WIRE_OPEN = 0x0105,         /* hphoneapp, device, api_version, ext_version,
 	                                  callback_instance[q], privilege → result, hphone */
+	/* protocol version 2: */
+	OT_WIRE_GET_ICON = 0x0106,     /* device + class text → result + icon name text */
+	OT_WIRE_CONFIG_DIALOG = 0x0107, /* device + class text → result */
 	/* 0x02xx: phone handles */
 	OT_WIRE_CLOSE = 0x0200,        /* hphone → result */
 	OT_WIRE_SET_DATA = 0x0201,     /* hphone, data_id, size + payload (or FD) → result */
@@ -97,8 +100,23 @@ enum ot_wire_op {
 	                                         → result */
 	OT_WIRE_GET_STATUS_MESSAGES = 0x0206, /* hphone
 	                                         → result, phone_states, button_modes, button_states */
-	/* 0x03xx: phone handles, the device's parts (display, lamps, buttons, hookswitch, ring,
-	 * volume, gain, GetID) — set aside, see docs/protocol.md */
+	/* 0x03xx: phone handles, the device's parts (protocol version 2) */
+	OT_WIRE_SET_DISPLAY = 0x0300,  /* hphone, row, column, size + text bytes (empty: none sent)
+	                                  → result */
+	OT_WIRE_GET_DISPLAY = 0x0301,  /* hphone, total_size → result + VARSTRING bytes */
+	OT_WIRE_SET_LAMP = 0x0302,     /* hphone, id, mode → result */
+	OT_WIRE_GET_LAMP = 0x0303,     /* hphone, id → result, mode */
+	OT_WIRE_SET_BUTTON_INFO = 0x0304, /* hphone, id + PHONEBUTTONINFO bytes → result */
+	OT_WIRE_GET_BUTTON_INFO = 0x0305, /* hphone, id, total_size → result + PHONEBUTTONINFO */
+	OT_WIRE_SET_HOOKSWITCH = 0x0306, /* hphone, devs, mode → result */
+	OT_WIRE_GET_HOOKSWITCH = 0x0307, /* hphone → result, devs */
+	OT_WIRE_SET_RING = 0x0308,     /* hphone, mode, volume → result */
+	OT_WIRE_GET_RING = 0x0309,     /* hphone → result, mode, volume */
+	OT_WIRE_SET_VOLUME = 0x030A,   /* hphone, device, volume → result */
+	OT_WIRE_GET_VOLUME = 0x030B,   /* hphone, device → result, volume */
+	OT_WIRE_SET_GAIN = 0x030C,     /* hphone, device, gain → result */
+	OT_WIRE_GET_GAIN = 0x030D,     /* hphone, device → result, gain */
+	OT_WIRE_GET_ID = 0x030E,       /* hphone, total_size + class text → result + VARSTRING */
 	/* 0x80xx: server to client */
 	OT_WIRE_REPLY = 0x8000,        /* the reply fields of the request with the same seq */
 	OT_WIRE_EVENT = 0x8001,        /* app_cookie[q], hdevice, message_id, callback_instance[q],

@@ -1,6 +1,7 @@
 /* dispatch.c — one request from a client: its fields checked, the engine called, the REPLY
- * queued. Every handler answers exactly once; a request that cannot be answered (malformed
- * beyond what the codec checks) is a protocol error and the client is dropped. */
+ * queued (docs/protocol.md lists the messages). Every handler answers exactly once; a request
+ * that cannot be answered (malformed beyond what the codec checks) is a protocol error and the
+ * client is dropped. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -195,8 +196,9 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 		struct stat st;
 
 		/* An empty memfd: the client knows the request will be refused (size, data ID,
-		 * privilege) and lets the engine say why without sending bytes it may not have. */
-		if (fstat(fd, &st) == 0 && st.st_size == 0) {
+		 * privilege) and lets the engine say why without sending bytes it may not have.
+		 * Anything that is not a memfd (a pipe, a socket) is a protocol error. */
+		if (fcntl(fd, F_GET_SEALS) >= 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
 			close(fd);
 			return reply(c, f, ot_engine_set_data(c->srv->engine, c->client, D(0), D(1),
 							      NULL, size, NULL), NULL, 0, NULL, 0);
@@ -261,8 +263,198 @@ static int get_status_messages(struct ot_conn *c, const struct ot_wire_frame *f)
 	return reply(c, f, rc, (uint64_t[]){ s, m, b }, 3, NULL, 0);
 }
 
+/* ---- the device's parts (protocol version 2) ------------------------------------------ */
+
+static int set_display(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	/* The text travels up to and with its first NUL, or not at all (no pointer, too long):
+	 * then the request's size lets the engine say which. */
+	const char *text = f->var_len ? (const char *)f->var : NULL;
+	DWORD size = f->var_len ? f->var_len : D(3);
+
+	return reply(c, f, ot_engine_set_display(c->srv->engine, c->client, D(0), D(1), D(2), text,
+						 size), NULL, 0, NULL, 0);
+}
+
+static LONG fill_display(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+{
+	return ot_engine_get_display(c->srv->engine, c->client, D(0), buf);
+}
+
+static int get_display(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return var_struct(c, f, D(1), sizeof(VARSTRING), fill_display);
+}
+
+static int set_lamp(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_set_lamp(c->srv->engine, c->client, D(0), D(1), D(2)), NULL, 0,
+		     NULL, 0);
+}
+
+static int get_lamp(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD mode = 0;
+	LONG rc = ot_engine_get_lamp(c->srv->engine, c->client, D(0), D(1), &mode);
+
+	return reply(c, f, rc, (uint64_t[]){ mode }, 1, NULL, 0);
+}
+
+/* The client sends a compact PHONEBUTTONINFO, or the bytes that show why it has none (nothing:
+ * no pointer; its first bytes: too small; its fixed part: a part outside it). The engine reads
+ * only inside the bytes received. */
+static int set_button_info(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	PHONEBUTTONINFO *info = NULL;
+	LONG rc;
+
+	if (f->var_len && f->var_len < sizeof(DWORD))
+		return -1;
+	if (f->var_len) {
+		info = ot_calloc(1, f->var_len > sizeof(*info) ? f->var_len : sizeof(*info));
+		if (!info)
+			return reply(c, f, PHONEERR_NOMEM, NULL, 0, NULL, 0);
+		memcpy(info, f->var, f->var_len);
+		if (info->dwTotalSize > f->var_len)
+			info->dwTotalSize = f->var_len;
+	}
+	rc = ot_engine_set_button_info(c->srv->engine, c->client, D(0), D(1), info);
+	ot_free(info);
+	return reply(c, f, rc, NULL, 0, NULL, 0);
+}
+
+static LONG fill_button_info(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+{
+	return ot_engine_get_button_info(c->srv->engine, c->client, D(0), D(1), buf);
+}
+
+static int get_button_info(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return var_struct(c, f, D(2), sizeof(PHONEBUTTONINFO), fill_button_info);
+}
+
+static int set_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_set_hookswitch(c->srv->engine, c->client, D(0), D(1), D(2)),
+		     NULL, 0, NULL, 0);
+}
+
+static int get_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD devs = 0;
+	LONG rc = ot_engine_get_hookswitch(c->srv->engine, c->client, D(0), &devs);
+
+	return reply(c, f, rc, (uint64_t[]){ devs }, 1, NULL, 0);
+}
+
+static int set_ring(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_set_ring(c->srv->engine, c->client, D(0), D(1), D(2)), NULL, 0,
+		     NULL, 0);
+}
+
+static int get_ring(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD mode = 0, volume = 0;
+	LONG rc = ot_engine_get_ring(c->srv->engine, c->client, D(0), &mode, &volume);
+
+	return reply(c, f, rc, (uint64_t[]){ mode, volume }, 2, NULL, 0);
+}
+
+static enum ot_level level_of(const struct ot_wire_frame *f)
+{
+	return f->opcode == OT_WIRE_SET_GAIN || f->opcode == OT_WIRE_GET_GAIN ? OT_LEVEL_GAIN
+									       : OT_LEVEL_VOLUME;
+}
+
+static int set_level(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return reply(c, f, ot_engine_set_level(c->srv->engine, c->client, D(0), level_of(f), D(1),
+					       D(2)), NULL, 0, NULL, 0);
+}
+
+static int get_level(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	DWORD value = 0;
+	LONG rc = ot_engine_get_level(c->srv->engine, c->client, D(0), level_of(f), D(1), &value);
+
+	return reply(c, f, rc, (uint64_t[]){ value }, 1, NULL, 0);
+}
+
+static LONG fill_id(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+{
+	return ot_engine_get_id(c->srv->engine, c->client, D(0), ot_wire_text(f), buf);
+}
+
+static int get_id(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	return var_struct(c, f, D(1), sizeof(VARSTRING), fill_id);
+}
+
+/* A class text: empty stands for NULL (both name the phone itself). */
+static const char *class_of(const struct ot_wire_frame *f)
+{
+	return f->var_len ? ot_wire_text(f) : NULL;
+}
+
+static int get_icon(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	char name[OT_ICON_NAME_MAX];
+	LONG rc = ot_engine_get_icon(c->srv->engine, D(0), class_of(f), name);
+
+	return reply(c, f, rc, NULL, 0, name, rc == 0 ? (uint32_t)strlen(name) + 1 : 0);
+}
+
+static int config_dialog(struct ot_conn *c, const struct ot_wire_frame *f)
+{
+	/* The application's window means nothing in this process. */
+	return reply(c, f, ot_engine_config_dialog(c->srv->engine, D(0), NULL, class_of(f)), NULL,
+		     0, NULL, 0);
+}
+
+/* ---- dispatch ------------------------------------------------------------------------- */
+
+typedef int (*handler)(struct ot_conn *c, const struct ot_wire_frame *f);
+
+static const struct {
+	uint16_t opcode;
+	handler fn;
+} handlers[] = {
+	{ OT_WIRE_HELLO, hello },
+	{ OT_WIRE_APP_NEW, app_new },
+	{ OT_WIRE_APP_FREE, app_free },
+	{ OT_WIRE_NEGOTIATE_API, negotiate_api },
+	{ OT_WIRE_NEGOTIATE_EXT, negotiate_ext },
+	{ OT_WIRE_GET_DEV_CAPS, get_dev_caps },
+	{ OT_WIRE_OPEN, open_phone },
+	{ OT_WIRE_GET_ICON, get_icon },
+	{ OT_WIRE_CONFIG_DIALOG, config_dialog },
+	{ OT_WIRE_CLOSE, close_phone },
+	{ OT_WIRE_DEV_SPECIFIC, dev_specific },
+	{ OT_WIRE_GET_STATUS, get_status },
+	{ OT_WIRE_SET_STATUS_MESSAGES, set_status_messages },
+	{ OT_WIRE_GET_STATUS_MESSAGES, get_status_messages },
+	{ OT_WIRE_SET_DISPLAY, set_display },
+	{ OT_WIRE_GET_DISPLAY, get_display },
+	{ OT_WIRE_SET_LAMP, set_lamp },
+	{ OT_WIRE_GET_LAMP, get_lamp },
+	{ OT_WIRE_SET_BUTTON_INFO, set_button_info },
+	{ OT_WIRE_GET_BUTTON_INFO, get_button_info },
+	{ OT_WIRE_SET_HOOKSWITCH, set_hookswitch },
+	{ OT_WIRE_GET_HOOKSWITCH, get_hookswitch },
+	{ OT_WIRE_SET_RING, set_ring },
+	{ OT_WIRE_GET_RING, get_ring },
+	{ OT_WIRE_SET_VOLUME, set_level },
+	{ OT_WIRE_GET_VOLUME, get_level },
+	{ OT_WIRE_SET_GAIN, set_level },
+	{ OT_WIRE_GET_GAIN, get_level },
+	{ OT_WIRE_GET_ID, get_id },
+};
+
 int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	size_t i;
+
 	/* Only these two take a descriptor (the codec refuses it elsewhere). */
 	switch (f->opcode) {
 	case OT_WIRE_SET_DATA:
@@ -274,32 +466,8 @@ int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 	}
 	if (fd >= 0)
 		close(fd);
-	switch (f->opcode) {
-	case OT_WIRE_HELLO:
-		return hello(c, f);
-	case OT_WIRE_APP_NEW:
-		return app_new(c, f);
-	case OT_WIRE_APP_FREE:
-		return app_free(c, f);
-	case OT_WIRE_NEGOTIATE_API:
-		return negotiate_api(c, f);
-	case OT_WIRE_NEGOTIATE_EXT:
-		return negotiate_ext(c, f);
-	case OT_WIRE_GET_DEV_CAPS:
-		return get_dev_caps(c, f);
-	case OT_WIRE_OPEN:
-		return open_phone(c, f);
-	case OT_WIRE_CLOSE:
-		return close_phone(c, f);
-	case OT_WIRE_DEV_SPECIFIC:
-		return dev_specific(c, f);
-	case OT_WIRE_GET_STATUS:
-		return get_status(c, f);
-	case OT_WIRE_SET_STATUS_MESSAGES:
-		return set_status_messages(c, f);
-	case OT_WIRE_GET_STATUS_MESSAGES:
-		return get_status_messages(c, f);
-	default:
-		return -1;
-	}
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].opcode == f->opcode)
+			return handlers[i].fn(c, f);
+	return -1;
 }

@@ -17,6 +17,12 @@ HELLO, APP_NEW, APP_FREE, NEGOTIATE_API, NEGOTIATE_EXT = 0x0001, 0x0100, 0x0101,
 GET_DEV_CAPS, OPEN = 0x0104, 0x0105
 CLOSE, SET_DATA, GET_DATA, DEV_SPECIFIC, GET_STATUS = 0x0200, 0x0201, 0x0202, 0x0203, 0x0204
 SET_STATUS_MESSAGES, GET_STATUS_MESSAGES = 0x0205, 0x0206
+# protocol version 2
+GET_ICON, CONFIG_DIALOG = 0x0106, 0x0107
+SET_DISPLAY, GET_DISPLAY, SET_LAMP, GET_LAMP = 0x0300, 0x0301, 0x0302, 0x0303
+SET_BUTTON_INFO, GET_BUTTON_INFO, SET_HOOKSWITCH, GET_HOOKSWITCH = 0x0304, 0x0305, 0x0306, 0x0307
+SET_RING, GET_RING, SET_VOLUME, GET_VOLUME = 0x0308, 0x0309, 0x030A, 0x030B
+SET_GAIN, GET_GAIN, GET_ID = 0x030C, 0x030D, 0x030E
 REPLY, EVENT, GOODBYE = 0x8000, 0x8001, 0x8002
 FLAG_FD = 1
 MAGIC = 0x5041544F
@@ -47,6 +53,9 @@ def seeds():
     caps = bytes(range(196))  # stands for a PHONECAPS of API 2.2 (196 bytes)
     data = bytes((i * 7 + 3) & 0xFF for i in range(300))
     ev = [0x00007F0000001000, 0x00100001, PHONE_STATE, 0xDEADBEEFCAFEF00D, 0x200, 1, 0, 0]
+    # a PHONEBUTTONINFO (40 bytes, text "Hold") and a VARSTRING (24 bytes, a DWORD device ID)
+    button = struct.pack("<10I", 45, 45, 45, 4, 4, 5, 40, 0, 0, 0) + text("Hold")
+    varstring = struct.pack("<6I", 28, 28, 28, 4, 4, 24) + struct.pack("<I", 0)
     return {
         # requests, one per opcode
         "req-hello": server_side(frame(HELLO, [MAGIC, 1, 4242])),
@@ -72,6 +81,26 @@ def seeds():
         "req-set-status-messages": server_side(frame(SET_STATUS_MESSAGES,
                                                      [0x00200001, 0xFFFFFF, 0xF, 0x3F])),
         "req-get-status-messages": server_side(frame(GET_STATUS_MESSAGES, [0x00200001])),
+        "req-get-icon": server_side(frame(GET_ICON, [0], text("tapi/phone"))),
+        "req-get-icon-null": server_side(frame(GET_ICON, [3])),
+        "req-config-dialog": server_side(frame(CONFIG_DIALOG, [0], text("wave/out"))),
+        "req-set-display": server_side(frame(SET_DISPLAY, [0x00200001, 1, 0, 12],
+                                             text("Hello, \u00e9t\u00e9"))),
+        "req-set-display-none": server_side(frame(SET_DISPLAY, [0x00200001, 0, 0, 100000])),
+        "req-get-display": server_side(frame(GET_DISPLAY, [0x00200001, 256])),
+        "req-set-lamp": server_side(frame(SET_LAMP, [0x00200001, 12, 0x08])),
+        "req-get-lamp": server_side(frame(GET_LAMP, [0x00200001, 12])),
+        "req-set-button-info": server_side(frame(SET_BUTTON_INFO, [0x00200001, 12], button)),
+        "req-get-button-info": server_side(frame(GET_BUTTON_INFO, [0x00200001, 12, 128])),
+        "req-set-hookswitch": server_side(frame(SET_HOOKSWITCH, [0x00200001, 3, 0x08])),
+        "req-get-hookswitch": server_side(frame(GET_HOOKSWITCH, [0x00200001])),
+        "req-set-ring": server_side(frame(SET_RING, [0x00200001, 4, 0xFFFF])),
+        "req-get-ring": server_side(frame(GET_RING, [0x00200001])),
+        "req-set-volume": server_side(frame(SET_VOLUME, [0x00200001, 1, 0x8000])),
+        "req-get-volume": server_side(frame(GET_VOLUME, [0x00200001, 2])),
+        "req-set-gain": server_side(frame(SET_GAIN, [0x00200001, 4, 0x10000])),
+        "req-get-gain": server_side(frame(GET_GAIN, [0x00200001, 4])),
+        "req-get-id": server_side(frame(GET_ID, [0x00200001, 64], text("tapi/phone"))),
         # a whole session, as tapisrv reads it
         "req-session": server_side(
             frame(HELLO, [MAGIC, 1, 1], seq=1),
@@ -98,6 +127,17 @@ def seeds():
         "rep-get-status": client_side(GET_STATUS, frame(REPLY, [0], caps[:104])),
         "rep-get-status-messages": client_side(GET_STATUS_MESSAGES, frame(
             REPLY, [0, 0x200, 0, 0])),
+        "rep-get-icon": client_side(GET_ICON, frame(REPLY, [0], text("phone"))),
+        "rep-config-dialog": client_side(CONFIG_DIALOG, frame(REPLY, [0x9000001D])),
+        "rep-set-display": client_side(SET_DISPLAY, frame(REPLY, [3])),
+        "rep-get-display": client_side(GET_DISPLAY, frame(REPLY, [0], varstring)),
+        "rep-get-lamp": client_side(GET_LAMP, frame(REPLY, [0, 0x04])),
+        "rep-get-button-info": client_side(GET_BUTTON_INFO, frame(REPLY, [0], button)),
+        "rep-get-hookswitch": client_side(GET_HOOKSWITCH, frame(REPLY, [0, 3])),
+        "rep-get-ring": client_side(GET_RING, frame(REPLY, [0, 4, 0xFFFF])),
+        "rep-get-volume": client_side(GET_VOLUME, frame(REPLY, [0, 0x8000])),
+        "rep-get-gain": client_side(GET_GAIN, frame(REPLY, [0x9000000F, 0])),
+        "rep-get-id": client_side(GET_ID, frame(REPLY, [0], varstring)),
         "ev-event": client_side(0, frame(EVENT, ev, seq=0)),
         "ev-goodbye": client_side(0, frame(GOODBYE, [1], text("server shutting down"), seq=0)),
         "ev-mixed": client_side(SET_DATA,
@@ -110,7 +150,7 @@ def seeds():
         "bad-size-big": server_side(frame(SET_DATA, [1, 0, 0], size=16 + 256 * 1024 + 1)),
         "bad-reserved": server_side(frame(CLOSE, [1], reserved=1)),
         "bad-flags": server_side(frame(CLOSE, [1], flags=2)),
-        "bad-opcode": server_side(frame(0x0300, [1])),
+        "bad-opcode": server_side(frame(0x030F, [1])),
         "bad-direction": server_side(frame(EVENT, ev, seq=0)),
         "bad-seq": server_side(frame(CLOSE, [1], seq=0)),
         "bad-fixed": server_side(frame(OPEN, [1, 2, 3, 4, 5])),

@@ -1,5 +1,5 @@
-/* test_sim_store.c — the sim provider's durable store (providers/sim/store.c) and its command
- * parser (providers/sim/commands.c).
+/* test_sim_store.c — the sim provider's durable store (providers/sim/store.c): data areas, wal
+ * and state file; and its command parser (providers/sim/commands.c).
  *
  * Each test works in a fresh temporary state directory. Crashes are simulated by copying a
  * phone's files while its store is open (the area files then lack everything after the last
@@ -72,7 +72,7 @@ static int teardown(void **state)
 static struct sim_store *open_store(const char *root, const char *name, const uint32_t *sizes,
 				    uint32_t n, int durable)
 {
-	struct sim_store_params p = { root, name, sizes, n, durable };
+	struct sim_store_params p = { root, name, sizes, n, durable, 0 };
 	struct sim_store *s = NULL;
 
 	assert_int_equal(sim_store_open(&p, &s), 0);
@@ -83,7 +83,7 @@ static struct sim_store *open_store(const char *root, const char *name, const ui
 static int try_open(const char *root, const char *name, const uint32_t *sizes, uint32_t n,
 		    int durable, struct sim_store **s)
 {
-	struct sim_store_params p = { root, name, sizes, n, durable };
+	struct sim_store_params p = { root, name, sizes, n, durable, 0 };
 
 	return sim_store_open(&p, s);
 }
@@ -782,7 +782,7 @@ static void test_wal_failure_fsize(void **state)
 	if (pid == 0) {
 		static const uint32_t sizes[] = { 65536 };
 		static unsigned char old[1000], neu[65536], got[65536];
-		struct sim_store_params p = { f->root, "fsize", sizes, 1, 1 };
+		struct sim_store_params p = { f->root, "fsize", sizes, 1, 1, 0 };
 		struct sim_store *s = NULL;
 		struct rlimit rl, small;
 		uint64_t good;
@@ -844,7 +844,7 @@ static void test_wal_failure_crash_consistent(void **state)
 	if (pid == 0) {
 		static const uint32_t sizes[] = { 65536 };
 		static unsigned char neu[65536];
-		struct sim_store_params p = { f->root, "fcrash", sizes, 1, 1 };
+		struct sim_store_params p = { f->root, "fcrash", sizes, 1, 1, 0 };
 		struct sim_store *s = NULL;
 		struct rlimit rl, small;
 
@@ -912,6 +912,170 @@ static void test_alloc_failure_sweep(void **state)
 	alloc_sweep(&g, 1);
 }
 
+/* ---- the state file -------------------------------------------------------------------------- */
+
+static struct sim_store *open_state_store(const char *root, const char *name, int durable)
+{
+	struct sim_store_params p = { root, name, NULL, 0, durable, 1 };
+	struct sim_store *s = NULL;
+
+	assert_int_equal(sim_store_open(&p, &s), 0);
+	return s;
+}
+
+static void expect_state(struct sim_store *s, const void *want, size_t len)
+{
+	void *got = (void *)1;
+	size_t n = 99;
+
+	assert_int_equal(sim_store_load_state(s, &got, &n), 0);
+	assert_int_equal(n, len);
+	if (want) {
+		assert_non_null(got);
+		assert_memory_equal(got, want, len);
+	} else {
+		assert_null(got);
+	}
+	ot_free(got);
+}
+
+static void test_state_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[512];
+	struct sim_store *s;
+	unsigned char big[4096];
+
+	/* A durable phone with state but no data areas has its directory all the same. */
+	s = open_state_store(f->root, "Desk", 1);
+	assert_true(sim_store_is_durable(s));
+	expect_state(s, NULL, 0); /* none yet */
+	assert_int_equal(sim_store_save_state(s, "one", 3), 0);
+	expect_state(s, "one", 3);
+	assert_int_equal(file_size(f->root, "Desk", "state"), SIM_STATE_HEADER_SIZE + 3);
+	assert_int_equal(file_size(f->root, "Desk", "state.tmp"), -1);
+	fill(big, sizeof(big), 5);
+	assert_int_equal(sim_store_save_state(s, big, sizeof(big)), 0);
+	expect_state(s, big, sizeof(big));
+	assert_int_equal(sim_store_save_state(s, NULL, 0), 0);
+	expect_state(s, "", 0);
+	assert_int_equal(sim_store_save_state(s, NULL, 1), -EINVAL);
+	assert_int_equal(sim_store_save_state(s, big, SIM_STATE_MAX_PAYLOAD + 1), -EINVAL);
+	assert_int_equal(sim_store_save_state(s, "two", 3), 0);
+	sim_store_close(s);
+
+	/* It survives the close, and a state.tmp left by a crash is removed at open. */
+	path_of(path, sizeof(path), f->root, "Desk", "state.tmp");
+	{
+		FILE *t = fopen(path, "w");
+
+		assert_non_null(t);
+		fputs("half", t);
+		fclose(t);
+	}
+	s = open_state_store(f->root, "Desk", 1);
+	assert_int_equal(file_size(f->root, "Desk", "state.tmp"), -1);
+	expect_state(s, "two", 3);
+	sim_store_close(s);
+
+	/* In memory: nothing is saved, nothing loaded, no files. */
+	s = open_state_store(f->root, "Mem", 0);
+	assert_false(sim_store_is_durable(s));
+	assert_int_equal(sim_store_save_state(s, "x", 1), 0);
+	expect_state(s, NULL, 0);
+	sim_store_close(s);
+	path_of(path, sizeof(path), f->root, "Mem", NULL);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* has_state with durable needs a state directory. */
+	{
+		struct sim_store_params p = { NULL, "x", NULL, 0, 1, 1 };
+
+		assert_int_equal(sim_store_open(&p, &s), -EINVAL);
+	}
+}
+
+static void test_state_file_damaged(void **state)
+{
+	struct fixture *f = *state;
+	char path[512];
+	unsigned char file[64];
+	struct sim_store *s;
+	void *got;
+	size_t n, len, i;
+	int fd;
+
+	s = open_state_store(f->root, "D", 1);
+	assert_int_equal(sim_store_save_state(s, "payload!", 8), 0);
+	sim_store_close(s);
+	path_of(path, sizeof(path), f->root, "D", "state");
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	len = (size_t)read(fd, file, sizeof(file));
+	close(fd);
+	assert_int_equal(len, SIM_STATE_HEADER_SIZE + 8);
+
+	/* Each flipped byte, and each truncation, is seen. */
+	for (i = 0; i <= len; i++) {
+		unsigned char bad[64];
+		size_t blen = len;
+
+		memcpy(bad, file, len);
+		if (i < len)
+			bad[i] ^= 0x40;
+		else
+			blen = len - 1;
+		fd = open(path, O_WRONLY | O_TRUNC);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, bad, blen), (ssize_t)blen);
+		close(fd);
+		s = open_state_store(f->root, "D", 1);
+		got = (void *)1;
+		assert_int_equal(sim_store_load_state(s, &got, &n), -EINVAL);
+		assert_null(got);
+		/* A new save repairs it. */
+		assert_int_equal(sim_store_save_state(s, "payload!", 8), 0);
+		expect_state(s, "payload!", 8);
+		sim_store_close(s);
+	}
+	/* An empty file, and one far too large. */
+	assert_int_equal(truncate(path, 0), 0);
+	s = open_state_store(f->root, "D", 1);
+	assert_int_equal(sim_store_load_state(s, &got, &n), -EINVAL);
+	sim_store_close(s);
+	assert_int_equal(truncate(path, SIM_STATE_HEADER_SIZE + SIM_STATE_MAX_PAYLOAD + 1), 0);
+	s = open_state_store(f->root, "D", 1);
+	assert_int_equal(sim_store_load_state(s, &got, &n), -EINVAL);
+	sim_store_close(s);
+}
+
+/* A save that cannot be written (RLIMIT_FSIZE) fails and leaves the old file in place. */
+static void test_state_file_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct sim_store *s;
+	unsigned char big[2048];
+	struct rlimit old, lim;
+	void (*prev)(int);
+
+	s = open_state_store(f->root, "F", 1);
+	assert_int_equal(sim_store_save_state(s, "old", 3), 0);
+	fill(big, sizeof(big), 7);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 1024;
+	prev = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(sim_store_save_state(s, big, sizeof(big)), -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, prev);
+	assert_int_equal(file_size(f->root, "F", "state.tmp"), -1);
+	expect_state(s, "old", 3);
+	assert_int_equal(sim_store_save_state(s, big, sizeof(big)), 0);
+	expect_state(s, big, sizeof(big));
+	sim_store_close(s);
+}
+
 /* ---- the command parser --------------------------------------------------------------------- */
 
 static int parse(const char *s, struct sim_command *c)
@@ -940,6 +1104,12 @@ static void test_commands_good(void **state)
 	assert_int_equal(c.kind, SIM_CMD_REMOVE);
 	assert_int_equal(parse("press 11", &c), 0);
 	assert_int_equal(c.kind, SIM_CMD_PRESS);
+	assert_int_equal(c.button, 11);
+	assert_int_equal(parse("press *", &c), 0);
+	assert_int_equal(c.kind, SIM_CMD_PRESS);
+	assert_int_equal(c.button, 10);
+	assert_int_equal(parse("release #", &c), 0);
+	assert_int_equal(c.kind, SIM_CMD_RELEASE);
 	assert_int_equal(c.button, 11);
 	assert_int_equal(parse("release\t4294967295", &c), 0);
 	assert_int_equal(c.kind, SIM_CMD_RELEASE);
@@ -970,7 +1140,8 @@ static void test_commands_bad(void **state)
 		"press 4294967296", "press 99999999999", "press 1 2", "press x", "press 1x",
 		"release", "hook", "hook handset", "hook phone mic", "hook handset loud",
 		"hook handset mic extra", "hold", "release replies", "connect connect",
-		"\xff\xfe", "remove 1", "a b c d e f",
+		"\xff\xfe", "remove 1", "a b c d e f", "press **", "press #1", "press * #",
+		"hook * mic",
 	};
 	struct sim_command c;
 	size_t i;
@@ -1005,6 +1176,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wal_failure_fsize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_failure_crash_consistent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failure_sweep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_file_failure, setup, teardown),
 		cmocka_unit_test(test_commands_good),
 		cmocka_unit_test(test_commands_bad),
 	};

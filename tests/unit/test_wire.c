@@ -27,6 +27,8 @@ static const struct {
 	{ OT_WIRE_NEGOTIATE_EXT, 0x0103, "NEGOTIATE_EXT" },
 	{ OT_WIRE_GET_DEV_CAPS, 0x0104, "GET_DEV_CAPS" },
 	{ OT_WIRE_OPEN, 0x0105, "OPEN" },
+	{ OT_WIRE_GET_ICON, 0x0106, "GET_ICON" },
+	{ OT_WIRE_CONFIG_DIALOG, 0x0107, "CONFIG_DIALOG" },
 	{ OT_WIRE_CLOSE, 0x0200, "CLOSE" },
 	{ OT_WIRE_SET_DATA, 0x0201, "SET_DATA" },
 	{ OT_WIRE_GET_DATA, 0x0202, "GET_DATA" },
@@ -34,6 +36,21 @@ static const struct {
 	{ OT_WIRE_GET_STATUS, 0x0204, "GET_STATUS" },
 	{ OT_WIRE_SET_STATUS_MESSAGES, 0x0205, "SET_STATUS_MESSAGES" },
 	{ OT_WIRE_GET_STATUS_MESSAGES, 0x0206, "GET_STATUS_MESSAGES" },
+	{ OT_WIRE_SET_DISPLAY, 0x0300, "SET_DISPLAY" },
+	{ OT_WIRE_GET_DISPLAY, 0x0301, "GET_DISPLAY" },
+	{ OT_WIRE_SET_LAMP, 0x0302, "SET_LAMP" },
+	{ OT_WIRE_GET_LAMP, 0x0303, "GET_LAMP" },
+	{ OT_WIRE_SET_BUTTON_INFO, 0x0304, "SET_BUTTON_INFO" },
+	{ OT_WIRE_GET_BUTTON_INFO, 0x0305, "GET_BUTTON_INFO" },
+	{ OT_WIRE_SET_HOOKSWITCH, 0x0306, "SET_HOOKSWITCH" },
+	{ OT_WIRE_GET_HOOKSWITCH, 0x0307, "GET_HOOKSWITCH" },
+	{ OT_WIRE_SET_RING, 0x0308, "SET_RING" },
+	{ OT_WIRE_GET_RING, 0x0309, "GET_RING" },
+	{ OT_WIRE_SET_VOLUME, 0x030A, "SET_VOLUME" },
+	{ OT_WIRE_GET_VOLUME, 0x030B, "GET_VOLUME" },
+	{ OT_WIRE_SET_GAIN, 0x030C, "SET_GAIN" },
+	{ OT_WIRE_GET_GAIN, 0x030D, "GET_GAIN" },
+	{ OT_WIRE_GET_ID, 0x030E, "GET_ID" },
 };
 #define NREQ (sizeof(requests) / sizeof(requests[0]))
 
@@ -50,6 +67,8 @@ static const struct {
 	{ OT_WIRE_NEGOTIATE_EXT, "ddddd", "dd" },
 	{ OT_WIRE_GET_DEV_CAPS, "ddddd", "d" },
 	{ OT_WIRE_OPEN, "ddddqd", "dd" },
+	{ OT_WIRE_GET_ICON, "d", "d" },
+	{ OT_WIRE_CONFIG_DIALOG, "d", "d" },
 	{ OT_WIRE_CLOSE, "d", "d" },
 	{ OT_WIRE_SET_DATA, "ddd", "d" },
 	{ OT_WIRE_GET_DATA, "ddd", "dd" },
@@ -57,6 +76,21 @@ static const struct {
 	{ OT_WIRE_GET_STATUS, "dd", "d" },
 	{ OT_WIRE_SET_STATUS_MESSAGES, "dddd", "d" },
 	{ OT_WIRE_GET_STATUS_MESSAGES, "d", "dddd" },
+	{ OT_WIRE_SET_DISPLAY, "dddd", "d" },
+	{ OT_WIRE_GET_DISPLAY, "dd", "d" },
+	{ OT_WIRE_SET_LAMP, "ddd", "d" },
+	{ OT_WIRE_GET_LAMP, "dd", "dd" },
+	{ OT_WIRE_SET_BUTTON_INFO, "dd", "d" },
+	{ OT_WIRE_GET_BUTTON_INFO, "ddd", "d" },
+	{ OT_WIRE_SET_HOOKSWITCH, "ddd", "d" },
+	{ OT_WIRE_GET_HOOKSWITCH, "d", "dd" },
+	{ OT_WIRE_SET_RING, "ddd", "d" },
+	{ OT_WIRE_GET_RING, "d", "ddd" },
+	{ OT_WIRE_SET_VOLUME, "ddd", "d" },
+	{ OT_WIRE_GET_VOLUME, "dd", "dd" },
+	{ OT_WIRE_SET_GAIN, "ddd", "d" },
+	{ OT_WIRE_GET_GAIN, "dd", "dd" },
+	{ OT_WIRE_GET_ID, "dd", "d" },
 };
 
 /* ---- helpers ---- */
@@ -574,8 +608,8 @@ static void err_flags(void **state)
 
 static void err_opcode(void **state)
 {
-	static const uint16_t bad[] = { 0x0000, 0x0002, 0x00FF, 0x0106, 0x01FF, 0x0207, 0x0300,
-					0x0400, 0x7FFF, 0x8003, 0x80FF, 0x8100, 0xFFFF };
+	static const uint16_t bad[] = { 0x0000, 0x0002, 0x00FF, 0x0108, 0x01FF, 0x0207, 0x030F,
+					0x03FF, 0x0400, 0x7FFF, 0x8003, 0x80FF, 0x8100, 0xFFFF };
 	struct ot_wire_frame f = { .seq = 1, OT_WIRE_FIELDS(5) };
 	size_t i, n;
 
@@ -620,7 +654,7 @@ static void err_direction(void **state)
 
 static void err_reply_to(void **state)
 {
-	static const uint16_t bad[] = { 0, OT_WIRE_REPLY, OT_WIRE_EVENT, OT_WIRE_GOODBYE, 0x0300,
+	static const uint16_t bad[] = { 0, OT_WIRE_REPLY, OT_WIRE_EVENT, OT_WIRE_GOODBYE, 0x030F,
 					0xFFFF };
 	uint64_t v[1] = { 0 };
 	struct ot_wire_frame f = { .opcode = OT_WIRE_REPLY, .seq = 1, OT_WIRE_FIELDS(0) };
@@ -989,6 +1023,50 @@ static void descriptor_rules(void **state)
 	assert_int_equal(ot_wire_encode(buf, sizeof(buf), &f), OT_WIRE_EFD);
 }
 
+/* Protocol version 2: the device's parts, phoneGetIcon and phoneConfigDialog. */
+static void device_part_messages(void **state)
+{
+	static uint8_t text[OT_WIRE_INLINE_MAX + 1];
+	struct ot_wire_frame f, d;
+	long n;
+
+	(void)state;
+	assert_int_equal(OT_WIRE_PROTO_VERSION, 2);
+	assert_int_equal(OT_WIRE_PROTO_MIN, 1);
+	/* SET_DISPLAY: the text, or nothing at all whatever the size field says */
+	f = (struct ot_wire_frame){ .opcode = OT_WIRE_SET_DISPLAY, .seq = 1,
+		OT_WIRE_FIELDS(0x00200001, 1, 38, 100000) };
+	n = (long)round_trip(&f, OT_WIRE_TO_SERVER);
+	assert_int_equal(n, 16 + 32);
+	memcpy(text, "Hello", 6);
+	f.var = text;
+	f.var_len = 6;
+	f.fixed[3] = 6;
+	round_trip(&f, OT_WIRE_TO_SERVER);
+	f.var_len = OT_WIRE_INLINE_MAX;
+	round_trip(&f, OT_WIRE_TO_SERVER);
+	f.var_len = OT_WIRE_INLINE_MAX + 1;
+	assert_int_equal(ot_wire_encode(buf, sizeof(buf), &f), OT_WIRE_EVARLEN);
+	/* GET_ID and GET_ICON carry the class as a text */
+	f = (struct ot_wire_frame){ .opcode = OT_WIRE_GET_ID, .seq = 2,
+		OT_WIRE_FIELDS(0x00200001, 1024), .var = (const uint8_t *)"wave/out", .var_len = 9 };
+	n = (long)round_trip(&f, OT_WIRE_TO_SERVER);
+	assert_int_equal(ot_wire_decode(buf, (size_t)n, OT_WIRE_TO_SERVER, 0, &d), 0);
+	assert_string_equal(ot_wire_text(&d), "wave/out");
+	f.var_len = 8; /* no NUL */
+	assert_int_equal(ot_wire_encode(buf, sizeof(buf), &f), OT_WIRE_ETEXT);
+	f = (struct ot_wire_frame){ .opcode = OT_WIRE_REPLY, .reply_to = OT_WIRE_GET_ICON, .seq = 3,
+		OT_WIRE_FIELDS(0), .var = (const uint8_t *)"phone", .var_len = 6 };
+	round_trip(&f, OT_WIRE_TO_CLIENT);
+	/* GET_RING answers with two fields; SET_LAMP takes no descriptor */
+	f = (struct ot_wire_frame){ .opcode = OT_WIRE_REPLY, .reply_to = OT_WIRE_GET_RING, .seq = 4,
+		OT_WIRE_FIELDS(0, 4, 0xFFFF) };
+	round_trip(&f, OT_WIRE_TO_CLIENT);
+	f = (struct ot_wire_frame){ .opcode = OT_WIRE_SET_LAMP, .seq = 5,
+		.flags = OT_WIRE_FLAG_FD, OT_WIRE_FIELDS(0x00200001, 12, PHONELAMPMODE_WINK) };
+	assert_int_equal(ot_wire_encode(buf, sizeof(buf), &f), OT_WIRE_EFD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(every_error_has_a_message),
 		cmocka_unit_test(limits_at_and_over),
 		cmocka_unit_test(descriptor_rules),
+		cmocka_unit_test(device_part_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "errors.h"
 
@@ -73,7 +74,7 @@ static const struct pc_bit_name feature_names[] = {
 	{ 0, NULL },
 };
 
-static const struct pc_bit_name hookswitch_mode_names[] = {
+const struct pc_bit_name pc_hookswitch_mode_names[] = {
 	B(PHONEHOOKSWITCHMODE_, ONHOOK),
 	B(PHONEHOOKSWITCHMODE_, MIC),
 	B(PHONEHOOKSWITCHMODE_, SPEAKER),
@@ -82,20 +83,96 @@ static const struct pc_bit_name hookswitch_mode_names[] = {
 	{ 0, NULL },
 };
 
-static const struct pc_bit_name hookswitch_dev_names[] = {
+const struct pc_bit_name pc_hookswitch_dev_names[] = {
 	B(PHONEHOOKSWITCHDEV_, HANDSET),
 	B(PHONEHOOKSWITCHDEV_, SPEAKER),
 	B(PHONEHOOKSWITCHDEV_, HEADSET),
 	{ 0, NULL },
 };
 
-static const struct pc_bit_name button_mode_names[] = {
+const struct pc_bit_name pc_button_mode_names[] = {
 	B(PHONEBUTTONMODE_, DUMMY),
 	B(PHONEBUTTONMODE_, CALL),
 	B(PHONEBUTTONMODE_, FEATURE),
 	B(PHONEBUTTONMODE_, KEYPAD),
 	B(PHONEBUTTONMODE_, LOCAL),
 	B(PHONEBUTTONMODE_, DISPLAY),
+	{ 0, NULL },
+};
+
+const struct pc_bit_name pc_button_state_names[] = {
+	B(PHONEBUTTONSTATE_, UP),
+	B(PHONEBUTTONSTATE_, DOWN),
+	B(PHONEBUTTONSTATE_, UNKNOWN),
+	B(PHONEBUTTONSTATE_, UNAVAIL),
+	{ 0, NULL },
+};
+
+const struct pc_bit_name pc_lamp_mode_names[] = {
+	B(PHONELAMPMODE_, DUMMY),
+	B(PHONELAMPMODE_, OFF),
+	B(PHONELAMPMODE_, STEADY),
+	B(PHONELAMPMODE_, WINK),
+	B(PHONELAMPMODE_, FLASH),
+	B(PHONELAMPMODE_, FLUTTER),
+	B(PHONELAMPMODE_, BROKENFLUTTER),
+	B(PHONELAMPMODE_, UNKNOWN),
+	{ 0, NULL },
+};
+
+/* Not bits but an enumeration: look values up with pc_value_name(). UNKNOWN is 0, so it cannot
+ * end the table; the table ends at the NULL name. */
+const struct pc_bit_name pc_button_function_names[] = {
+	B(PHONEBUTTONFUNCTION_, UNKNOWN),
+	B(PHONEBUTTONFUNCTION_, CONFERENCE),
+	B(PHONEBUTTONFUNCTION_, TRANSFER),
+	B(PHONEBUTTONFUNCTION_, DROP),
+	B(PHONEBUTTONFUNCTION_, HOLD),
+	B(PHONEBUTTONFUNCTION_, RECALL),
+	B(PHONEBUTTONFUNCTION_, DISCONNECT),
+	B(PHONEBUTTONFUNCTION_, CONNECT),
+	B(PHONEBUTTONFUNCTION_, MSGWAITON),
+	B(PHONEBUTTONFUNCTION_, MSGWAITOFF),
+	B(PHONEBUTTONFUNCTION_, SELECTRING),
+	B(PHONEBUTTONFUNCTION_, ABBREVDIAL),
+	B(PHONEBUTTONFUNCTION_, FORWARD),
+	B(PHONEBUTTONFUNCTION_, PICKUP),
+	B(PHONEBUTTONFUNCTION_, RINGAGAIN),
+	B(PHONEBUTTONFUNCTION_, PARK),
+	B(PHONEBUTTONFUNCTION_, REJECT),
+	B(PHONEBUTTONFUNCTION_, REDIRECT),
+	B(PHONEBUTTONFUNCTION_, MUTE),
+	B(PHONEBUTTONFUNCTION_, VOLUMEUP),
+	B(PHONEBUTTONFUNCTION_, VOLUMEDOWN),
+	B(PHONEBUTTONFUNCTION_, SPEAKERON),
+	B(PHONEBUTTONFUNCTION_, SPEAKEROFF),
+	B(PHONEBUTTONFUNCTION_, FLASH),
+	B(PHONEBUTTONFUNCTION_, DATAON),
+	B(PHONEBUTTONFUNCTION_, DATAOFF),
+	B(PHONEBUTTONFUNCTION_, DONOTDISTURB),
+	B(PHONEBUTTONFUNCTION_, INTERCOM),
+	B(PHONEBUTTONFUNCTION_, BRIDGEDAPP),
+	B(PHONEBUTTONFUNCTION_, BUSY),
+	B(PHONEBUTTONFUNCTION_, CALLAPP),
+	B(PHONEBUTTONFUNCTION_, DATETIME),
+	B(PHONEBUTTONFUNCTION_, DIRECTORY),
+	B(PHONEBUTTONFUNCTION_, COVER),
+	B(PHONEBUTTONFUNCTION_, CALLID),
+	B(PHONEBUTTONFUNCTION_, LASTNUM),
+	B(PHONEBUTTONFUNCTION_, NIGHTSRV),
+	B(PHONEBUTTONFUNCTION_, SENDCALLS),
+	B(PHONEBUTTONFUNCTION_, MSGINDICATOR),
+	B(PHONEBUTTONFUNCTION_, REPDIAL),
+	B(PHONEBUTTONFUNCTION_, SETREPDIAL),
+	B(PHONEBUTTONFUNCTION_, SYSTEMSPEED),
+	B(PHONEBUTTONFUNCTION_, STATIONSPEED),
+	B(PHONEBUTTONFUNCTION_, CAMPON),
+	B(PHONEBUTTONFUNCTION_, SAVEREPEAT),
+	B(PHONEBUTTONFUNCTION_, QUEUECALL),
+	B(PHONEBUTTONFUNCTION_, NONE),
+#ifdef PHONEBUTTONFUNCTION_SEND
+	B(PHONEBUTTONFUNCTION_, SEND),
+#endif
 	{ 0, NULL },
 };
 
@@ -158,6 +235,32 @@ void pc_print_bits(FILE *f, DWORD value, const struct pc_bit_name *names, const 
 		fputs("none", f);
 }
 
+const char *pc_value_name(const struct pc_bit_name *names, DWORD value)
+{
+	for (const struct pc_bit_name *n = names; n->name; n++)
+		if (n->bit == value)
+			return n->name;
+	return NULL;
+}
+
+bool pc_parse_name(const struct pc_bit_name *names, const char *prefix, const char *s,
+		   DWORD *out)
+{
+	size_t plen = strlen(prefix);
+
+	if (pc_parse_dword(s, out))
+		return true;
+	if (strncasecmp(s, prefix, plen) == 0)
+		s += plen;
+	for (const struct pc_bit_name *n = names; n->name; n++) {
+		if (strcasecmp(n->name, s) == 0) {
+			*out = n->bit;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- text output ---- */
 
 #define LABEL_WIDTH 20
@@ -212,22 +315,22 @@ static void print_bits_wrapped(DWORD value, const struct pc_bit_name *names, con
 	putchar('\n');
 }
 
-static void put_utf8(uint32_t cp)
+void pc_put_utf8(FILE *f, uint32_t cp)
 {
 	if (cp < 0x80) {
-		putchar(cp < 0x20 || cp == 0x7F ? '?' : (int)cp);
+		putc(cp < 0x20 || cp == 0x7F ? '?' : (int)cp, f);
 	} else if (cp < 0x800) {
-		putchar(0xC0 | (cp >> 6));
-		putchar(0x80 | (cp & 0x3F));
+		putc(0xC0 | (cp >> 6), f);
+		putc(0x80 | (cp & 0x3F), f);
 	} else if (cp < 0x10000) {
-		putchar(0xE0 | (cp >> 12));
-		putchar(0x80 | ((cp >> 6) & 0x3F));
-		putchar(0x80 | (cp & 0x3F));
+		putc(0xE0 | (cp >> 12), f);
+		putc(0x80 | ((cp >> 6) & 0x3F), f);
+		putc(0x80 | (cp & 0x3F), f);
 	} else {
-		putchar(0xF0 | (cp >> 18));
-		putchar(0x80 | ((cp >> 12) & 0x3F));
-		putchar(0x80 | ((cp >> 6) & 0x3F));
-		putchar(0x80 | (cp & 0x3F));
+		putc(0xF0 | (cp >> 18), f);
+		putc(0x80 | ((cp >> 12) & 0x3F), f);
+		putc(0x80 | ((cp >> 6) & 0x3F), f);
+		putc(0x80 | (cp & 0x3F), f);
 	}
 }
 
@@ -251,7 +354,7 @@ static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
 					i += 2;
 				}
 			}
-			put_utf8(u);
+			pc_put_utf8(stdout, u);
 		}
 		break;
 	case STRINGFORMAT_BINARY:
@@ -313,12 +416,12 @@ static void print_hookswitch(const PHONECAPS *caps, DWORD version, DWORD dev, co
 {
 	printf("  %-*s", LABEL_WIDTH - 2, name);
 	fputs("modes ", stdout);
-	pc_print_bits(stdout, modes, hookswitch_mode_names, ",");
+	pc_print_bits(stdout, modes, pc_hookswitch_mode_names, ",");
 	if (version >= PC_API_20) {
 		fputs("; settable ", stdout);
-		pc_print_bits(stdout, settable, hookswitch_mode_names, ",");
+		pc_print_bits(stdout, settable, pc_hookswitch_mode_names, ",");
 		fputs("; monitored ", stdout);
-		pc_print_bits(stdout, monitored, hookswitch_mode_names, ",");
+		pc_print_bits(stdout, monitored, pc_hookswitch_mode_names, ",");
 	}
 	printf("; volume %s, gain %s\n", caps->dwVolumeFlags & dev ? "yes" : "no",
 	       caps->dwGainFlags & dev ? "yes" : "no");
@@ -336,10 +439,10 @@ static void print_buttons(const PHONECAPS *caps)
 		if (dword_at(caps, caps->dwButtonModesSize, caps->dwButtonModesOffset, id, &mode)) {
 			known++;
 			unsigned i = 0;
-			for (; button_mode_names[i].name; i++)
-				if (mode == button_mode_names[i].bit)
+			for (; pc_button_mode_names[i].name; i++)
+				if (mode == pc_button_mode_names[i].bit)
 					break;
-			if (button_mode_names[i].name)
+			if (pc_button_mode_names[i].name)
 				counts[i]++;
 			else
 				other++;
@@ -350,9 +453,9 @@ static void print_buttons(const PHONECAPS *caps)
 	}
 	if (known) {
 		const char *sep = " (";
-		for (unsigned i = 0; button_mode_names[i].name; i++) {
+		for (unsigned i = 0; pc_button_mode_names[i].name; i++) {
 			if (counts[i]) {
-				printf("%s%u %s", sep, (unsigned)counts[i], button_mode_names[i].name);
+				printf("%s%u %s", sep, (unsigned)counts[i], pc_button_mode_names[i].name);
 				sep = ", ";
 			}
 		}
@@ -485,7 +588,7 @@ static void print_caps(DWORD dev, DWORD version, const PHONECAPS *caps)
 		fputs("0 (ring mode cannot be controlled)\n", stdout);
 	print_buttons(caps);
 	label("Hookswitch devices:");
-	pc_print_bits(stdout, caps->dwHookSwitchDevs, hookswitch_dev_names, " ");
+	pc_print_bits(stdout, caps->dwHookSwitchDevs, pc_hookswitch_dev_names, " ");
 	putchar('\n');
 	if (caps->dwHookSwitchDevs & PHONEHOOKSWITCHDEV_HANDSET)
 		print_hookswitch(caps, version, PHONEHOOKSWITCHDEV_HANDSET, "HANDSET",

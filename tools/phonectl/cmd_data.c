@@ -102,13 +102,10 @@ static bool parse_dev_id(char **argv, DWORD *dev, DWORD *id, int *rc)
 static void enable_state_messages(struct pc_session *s)
 {
 	PHONECAPS *caps = NULL;
-	LONG err;
 
 	if (pc_session_get_caps(s, s->dev, s->api_version, &caps, true) != 0)
 		return;
-	err = phoneSetStatusMessages(s->phone, caps->dwPhoneStates, 0, 0);
-	if (err != 0)
-		pc_report_tapi("phoneSetStatusMessages", err);
+	pc_session_watch(s, caps->dwPhoneStates, false);
 	free(caps);
 }
 
@@ -119,8 +116,8 @@ int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv)
 	unsigned char *data = NULL;
 	size_t len = 0;
 	struct pc_session s;
+	char what[64];
 	DWORD dev, id;
-	LONG req, result = 0;
 	int rc, e;
 
 	(void)argc;
@@ -159,35 +156,9 @@ int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv)
 	if (opt->verbose)
 		enable_state_messages(&s);
 
-	req = phoneSetData(s.phone, id, data, (DWORD)len);
-	if (req < 0) {
-		pc_report_tapi("phoneSetData", req);
-		rc = PC_EXIT_TAPI;
-		goto out;
-	}
-	if (req == 0) {
-		/* TAPI never returns 0 from an asynchronous function: no reply would follow. */
-		fprintf(stderr, "phoneSetData: returned 0 instead of a request ID\n");
-		rc = PC_EXIT_TAPI;
-		goto out;
-	}
-	pc_info(opt, "request %ld\n", (long)req);
-	fflush(stdout);
-
-	if (pc_session_wait_reply(&s, req, opt->timeout_ms, &result) != 0) {
-		rc = PC_EXIT_TAPI;
-		goto out;
-	}
-	if (result == 0) {
-		pc_info(opt, "PHONE_REPLY request %ld: OK (%zu bytes written to area %u)\n",
-			(long)req, len, (unsigned)id);
-		rc = PC_EXIT_OK;
-	} else {
-		fflush(stdout);
-		fprintf(stderr, "PHONE_REPLY request %ld: %s\n", (long)req,
-			phonectl_error_name(result));
-		rc = PC_EXIT_TAPI;
-	}
+	snprintf(what, sizeof what, "%zu bytes written to area %u", len, (unsigned)id);
+	rc = pc_session_request(&s, "phoneSetData", phoneSetData(s.phone, id, data, (DWORD)len),
+				what);
 out:
 	pc_session_end(&s);
 	free(data);

@@ -68,6 +68,143 @@ static const struct pc_command commands[] = {
 		.run = pc_cmd_get_data,
 	},
 	{
+		.name = "display",
+		.args = "DEV [TEXT] [--row R --col C] [--timeout MS]",
+		.summary = "show the display, or write TEXT to it (phoneSetDisplay)",
+		.help = "Without TEXT: opens phone DEV as monitor and prints the display\n"
+			"(phoneGetDisplay) as its rows, one line each, columns wide.\n"
+			"With TEXT: opens the phone as owner and writes TEXT (UTF-8) at row R, column\n"
+			"C (zero-based, default 0 0) with phoneSetDisplay; what does not fit is cut\n"
+			"off. Prints the request ID and waits for its PHONE_REPLY.\n",
+		.min_args = 1, .max_args = 2,
+		.options = PC_OPT_ROW | PC_OPT_COL | PC_OPT_TIMEOUT,
+		.run = pc_cmd_display,
+	},
+	{
+		.name = "lamp",
+		.args = "DEV ID [MODE] [--timeout MS]",
+		.summary = "show or set the mode of lamp ID (phoneGetLamp / phoneSetLamp)",
+		.help = "MODE: off, steady, wink, flash, flutter, brokenflutter, dummy (or a\n"
+			"PHONELAMPMODE_ value). Without MODE the lamp's mode is printed.\n",
+		.min_args = 2, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_lamp,
+	},
+	{
+		.name = "ring",
+		.args = "DEV [MODE [VOLUME]] [--timeout MS]",
+		.summary = "show or set the ring mode and volume (phoneGetRing / phoneSetRing)",
+		.help = "MODE: 0 (or 'off') for silence, 1 .. the phone's number of ring modes.\n"
+			"VOLUME: 0 .. 65535, or a percentage like 50%; without it the current\n"
+			"volume is kept. TAPI clamps a volume out of range.\n",
+		.min_args = 1, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_ring,
+	},
+	{
+		.name = "hook",
+		.args = "DEV [DEVICE MODE] [--timeout MS]",
+		.summary = "show the hookswitch, or set DEVICE to MODE (phoneSetHookSwitch)",
+		.help = "Without DEVICE MODE: prints which hookswitch devices are off-hook\n"
+			"(phoneGetHookSwitch) and each device's mode (phoneGetStatus).\n"
+			"DEVICE: handset, speaker, headset (or several joined by commas);\n"
+			"MODE: onhook, mic, speaker, micspeaker.\n",
+		.min_args = 1, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_hook,
+	},
+	{
+		.name = "volume",
+		.args = "DEV DEVICE [VALUE] [--timeout MS]",
+		.summary = "show or set the speaker volume of a hookswitch device",
+		.help = "DEVICE: handset, speaker or headset. VALUE: 0 .. 65535, or a percentage\n"
+			"like 50%. TAPI clamps a value out of range; the value in effect is printed\n"
+			"after the PHONE_REPLY (phoneSetVolume, then phoneGetVolume).\n",
+		.min_args = 2, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_volume,
+	},
+	{
+		.name = "gain",
+		.args = "DEV DEVICE [VALUE] [--timeout MS]",
+		.summary = "show or set the microphone gain of a hookswitch device",
+		.help = "DEVICE: handset, speaker or headset. VALUE: 0 .. 65535, or a percentage\n"
+			"like 50%. TAPI clamps a value out of range; the value in effect is printed\n"
+			"after the PHONE_REPLY (phoneSetGain, then phoneGetGain).\n",
+		.min_args = 2, .max_args = 3,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_gain,
+	},
+	{
+		.name = "buttons",
+		.args = "DEV",
+		.summary = "list every button and lamp: mode, function, text, state, lamp",
+		.help = "One line per button/lamp ID (0 .. dwNumButtonLamps - 1) from\n"
+			"phoneGetButtonInfo and phoneGetLamp: ID, MODE, FUNCTION, TEXT, STATE, LAMP.\n"
+			"'-' marks a text the button does not have, or a position without a lamp.\n",
+		.min_args = 1, .max_args = 1,
+		.run = pc_cmd_buttons,
+	},
+	{
+		.name = "press",
+		.args = "DEV ID [--timeout MS]",
+		.summary = "press and release button ID of a simulated phone",
+		.help = "Sends the sim provider's commands \"press ID\" and then \"release ID\" with\n"
+			"phoneDevSpecific (opening phone DEV as monitor) and waits for both replies;\n"
+			"every app monitoring the phone gets PHONE_BUTTON down, then up. Keypad\n"
+			"IDs: 0-9 for the digits, 10 for '*', 11 for '#'. Only the sim provider knows\n"
+			"these commands. With -v the PHONE_BUTTON messages are printed too.\n",
+		.min_args = 2, .max_args = 2,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_press,
+	},
+	{
+		.name = "sim",
+		.args = "DEV COMMAND... [--timeout MS]",
+		.summary = "send a text command to the phone's provider (phoneDevSpecific)",
+		.help = "Opens phone DEV as monitor and sends the words of COMMAND, joined by spaces\n"
+			"and ended by a NUL, with phoneDevSpecific; prints the request ID and waits\n"
+			"for its PHONE_REPLY. The sim provider understands:\n"
+			"  suspend, resume, disconnect, connect, remove,\n"
+			"  press ID, release ID, hook handset|speaker|headset onhook|mic|speaker|micspeaker\n"
+			"(and hold-replies, release-replies). Other providers define their own blocks.\n",
+		.min_args = 2, .max_args = 64,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_sim,
+	},
+	{
+		.name = "monitor",
+		.args = "DEV [--json] [--count N] [--timeout MS] [--only KINDS]",
+		.summary = "print every message of phone DEV as it arrives",
+		.help = "Opens phone DEV as monitor, enables every PHONE_STATE and every button\n"
+			"mode and state (phoneSetStatusMessages), and prints each message with the\n"
+			"time it arrived, e.g.\n"
+			"  12:00:01.234 PHONE_STATE HANDSETHOOKSWITCH mode=MICSPEAKER\n"
+			"  12:00:02.345 PHONE_BUTTON id=5 mode=KEYPAD state=DOWN\n"
+			"--json prints one JSON object per line instead. Runs until SIGINT/SIGTERM,\n"
+			"until --count N messages were printed or --timeout MS passed (exit 0; exit 1\n"
+			"when --count was not reached in time), or until TAPI closes the phone (exit 1).\n"
+			"--only KINDS prints and counts only those messages: a comma-separated list of\n"
+			"button, state, close, reply, devspecific, create, remove.\n"
+			"Startup goes to standard error (\"monitoring phone DEV\"), unless -q.\n",
+		.min_args = 1, .max_args = 1,
+		.options = PC_OPT_JSON | PC_OPT_COUNT | PC_OPT_TIMEOUT | PC_OPT_ONLY,
+		.run = pc_cmd_monitor,
+	},
+	{
+		.name = "status",
+		.args = "[--timeout MS]",
+		.summary = "show the mode, the server's version and who uses each phone",
+		.help = "Prints which TAPI phonectl gets, as libopentapi chooses it from\n"
+			"OPENTAPI_SERVER: embedded, or server with its socket, the server's version\n"
+			"and protocol version (asked with the protocol's HELLO). Then, per phone, its\n"
+			"name, connected/suspended, owners with the owner's name and monitors\n"
+			"(phoneGetStatus; phonectl's own monitor handle is not counted).\n",
+		.min_args = 0, .max_args = 0,
+		.options = PC_OPT_TIMEOUT,
+		.run = pc_cmd_status,
+	},
+	{
 		.name = "help",
 		.args = "[COMMAND]",
 		.summary = "show this help, or the help of COMMAND",
@@ -168,16 +305,21 @@ static void print_usage(FILE *f)
 	}
 	fputs("\n"
 	      "DEV is a phone device ID (0 .. number of devices - 1, see 'list'); ID is a data\n"
-	      "area ID (see 'caps'). Numbers are decimal or 0x-prefixed hexadecimal.\n"
+	      "area ID (set-data, get-data) or a button/lamp ID (lamp, press; see 'buttons').\n"
+	      "Numbers are decimal or 0x-prefixed hexadecimal.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help                  show help (of a command: phonectl COMMAND --help)\n"
 	      "      --version               show the version\n"
 	      "      --privilege owner|monitor\n"
-	      "                              open the phone with this privilege (set-data:\n"
-	      "                              owner, get-data: monitor by default)\n"
-	      "      --timeout MS            set-data: how long to wait for PHONE_REPLY\n"
-	      "                              (default 10000; 'inf' = no limit)\n"
+	      "                              open the phone with this privilege (default:\n"
+	      "                              owner to set, monitor to read, watch or simulate)\n"
+	      "      --timeout MS            how long to wait for a PHONE_REPLY (default 10000;\n"
+	      "                              'inf' = no limit); monitor: how long to run\n"
+	      "      --row R, --col C        display: where TEXT goes (default 0, 0)\n"
+	      "      --json                  monitor: one JSON object per message\n"
+	      "      --count N               monitor: stop after N messages\n"
+	      "      --only KINDS            monitor: only these messages (button,state,...)\n"
 	      "      --size N                get-data: bytes to read (default: the area size)\n"
 	      "  -o, --output FILE           get-data: write the bytes to FILE\n"
 	      "      --hex, --raw            get-data: hex dump / raw bytes on standard output\n"
@@ -238,6 +380,7 @@ struct opt_def {
 
 enum {
 	O_HELP, O_VERSION, O_PRIVILEGE, O_QUIET, O_VERBOSE, O_TIMEOUT, O_SIZE, O_OUTPUT, O_HEX, O_RAW,
+	O_JSON, O_COUNT, O_ROW, O_COL, O_ONLY,
 };
 
 static const struct opt_def opt_defs[] = {
@@ -251,6 +394,11 @@ static const struct opt_def opt_defs[] = {
 	{ "output", 'o', true, PC_OPT_OUTPUT, O_OUTPUT },
 	{ "hex", 0, false, PC_OPT_HEX, O_HEX },
 	{ "raw", 0, false, PC_OPT_HEX, O_RAW },
+	{ "json", 0, false, PC_OPT_JSON, O_JSON },
+	{ "count", 0, true, PC_OPT_COUNT, O_COUNT },
+	{ "row", 0, true, PC_OPT_ROW, O_ROW },
+	{ "col", 0, true, PC_OPT_COL, O_COL },
+	{ "only", 0, true, PC_OPT_ONLY, O_ONLY },
 };
 
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
@@ -258,15 +406,52 @@ static const struct opt_def opt_defs[] = {
 struct parse_state {
 	bool help, version;
 	unsigned used;            /* PC_OPT_* seen */
-	const struct opt_def *used_def[8]; /* an option per PC_OPT_* bit, for messages */
+	const struct opt_def *used_def[PC_OPT_BITS]; /* an option per PC_OPT_* bit, for messages */
 };
+
+/* --only: message kinds, by their name with or without "PHONE_". */
+static bool parse_only(const char *arg, DWORD *out)
+{
+	static const struct {
+		const char *name;
+		DWORD msg;
+	} kinds[] = {
+		{ "button", PHONE_BUTTON }, { "state", PHONE_STATE }, { "close", PHONE_CLOSE },
+		{ "reply", PHONE_REPLY }, { "devspecific", PHONE_DEVSPECIFIC },
+		{ "create", PHONE_CREATE }, { "remove", PHONE_REMOVE },
+	};
+	const char *p = arg;
+
+	*out = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		bool found = false;
+
+		if (len > 6 && strncasecmp(p, "PHONE_", 6) == 0) {
+			p += 6;
+			len -= 6;
+		}
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+			if (strlen(kinds[i].name) == len && strncasecmp(kinds[i].name, p, len) == 0) {
+				*out |= 1u << kinds[i].msg;
+				found = true;
+			}
+		}
+		if (!found)
+			return false;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return *out != 0;
+}
 
 static int apply_option(const struct opt_def *d, const char *arg, struct pc_options *o,
 			struct parse_state *ps)
 {
 	if (d->cmd_flag) {
 		ps->used |= d->cmd_flag;
-		for (unsigned b = 0; b < 8; b++)
+		for (unsigned b = 0; b < PC_OPT_BITS; b++)
 			if (d->cmd_flag == 1u << b)
 				ps->used_def[b] = d;
 	}
@@ -297,6 +482,7 @@ static int apply_option(const struct opt_def *d, const char *arg, struct pc_opti
 			o->timeout_ms = 0xFFFFFFFFu;
 		else if (!pc_parse_dword(arg, &o->timeout_ms))
 			return pc_usage_error(NULL, "bad --timeout '%s' (milliseconds or 'inf')", arg);
+		o->have_timeout = true;
 		break;
 	case O_SIZE:
 		if (!pc_parse_dword(arg, &o->size))
@@ -313,6 +499,26 @@ static int apply_option(const struct opt_def *d, const char *arg, struct pc_opti
 		break;
 	case O_RAW:
 		o->dump = PC_DUMP_RAW;
+		break;
+	case O_JSON:
+		o->json = true;
+		break;
+	case O_COUNT:
+		if (!pc_parse_dword(arg, &o->count) || o->count == 0)
+			return pc_usage_error(NULL, "bad --count '%s' (1 .. 4294967295)", arg);
+		break;
+	case O_ROW:
+		if (!pc_parse_dword(arg, &o->row))
+			return pc_usage_error(NULL, "bad --row '%s' (0 .. 4294967295)", arg);
+		break;
+	case O_COL:
+		if (!pc_parse_dword(arg, &o->col))
+			return pc_usage_error(NULL, "bad --col '%s' (0 .. 4294967295)", arg);
+		break;
+	case O_ONLY:
+		if (!parse_only(arg, &o->only))
+			return pc_usage_error(NULL, "bad --only '%s' (a comma-separated list of button, "
+					      "state, close, reply, devspecific, create, remove)", arg);
 		break;
 	}
 	return PC_EXIT_OK;
@@ -441,7 +647,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (ps.used & ~cmd->options) {
-		for (unsigned b = 0; b < 8; b++) {
+		for (unsigned b = 0; b < PC_OPT_BITS; b++) {
 			if ((ps.used & ~cmd->options) & (1u << b)) {
 				rc = pc_usage_error(cmd, "option '--%s' does not apply to '%s'",
 						    ps.used_def[b]->long_name, cmd->name);

@@ -1,9 +1,11 @@
 /* phonectl.h — shared pieces of phonectl, the OpenTAPI command-line tool.
  *
  * phonectl is an ordinary TAPI application: it includes <tapi.h>, links -lopentapi and reaches
- * the phones only through the public phone* API. Each subcommand is one entry of the table in
- * phonectl.c; its handler gets the parsed options and its positional arguments and returns the
- * process exit status (PC_EXIT_*).
+ * the phones only through the public phone* API. The one exception is "status", which also says
+ * HELLO to the server itself (the wire codec of src/proto) to learn the server's version.
+ *
+ * Each subcommand is one entry of the table in phonectl.c; its handler gets the parsed options
+ * and its positional arguments and returns the process exit status (PC_EXIT_*).
  *
  * A handler that talks to TAPI does so through a struct pc_session (session.c), which remembers
  * what has to be undone (phoneClose, phoneShutdown) so every path out of a command releases TAPI.
@@ -13,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <tapi.h>
@@ -40,7 +43,13 @@ enum {
 	PC_OPT_SIZE = 1u << 1,    /* --size N */
 	PC_OPT_OUTPUT = 1u << 2,  /* -o FILE */
 	PC_OPT_HEX = 1u << 3,     /* --hex / --raw */
+	PC_OPT_JSON = 1u << 4,    /* --json */
+	PC_OPT_COUNT = 1u << 5,   /* --count N */
+	PC_OPT_ROW = 1u << 6,     /* --row R */
+	PC_OPT_COL = 1u << 7,     /* --col C */
+	PC_OPT_ONLY = 1u << 8,    /* --only KINDS */
 };
+#define PC_OPT_BITS 16
 
 enum pc_dump_mode {
 	PC_DUMP_AUTO, /* hex dump when stdout is a terminal, raw bytes otherwise */
@@ -52,11 +61,16 @@ struct pc_options {
 	bool quiet;          /* -q: only results and errors */
 	int verbose;         /* -v: also other messages and negotiation details */
 	DWORD privilege;     /* --privilege; 0 = the command's default */
-	DWORD timeout_ms;    /* --timeout */
+	DWORD timeout_ms;    /* --timeout (PC_DEFAULT_TIMEOUT_MS when not given) */
+	bool have_timeout;   /* --timeout given */
 	bool have_size;      /* --size given */
 	DWORD size;          /* --size */
 	const char *output;  /* -o FILE, or NULL */
 	enum pc_dump_mode dump;
+	bool json;           /* --json */
+	DWORD count;         /* --count; 0 = not given */
+	DWORD row, col;      /* --row, --col (0 when not given) */
+	DWORD only;          /* --only: a bit (1 << PHONE_x) per message kind; 0 = all */
 };
 
 struct pc_command {
@@ -95,6 +109,7 @@ struct pc_session {
 	bool phone_ok;
 	DWORD dev;
 	DWORD api_version;   /* negotiated for dev */
+	int event_fd;        /* the USEEVENT descriptor: readable while a message is queued */
 	const struct pc_options *opt;
 };
 
@@ -107,6 +122,22 @@ LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECA
 			 bool quiet_errors);
 /* Negotiates and opens dev with the given privilege; reports failures. */
 int pc_session_open(struct pc_session *s, DWORD dev, DWORD privilege);
+/* phoneClose of the phone opened by pc_session_open (if still open), so another can be opened. */
+void pc_session_close(struct pc_session *s);
+/* phoneGetStatusA into a buffer grown to dwNeededSize; *status is malloc'ed (free it). Reports
+ * a failure unless quiet_errors. */
+LONG pc_session_get_status(struct pc_session *s, PHONESTATUS **status, bool quiet_errors);
+/* Enables PHONE_STATE messages for states and, if buttons, PHONE_BUTTON messages for every
+ * button mode and state (phoneSetStatusMessages). Reports a failure and returns it. */
+LONG pc_session_watch(struct pc_session *s, DWORD states, bool buttons);
+/* Every PHONESTATE_ / PHONEBUTTONSTATE_ bit an app of API version v may ask for. */
+DWORD pc_all_phone_states(DWORD v);
+DWORD pc_all_button_states(DWORD v);
+/* The rest of an asynchronous request: req is what the phone* function func returned. A
+ * negative value is reported as "func: PHONEERR_…"; otherwise prints "request N", waits for its
+ * PHONE_REPLY (--timeout) and prints "PHONE_REPLY request N: OK (what)" (what may be NULL) or
+ * "PHONE_REPLY request N: PHONEERR_…" on stderr. Returns the exit status. */
+int pc_session_request(struct pc_session *s, const char *func, LONG req, const char *what);
 /* Waits up to timeout_ms for the PHONE_REPLY of request_id, printing other messages with -v.
  * Returns 0 and the request's result in *result, or a PHONEERR_ value of phoneGetMessage
  * (PHONEERR_OPERATIONFAILED = timed out) after reporting it. */
@@ -135,7 +166,21 @@ struct pc_bit_name {
 	const char *name;
 };
 void pc_print_bits(FILE *f, DWORD value, const struct pc_bit_name *names, const char *sep);
+/* The name of exactly value in a table (no prefix), or NULL. */
+const char *pc_value_name(const struct pc_bit_name *names, DWORD value);
+/* Parses a name of the table (any case, with or without prefix, e.g. "flash" or
+ * "PHONELAMPMODE_FLASH") or a number into *out. */
+bool pc_parse_name(const struct pc_bit_name *names, const char *prefix, const char *s,
+		   DWORD *out);
 extern const struct pc_bit_name pc_phonestate_names[];
+extern const struct pc_bit_name pc_hookswitch_mode_names[];
+extern const struct pc_bit_name pc_hookswitch_dev_names[];
+extern const struct pc_bit_name pc_button_mode_names[];
+extern const struct pc_bit_name pc_button_state_names[];
+extern const struct pc_bit_name pc_button_function_names[];
+extern const struct pc_bit_name pc_lamp_mode_names[];
+/* Writes a code point as UTF-8 (control characters as '?'). */
+void pc_put_utf8(FILE *f, uint32_t cp);
 
 int pc_cmd_list(const struct pc_options *opt, int argc, char **argv);
 int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv);
@@ -144,5 +189,25 @@ int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv);
 
 int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv);
 int pc_cmd_get_data(const struct pc_options *opt, int argc, char **argv);
+
+/* ---- cmd_phone.c: the phone's parts (display, lamps, ring, hookswitch, volume, gain) ---- */
+
+int pc_cmd_display(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_lamp(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_ring(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_hook(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_volume(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_gain(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_buttons(const struct pc_options *opt, int argc, char **argv);
+
+/* ---- cmd_monitor.c: messages and the sim provider's commands ---- */
+
+int pc_cmd_monitor(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_sim(const struct pc_options *opt, int argc, char **argv);
+int pc_cmd_press(const struct pc_options *opt, int argc, char **argv);
+
+/* ---- cmd_status.c ---- */
+
+int pc_cmd_status(const struct pc_options *opt, int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ int pc_session_init(struct pc_session *s, const struct pc_options *opt)
 
 	memset(s, 0, sizeof *s);
 	s->opt = opt;
+	s->event_fd = -1;
 
 	memset(&params, 0, sizeof params);
 	params.dwTotalSize = sizeof params;
@@ -33,6 +34,7 @@ int pc_session_init(struct pc_session *s, const struct pc_options *opt)
 		return PC_EXIT_TAPI;
 	}
 	s->app_ok = true;
+	s->event_fd = (int)(intptr_t)params.Handles.hEvent;
 	if (opt->verbose)
 		fprintf(stderr, "phonectl: TAPI %u.%u, %u phone device%s\n",
 			(unsigned)(s->tapi_version >> 16), (unsigned)(s->tapi_version & 0xFFFF),
@@ -121,6 +123,90 @@ int pc_session_open(struct pc_session *s, DWORD dev, DWORD privilege)
 	return PC_EXIT_OK;
 }
 
+void pc_session_close(struct pc_session *s)
+{
+	LONG rc;
+
+	if (!s->phone_ok)
+		return;
+	rc = phoneClose(s->phone);
+	if (rc != 0 && s->opt->verbose)
+		pc_report_tapi("phoneClose", rc);
+	s->phone_ok = false;
+}
+
+LONG pc_session_get_status(struct pc_session *s, PHONESTATUS **status, bool quiet_errors)
+{
+	/* Grown to dwNeededSize like PHONECAPS (pc_session_get_caps). */
+	DWORD size = sizeof(PHONESTATUS) + 256;
+	PHONESTATUS *st = NULL;
+	LONG rc = 0;
+
+	*status = NULL;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		PHONESTATUS *n = realloc(st, size);
+		if (!n) {
+			free(st);
+			if (!quiet_errors)
+				pc_err("out of memory for PHONESTATUS (%u bytes)", (unsigned)size);
+			return (LONG)PHONEERR_NOMEM;
+		}
+		st = n;
+		memset(st, 0, size);
+		st->dwTotalSize = size;
+		rc = phoneGetStatusA(s->phone, st);
+		if (rc != 0)
+			break;
+		if (st->dwNeededSize <= st->dwTotalSize || st->dwNeededSize <= size)
+			break;
+		size = st->dwNeededSize;
+	}
+	if (rc == 0) {
+		*status = st;
+		return 0;
+	}
+	free(st);
+	if (!quiet_errors)
+		pc_report_tapi("phoneGetStatusA", rc);
+	return rc;
+}
+
+DWORD pc_all_phone_states(DWORD v)
+{
+	/* CAPSCHANGE and REMOVED came with TAPI 1.4. */
+	DWORD all = 0;
+
+	for (const struct pc_bit_name *n = pc_phonestate_names; n->name; n++)
+		all |= n->bit;
+	if (v < 0x00010004u)
+		all &= ~(DWORD)(PHONESTATE_CAPSCHANGE | PHONESTATE_REMOVED);
+	return all;
+}
+
+DWORD pc_all_button_states(DWORD v)
+{
+	/* UNKNOWN and UNAVAIL came with TAPI 1.4. */
+	return v < 0x00010004u ? PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN
+			       : PHONEBUTTONSTATE_UP | PHONEBUTTONSTATE_DOWN |
+					 PHONEBUTTONSTATE_UNKNOWN | PHONEBUTTONSTATE_UNAVAIL;
+}
+
+LONG pc_session_watch(struct pc_session *s, DWORD states, bool buttons)
+{
+	DWORD modes = 0, bstates = 0;
+	LONG rc;
+
+	if (buttons) {
+		for (const struct pc_bit_name *n = pc_button_mode_names; n->name; n++)
+			modes |= n->bit;
+		bstates = pc_all_button_states(s->api_version);
+	}
+	rc = phoneSetStatusMessages(s->phone, states, modes, bstates);
+	if (rc != 0)
+		pc_report_tapi("phoneSetStatusMessages", rc);
+	return rc;
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -160,6 +246,12 @@ void pc_print_message(FILE *f, const PHONEMESSAGE *m)
 		fputc(')', f);
 	} else if (m->dwMessageID == PHONE_REPLY) {
 		fprintf(f, " (%s)", phonectl_error_name((LONG)(DWORD)m->dwParam2));
+	} else if (m->dwMessageID == PHONE_BUTTON) {
+		const char *mode = pc_value_name(pc_button_mode_names, (DWORD)m->dwParam2);
+		const char *state = pc_value_name(pc_button_state_names, (DWORD)m->dwParam3);
+
+		fprintf(f, " (button %u, %s, %s)", (unsigned)(DWORD)m->dwParam1, mode ? mode : "?",
+			state ? state : "?");
 	}
 	fputc('\n', f);
 }
@@ -228,6 +320,37 @@ LONG pc_session_wait_reply(struct pc_session *s, LONG request_id, DWORD timeout_
 			return (LONG)PHONEERR_INVALPHONEHANDLE;
 		}
 	}
+}
+
+int pc_session_request(struct pc_session *s, const char *func, LONG req, const char *what)
+{
+	LONG result = 0;
+
+	if (req < 0) {
+		pc_report_tapi(func, req);
+		return PC_EXIT_TAPI;
+	}
+	if (req == 0) {
+		/* TAPI never returns 0 from an asynchronous function: no reply would follow. */
+		fprintf(stderr, "%s: returned 0 instead of a request ID\n", func);
+		return PC_EXIT_TAPI;
+	}
+	pc_info(s->opt, "request %ld\n", (long)req);
+	fflush(stdout);
+
+	if (pc_session_wait_reply(s, req, s->opt->timeout_ms, &result) != 0)
+		return PC_EXIT_TAPI;
+	if (result != 0) {
+		fflush(stdout);
+		fprintf(stderr, "PHONE_REPLY request %ld: %s\n", (long)req,
+			phonectl_error_name(result));
+		return PC_EXIT_TAPI;
+	}
+	if (what)
+		pc_info(s->opt, "PHONE_REPLY request %ld: OK (%s)\n", (long)req, what);
+	else
+		pc_info(s->opt, "PHONE_REPLY request %ld: OK\n", (long)req);
+	return PC_EXIT_OK;
 }
 
 void pc_session_end(struct pc_session *s)

@@ -1,0 +1,1369 @@
+/* device.c — see device.h. */
+#define _GNU_SOURCE
+#include "device.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The defaults are written in the configuration's own syntax and parsed by the same code, so the
+ * documentation's example and the behaviour cannot drift apart. Lamps, volume and gain default to
+ * what follows from the buttons and hookswitch devices (see configure_lamps/configure_levels). */
+#define DEFAULT_DISPLAY "2x40"
+#define DEFAULT_BUTTONS                                                                          \
+	"keypad, call:callapp:Line 1, call:callapp:Line 2, feature:hold:Hold, "                  \
+	"feature:transfer:Transfer, feature:conference:Conference, feature:drop:Drop, "          \
+	"local:mute:Mute, local:volumeup:Vol+, local:volumedown:Vol-, "                          \
+	"dummy:msgindicator:Message"
+#define DEFAULT_HOOKSWITCH "handset, speaker, headset"
+#define DEFAULT_RING_MODES "4"
+
+struct name {
+	const char *name;
+	uint32_t value;
+};
+
+static const struct name button_modes[] = {
+	{ "dummy", PHONEBUTTONMODE_DUMMY },     { "call", PHONEBUTTONMODE_CALL },
+	{ "feature", PHONEBUTTONMODE_FEATURE }, { "keypad", PHONEBUTTONMODE_KEYPAD },
+	{ "local", PHONEBUTTONMODE_LOCAL },     { "display", PHONEBUTTONMODE_DISPLAY },
+};
+
+static const struct name button_functions[] = {
+	{ "unknown", PHONEBUTTONFUNCTION_UNKNOWN },
+	{ "conference", PHONEBUTTONFUNCTION_CONFERENCE },
+	{ "transfer", PHONEBUTTONFUNCTION_TRANSFER },
+	{ "drop", PHONEBUTTONFUNCTION_DROP },
+	{ "hold", PHONEBUTTONFUNCTION_HOLD },
+	{ "recall", PHONEBUTTONFUNCTION_RECALL },
+	{ "disconnect", PHONEBUTTONFUNCTION_DISCONNECT },
+	{ "connect", PHONEBUTTONFUNCTION_CONNECT },
+	{ "msgwaiton", PHONEBUTTONFUNCTION_MSGWAITON },
+	{ "msgwaitoff", PHONEBUTTONFUNCTION_MSGWAITOFF },
+	{ "selectring", PHONEBUTTONFUNCTION_SELECTRING },
+	{ "abbrevdial", PHONEBUTTONFUNCTION_ABBREVDIAL },
+	{ "forward", PHONEBUTTONFUNCTION_FORWARD },
+	{ "pickup", PHONEBUTTONFUNCTION_PICKUP },
+	{ "ringagain", PHONEBUTTONFUNCTION_RINGAGAIN },
+	{ "park", PHONEBUTTONFUNCTION_PARK },
+	{ "reject", PHONEBUTTONFUNCTION_REJECT },
+	{ "redirect", PHONEBUTTONFUNCTION_REDIRECT },
+	{ "mute", PHONEBUTTONFUNCTION_MUTE },
+	{ "volumeup", PHONEBUTTONFUNCTION_VOLUMEUP },
+	{ "volumedown", PHONEBUTTONFUNCTION_VOLUMEDOWN },
+	{ "speakeron", PHONEBUTTONFUNCTION_SPEAKERON },
+	{ "speakeroff", PHONEBUTTONFUNCTION_SPEAKEROFF },
+	{ "flash", PHONEBUTTONFUNCTION_FLASH },
+	{ "dataon", PHONEBUTTONFUNCTION_DATAON },
+	{ "dataoff", PHONEBUTTONFUNCTION_DATAOFF },
+	{ "donotdisturb", PHONEBUTTONFUNCTION_DONOTDISTURB },
+	{ "intercom", PHONEBUTTONFUNCTION_INTERCOM },
+	{ "bridgedapp", PHONEBUTTONFUNCTION_BRIDGEDAPP },
+	{ "busy", PHONEBUTTONFUNCTION_BUSY },
+	{ "callapp", PHONEBUTTONFUNCTION_CALLAPP },
+	{ "datetime", PHONEBUTTONFUNCTION_DATETIME },
+	{ "directory", PHONEBUTTONFUNCTION_DIRECTORY },
+	{ "cover", PHONEBUTTONFUNCTION_COVER },
+	{ "callid", PHONEBUTTONFUNCTION_CALLID },
+	{ "lastnum", PHONEBUTTONFUNCTION_LASTNUM },
+	{ "nightsrv", PHONEBUTTONFUNCTION_NIGHTSRV },
+	{ "sendcalls", PHONEBUTTONFUNCTION_SENDCALLS },
+	{ "msgindicator", PHONEBUTTONFUNCTION_MSGINDICATOR },
+	{ "repdial", PHONEBUTTONFUNCTION_REPDIAL },
+	{ "setrepdial", PHONEBUTTONFUNCTION_SETREPDIAL },
+	{ "systemspeed", PHONEBUTTONFUNCTION_SYSTEMSPEED },
+	{ "stationspeed", PHONEBUTTONFUNCTION_STATIONSPEED },
+	{ "campon", PHONEBUTTONFUNCTION_CAMPON },
+	{ "saverepeat", PHONEBUTTONFUNCTION_SAVEREPEAT },
+	{ "queuecall", PHONEBUTTONFUNCTION_QUEUECALL },
+	{ "none", PHONEBUTTONFUNCTION_NONE },
+};
+
+static const struct name lamp_modes[] = {
+	{ "off", PHONELAMPMODE_OFF },	  { "steady", PHONELAMPMODE_STEADY },
+	{ "wink", PHONELAMPMODE_WINK },	  { "flash", PHONELAMPMODE_FLASH },
+	{ "flutter", PHONELAMPMODE_FLUTTER }, { "brokenflutter", PHONELAMPMODE_BROKENFLUTTER },
+};
+
+static const struct name hook_devs[] = {
+	{ "handset", PHONEHOOKSWITCHDEV_HANDSET },
+	{ "speaker", PHONEHOOKSWITCHDEV_SPEAKER },
+	{ "headset", PHONEHOOKSWITCHDEV_HEADSET },
+};
+
+static const struct name hook_modes[] = {
+	{ "onhook", PHONEHOOKSWITCHMODE_ONHOOK },
+	{ "mic", PHONEHOOKSWITCHMODE_MIC },
+	{ "speaker", PHONEHOOKSWITCHMODE_SPEAKER },
+	{ "micspeaker", PHONEHOOKSWITCHMODE_MICSPEAKER },
+};
+
+/* PHONESTATE_ bits by hookswitch index. */
+static const uint32_t hook_state[SIM_NUM_HOOK] = { PHONESTATE_HANDSETHOOKSWITCH,
+						   PHONESTATE_SPEAKERHOOKSWITCH,
+						   PHONESTATE_HEADSETHOOKSWITCH };
+static const uint32_t volume_state[SIM_NUM_HOOK] = { PHONESTATE_HANDSETVOLUME,
+						     PHONESTATE_SPEAKERVOLUME,
+						     PHONESTATE_HEADSETVOLUME };
+static const uint32_t gain_state[SIM_NUM_HOOK] = { PHONESTATE_HANDSETGAIN, PHONESTATE_SPEAKERGAIN,
+						   PHONESTATE_HEADSETGAIN };
+
+static int one_bit(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+int sim_hook_index(uint32_t dev)
+{
+	switch (dev) {
+	case PHONEHOOKSWITCHDEV_HANDSET:
+		return 0;
+	case PHONEHOOKSWITCHDEV_SPEAKER:
+		return 1;
+	case PHONEHOOKSWITCHDEV_HEADSET:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+/* ---- words and lists ------------------------------------------------------------------------ */
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static struct span trim(struct span s)
+{
+	while (s.n && is_blank(*s.p)) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && is_blank(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+static int span_is(struct span s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return s.n == n && memcmp(s.p, word, n) == 0;
+}
+
+/* Splits off the next part up to sep (or the end); returns 0 when nothing is left. */
+static int next_part(struct span *rest, char sep, struct span *part)
+{
+	const char *q;
+
+	if (!rest->p)
+		return 0;
+	q = memchr(rest->p, sep, rest->n);
+	part->p = rest->p;
+	part->n = q ? (size_t)(q - rest->p) : rest->n;
+	if (q) {
+		rest->n -= part->n + 1;
+		rest->p = q + 1;
+	} else {
+		rest->p = NULL;
+		rest->n = 0;
+	}
+	*part = trim(*part);
+	return 1;
+}
+
+/* The next blank-separated word; 0 when none is left. */
+static int next_word(struct span *rest, struct span *word)
+{
+	*rest = trim(*rest);
+	if (!rest->n)
+		return 0;
+	word->p = rest->p;
+	word->n = 0;
+	while (word->n < rest->n && !is_blank(word->p[word->n]))
+		word->n++;
+	rest->p += word->n;
+	rest->n -= word->n;
+	return 1;
+}
+
+static int lookup(const struct name *t, size_t n, struct span s, uint32_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (span_is(s, t[i].name)) {
+			*out = t[i].value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_uint(struct span s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s.n == 0 || s.n > 10)
+		return -1;
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s.p[i] - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static struct span span_of(const char *s)
+{
+	struct span r = { s, strlen(s) };
+
+	return trim(r);
+}
+
+/* "none" or nothing at all. */
+static int is_none(struct span s)
+{
+	return s.n == 0 || span_is(s, "none");
+}
+
+#define SHOW(s) (int)((s).n > 40 ? 40 : (s).n), (s).p
+
+/* ---- configuration ---------------------------------------------------------------------------- */
+
+struct sim_device_setting *sim_device_setting_of(struct sim_device_settings *s, const char *key)
+{
+	if (!strcmp(key, "display"))
+		return &s->display;
+	if (!strcmp(key, "buttons"))
+		return &s->buttons;
+	if (!strcmp(key, "lamps"))
+		return &s->lamps;
+	if (!strcmp(key, "hookswitch"))
+		return &s->hookswitch;
+	if (!strcmp(key, "volume"))
+		return &s->volume;
+	if (!strcmp(key, "gain"))
+		return &s->gain;
+	if (!strcmp(key, "ring_modes"))
+		return &s->ring_modes;
+	return NULL;
+}
+
+static int configure_display(struct sim_device *d, struct span v, char *why, size_t whylen)
+{
+	const char *x;
+	struct span r, c;
+
+	d->rows = d->cols = 0;
+	if (span_is(v, "none"))
+		return 0;
+	x = v.n ? memchr(v.p, 'x', v.n) : NULL;
+	if (!x)
+		x = v.n ? memchr(v.p, 'X', v.n) : NULL;
+	if (!x) {
+		snprintf(why, whylen, "'%.*s' is not ROWSxCOLUMNS (such as 2x40) or none", SHOW(v));
+		return -1;
+	}
+	r.p = v.p;
+	r.n = (size_t)(x - v.p);
+	c.p = x + 1;
+	c.n = v.n - r.n - 1;
+	r = trim(r);
+	c = trim(c);
+	if (parse_uint(r, SIM_MAX_ROWS, &d->rows) < 0 || d->rows == 0 ||
+	    parse_uint(c, SIM_MAX_COLS, &d->cols) < 0 || d->cols == 0) {
+		d->rows = d->cols = 0;
+		snprintf(why, whylen,
+			 "'%.*s' is not ROWSxCOLUMNS with 1 to %u rows and 1 to %u columns, or none",
+			 SHOW(v), SIM_MAX_ROWS, SIM_MAX_COLS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Strict for the configuration: the text must already be what sim_text_clean would make. */
+static int config_text(struct span t, char *out, char *why, size_t whylen)
+{
+	size_t n;
+
+	if (t.n > SIM_TEXT_MAX) {
+		snprintf(why, whylen, "button text '%.*s...' is longer than %u bytes", SHOW(t),
+			 SIM_TEXT_MAX);
+		return -1;
+	}
+	n = sim_text_clean(t.p, t.n, out);
+	if (n != t.n || memcmp(out, t.p, n) != 0) {
+		snprintf(why, whylen, "button text '%.*s' is not printable UTF-8", SHOW(t));
+		return -1;
+	}
+	return 0;
+}
+
+static int add_button(struct sim_device *d, const struct sim_button *b, char *why, size_t whylen)
+{
+	if (d->num_buttons == SIM_MAX_BUTTONS) {
+		snprintf(why, whylen, "more than %u buttons", SIM_MAX_BUTTONS);
+		return -1;
+	}
+	d->buttons[d->num_buttons++] = *b;
+	return 0;
+}
+
+static int configure_buttons(struct sim_device *d, struct span v, char *why, size_t whylen)
+{
+	struct span rest = v, item;
+	int first = 1;
+
+	d->num_buttons = 0;
+	if (is_none(v))
+		return 0;
+	while (next_part(&rest, ',', &item)) {
+		struct span r = item, mode, func, text = { "", 0 };
+		struct sim_button b;
+
+		memset(&b, 0, sizeof(b));
+		if (span_is(item, "keypad")) {
+			static const char keys[] = "0123456789*#";
+			unsigned k;
+
+			if (!first) {
+				snprintf(why, whylen,
+					 "'keypad' must be the first item: the keypad keys have the IDs "
+					 "0 to 11");
+				return -1;
+			}
+			for (k = 0; k < SIM_KEYPAD_KEYS; k++) {
+				b.mode = PHONEBUTTONMODE_KEYPAD;
+				b.function = PHONEBUTTONFUNCTION_NONE;
+				b.text[0] = keys[k];
+				b.text[1] = '\0';
+				if (add_button(d, &b, why, whylen) < 0)
+					return -1;
+			}
+			first = 0;
+			continue;
+		}
+		first = 0;
+		if (item.n == 0) {
+			snprintf(why, whylen, "empty item in the list");
+			return -1;
+		}
+		next_part(&r, ':', &mode);
+		if (!next_part(&r, ':', &func)) {
+			snprintf(why, whylen,
+				 "'%.*s' is not MODE:FUNCTION[:TEXT] (such as feature:hold:Hold) or "
+				 "keypad",
+				 SHOW(item));
+			return -1;
+		}
+		if (r.p)
+			text = trim(r); /* the rest, colons included */
+		if (lookup(button_modes, ARRAY_SIZE(button_modes), mode, &b.mode) < 0 ||
+		    b.mode == PHONEBUTTONMODE_KEYPAD) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a button mode (call, feature, local, display, dummy; "
+				 "keypad keys come from the item 'keypad')",
+				 SHOW(mode));
+			return -1;
+		}
+		if (lookup(button_functions, ARRAY_SIZE(button_functions), func, &b.function) < 0) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a button function (the PHONEBUTTONFUNCTION_ names in "
+				 "lower case, such as hold, transfer, mute, none)",
+				 SHOW(func));
+			return -1;
+		}
+		if (config_text(text, b.text, why, whylen) < 0)
+			return -1;
+		if (add_button(d, &b, why, whylen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int configure_lamps(struct sim_device *d, const struct sim_device_setting *s, char *why,
+			   size_t whylen)
+{
+	struct span rest, item;
+	uint32_t i;
+
+	for (i = 0; i < d->num_buttons; i++)
+		d->lamp_modes[i] = PHONELAMPMODE_DUMMY;
+	if (!s->value) {
+		/* Default: every button but the keypad keys has a lamp with every mode. */
+		for (i = 0; i < d->num_buttons; i++)
+			if (d->buttons[i].mode != PHONEBUTTONMODE_KEYPAD)
+				d->lamp_modes[i] = SIM_LAMP_SETTABLE;
+		return 0;
+	}
+	rest = span_of(s->value);
+	if (is_none(rest))
+		rest.p = NULL;
+	while (next_part(&rest, ',', &item)) {
+		struct span r = item, ids, words, w, lo, hi;
+		uint32_t first, last, modes = 0, m;
+		const char *dash;
+
+		if (item.n == 0) {
+			snprintf(why, whylen, "empty item in the list");
+			return -1;
+		}
+		next_part(&r, ':', &ids);
+		words = r.p ? r : (struct span){ NULL, 0 };
+		dash = ids.n ? memchr(ids.p, '-', ids.n) : NULL;
+		lo = ids;
+		hi = ids;
+		if (dash) {
+			lo.n = (size_t)(dash - ids.p);
+			hi.p = dash + 1;
+			hi.n = ids.n - lo.n - 1;
+			lo = trim(lo);
+			hi = trim(hi);
+		}
+		if (parse_uint(lo, UINT32_MAX, &first) < 0 || parse_uint(hi, UINT32_MAX, &last) < 0 ||
+		    last < first) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a button ID or a range of IDs (such as 12 or 12-17)",
+				 SHOW(ids));
+			return -1;
+		}
+		if (last >= d->num_buttons) {
+			snprintf(why, whylen, "button %u does not exist (the buttons have IDs 0 to %d)",
+				 last, (int)d->num_buttons - 1);
+			return -1;
+		}
+		if (words.p) {
+			while (next_word(&words, &w)) {
+				if (lookup(lamp_modes, ARRAY_SIZE(lamp_modes), w, &m) < 0) {
+					snprintf(why, whylen,
+						 "'%.*s' is not a lamp mode (off, steady, wink, flash, "
+						 "flutter, brokenflutter)",
+						 SHOW(w));
+					return -1;
+				}
+				modes |= m;
+			}
+			if (!(modes & PHONELAMPMODE_OFF)) {
+				snprintf(why, whylen,
+					 "the lamps of '%.*s' need the mode 'off' (every lamp starts off)",
+					 SHOW(ids));
+				return -1;
+			}
+		} else {
+			modes = SIM_LAMP_SETTABLE;
+		}
+		for (i = first; i <= last; i++) {
+			if (d->lamp_modes[i] != PHONELAMPMODE_DUMMY) {
+				snprintf(why, whylen, "button %u is given twice", i);
+				return -1;
+			}
+			d->lamp_modes[i] = modes;
+		}
+	}
+	for (i = 0; i < d->num_buttons; i++) {
+		if (d->buttons[i].mode == PHONEBUTTONMODE_DUMMY &&
+		    d->lamp_modes[i] == PHONELAMPMODE_DUMMY) {
+			snprintf(why, whylen,
+				 "button %u is a dummy (a lamp without a button) and needs a lamp", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A mode list of "settable=" / "monitored=": all, none, or names joined by '+'. */
+#define ALL_MODES 0x80000000u
+
+static int hook_mode_list(struct span s, uint32_t *out, char *why, size_t whylen)
+{
+	struct span rest = s, part;
+	uint32_t m;
+
+	*out = 0;
+	if (span_is(s, "all")) {
+		*out = ALL_MODES;
+		return 0;
+	}
+	if (span_is(s, "none"))
+		return 0;
+	while (next_part(&rest, '+', &part)) {
+		if (lookup(hook_modes, ARRAY_SIZE(hook_modes), part, &m) < 0) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a hookswitch mode (onhook, mic, speaker, micspeaker; "
+				 "lists are joined with '+', or all, or none)",
+				 SHOW(part));
+			return -1;
+		}
+		*out |= m;
+	}
+	return 0;
+}
+
+static int configure_hookswitch(struct sim_device *d, struct span v, char *why, size_t whylen)
+{
+	struct span rest = v, item;
+
+	d->hook_devs = 0;
+	memset(d->hook_modes, 0, sizeof(d->hook_modes));
+	memset(d->hook_settable, 0, sizeof(d->hook_settable));
+	memset(d->hook_monitored, 0, sizeof(d->hook_monitored));
+	if (is_none(v))
+		return 0;
+	while (next_part(&rest, ',', &item)) {
+		struct span r = item, dev, words, w;
+		uint32_t bit, modes = 0, settable = ALL_MODES, monitored = ALL_MODES, m;
+		int i;
+
+		if (item.n == 0) {
+			snprintf(why, whylen, "empty item in the list");
+			return -1;
+		}
+		next_part(&r, ':', &dev);
+		if (lookup(hook_devs, ARRAY_SIZE(hook_devs), dev, &bit) < 0) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a hookswitch device (handset, speaker, headset)",
+				 SHOW(dev));
+			return -1;
+		}
+		if (d->hook_devs & bit) {
+			snprintf(why, whylen, "'%.*s' is given twice", SHOW(dev));
+			return -1;
+		}
+		words = r.p ? r : (struct span){ NULL, 0 };
+		while (words.p && next_word(&words, &w)) {
+			if (w.n > 9 && !memcmp(w.p, "settable=", 9)) {
+				struct span l = { w.p + 9, w.n - 9 };
+
+				if (hook_mode_list(l, &settable, why, whylen) < 0)
+					return -1;
+			} else if (w.n > 10 && !memcmp(w.p, "monitored=", 10)) {
+				struct span l = { w.p + 10, w.n - 10 };
+
+				if (hook_mode_list(l, &monitored, why, whylen) < 0)
+					return -1;
+			} else if (lookup(hook_modes, ARRAY_SIZE(hook_modes), w, &m) == 0) {
+				modes |= m;
+			} else {
+				snprintf(why, whylen,
+					 "'%.*s' is neither a hookswitch mode (onhook, mic, speaker, "
+					 "micspeaker) nor settable=... or monitored=...",
+					 SHOW(w));
+				return -1;
+			}
+		}
+		if (!modes)
+			modes = SIM_HOOK_MODES;
+		if (!(modes & PHONEHOOKSWITCHMODE_ONHOOK)) {
+			snprintf(why, whylen,
+				 "the %.*s needs the mode 'onhook' (every device starts on hook)",
+				 SHOW(dev));
+			return -1;
+		}
+		if (settable == ALL_MODES)
+			settable = modes;
+		if (monitored == ALL_MODES)
+			monitored = modes;
+		if ((settable | monitored) & ~modes) {
+			snprintf(why, whylen,
+				 "the %.*s: settable and monitored modes must be modes of the device",
+				 SHOW(dev));
+			return -1;
+		}
+		i = sim_hook_index(bit);
+		d->hook_devs |= bit;
+		d->hook_modes[i] = modes;
+		d->hook_settable[i] = settable;
+		d->hook_monitored[i] = monitored;
+	}
+	return 0;
+}
+
+static int configure_levels(const struct sim_device *d, const struct sim_device_setting *s,
+			    uint32_t *out, char *why, size_t whylen)
+{
+	struct span rest, item;
+	uint32_t bit;
+
+	if (!s->value) {
+		*out = d->hook_devs; /* default: every hookswitch device */
+		return 0;
+	}
+	*out = 0;
+	rest = span_of(s->value);
+	if (is_none(rest))
+		return 0;
+	while (next_part(&rest, ',', &item)) {
+		if (lookup(hook_devs, ARRAY_SIZE(hook_devs), item, &bit) < 0) {
+			snprintf(why, whylen,
+				 "'%.*s' is not a hookswitch device (handset, speaker, headset)",
+				 SHOW(item));
+			return -1;
+		}
+		if (!(d->hook_devs & bit)) {
+			snprintf(why, whylen,
+				 "'%.*s' is not one of the phone's hookswitch devices (key hookswitch)",
+				 SHOW(item));
+			return -1;
+		}
+		if (*out & bit) {
+			snprintf(why, whylen, "'%.*s' is given twice", SHOW(item));
+			return -1;
+		}
+		*out |= bit;
+	}
+	return 0;
+}
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t layout_hash(const struct sim_device *d)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint32_t i;
+
+	h = fnv64(h, &d->num_buttons, sizeof(d->num_buttons));
+	for (i = 0; i < d->num_buttons; i++) {
+		const struct sim_button *b = &d->buttons[i];
+
+		h = fnv64(h, &b->mode, 4);
+		h = fnv64(h, &b->function, 4);
+		h = fnv64(h, b->text, strlen(b->text) + 1);
+		h = fnv64(h, &d->lamp_modes[i], 4);
+	}
+	return h;
+}
+
+void sim_device_free(struct sim_device *d)
+{
+	ot_free(d->buttons);
+	ot_free(d->lamp_modes);
+	memset(d, 0, sizeof(*d));
+}
+
+int sim_device_configure(struct sim_device *d, const struct sim_device_settings *s, char *err,
+			 size_t errlen)
+{
+	char why[200];
+	const char *key;
+	unsigned line;
+	struct span v;
+
+	memset(d, 0, sizeof(*d));
+	d->buttons = ot_calloc(SIM_MAX_BUTTONS, sizeof(*d->buttons));
+	if (!d->buttons) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+
+#define TAKE(field, k, def)                                                                      \
+	do {                                                                                     \
+		key = k;                                                                         \
+		line = s->field.line;                                                            \
+		v = span_of(s->field.value ? s->field.value : def);                              \
+	} while (0)
+
+	TAKE(display, "display", DEFAULT_DISPLAY);
+	if (configure_display(d, v, why, sizeof(why)) < 0)
+		goto bad;
+	TAKE(buttons, "buttons", DEFAULT_BUTTONS);
+	if (configure_buttons(d, v, why, sizeof(why)) < 0)
+		goto bad;
+	d->lamp_modes = ot_calloc(d->num_buttons ? d->num_buttons : 1, sizeof(*d->lamp_modes));
+	if (!d->lamp_modes) {
+		sim_device_free(d);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	key = "lamps";
+	line = s->lamps.line;
+	if (configure_lamps(d, &s->lamps, why, sizeof(why)) < 0) {
+		if (!s->lamps.value) { /* the default failed: the buttons are at fault */
+			key = "buttons";
+			line = s->buttons.line;
+		}
+		goto bad;
+	}
+	TAKE(hookswitch, "hookswitch", DEFAULT_HOOKSWITCH);
+	if (configure_hookswitch(d, v, why, sizeof(why)) < 0)
+		goto bad;
+	key = "volume";
+	line = s->volume.line;
+	if (configure_levels(d, &s->volume, &d->volume_devs, why, sizeof(why)) < 0)
+		goto bad;
+	key = "gain";
+	line = s->gain.line;
+	if (configure_levels(d, &s->gain, &d->gain_devs, why, sizeof(why)) < 0)
+		goto bad;
+	TAKE(ring_modes, "ring_modes", DEFAULT_RING_MODES);
+	if (parse_uint(v, SIM_MAX_RING_MODES, &d->ring_modes) < 0) {
+		snprintf(why, sizeof(why), "'%.*s' is not a number of ring modes (0 to %u)", SHOW(v),
+			 SIM_MAX_RING_MODES);
+		goto bad;
+	}
+#undef TAKE
+	if (d->num_buttons < SIM_MAX_BUTTONS) {
+		/* Give back what the list did not use (a failure just keeps the larger block). */
+		struct sim_button *b = ot_realloc(d->buttons, (d->num_buttons ? d->num_buttons : 1) *
+								      sizeof(*b));
+
+		if (b)
+			d->buttons = b;
+	}
+	d->layout_hash = layout_hash(d);
+	return 0;
+
+bad:
+	snprintf(err, errlen, "line %u: key '%s': %s", line, key, why);
+	sim_device_free(d);
+	return -EINVAL;
+}
+
+uint32_t sim_device_features(const struct sim_device *d, int has_data)
+{
+	static const uint32_t get_hook[SIM_NUM_HOOK] = { PHONEFEATURE_GETHOOKSWITCHHANDSET,
+							 PHONEFEATURE_GETHOOKSWITCHSPEAKER,
+							 PHONEFEATURE_GETHOOKSWITCHHEADSET };
+	static const uint32_t set_hook[SIM_NUM_HOOK] = { PHONEFEATURE_SETHOOKSWITCHHANDSET,
+							 PHONEFEATURE_SETHOOKSWITCHSPEAKER,
+							 PHONEFEATURE_SETHOOKSWITCHHEADSET };
+	static const uint32_t vol[SIM_NUM_HOOK] = {
+		PHONEFEATURE_GETVOLUMEHANDSET | PHONEFEATURE_SETVOLUMEHANDSET,
+		PHONEFEATURE_GETVOLUMESPEAKER | PHONEFEATURE_SETVOLUMESPEAKER,
+		PHONEFEATURE_GETVOLUMEHEADSET | PHONEFEATURE_SETVOLUMEHEADSET,
+	};
+	static const uint32_t gain[SIM_NUM_HOOK] = {
+		PHONEFEATURE_GETGAINHANDSET | PHONEFEATURE_SETGAINHANDSET,
+		PHONEFEATURE_GETGAINSPEAKER | PHONEFEATURE_SETGAINSPEAKER,
+		PHONEFEATURE_GETGAINHEADSET | PHONEFEATURE_SETGAINHEADSET,
+	};
+	uint32_t f = PHONEFEATURE_GETRING, i;
+
+	if (has_data)
+		f |= PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA;
+	if (d->num_buttons)
+		f |= PHONEFEATURE_GETBUTTONINFO | PHONEFEATURE_SETBUTTONINFO;
+	for (i = 0; i < d->num_buttons; i++)
+		if (d->lamp_modes[i] != PHONELAMPMODE_DUMMY)
+			f |= PHONEFEATURE_GETLAMP | PHONEFEATURE_SETLAMP;
+	if (d->rows)
+		f |= PHONEFEATURE_GETDISPLAY | PHONEFEATURE_SETDISPLAY;
+	if (d->ring_modes)
+		f |= PHONEFEATURE_SETRING;
+	for (i = 0; i < SIM_NUM_HOOK; i++) {
+		uint32_t bit = 1u << i;
+
+		if (!(d->hook_devs & bit))
+			continue;
+		if (d->hook_monitored[i])
+			f |= get_hook[i];
+		if (d->hook_settable[i])
+			f |= set_hook[i];
+		if (d->volume_devs & bit)
+			f |= vol[i];
+		if (d->gain_devs & bit)
+			f |= gain[i];
+	}
+	return f;
+}
+
+uint32_t sim_device_states(const struct sim_device *d, uint32_t version)
+{
+	uint32_t s = PHONESTATE_CONNECTED | PHONESTATE_DISCONNECTED | PHONESTATE_SUSPEND |
+		     PHONESTATE_RESUME | PHONESTATE_OTHER | PHONESTATE_DEVSPECIFIC;
+	uint32_t i;
+
+	if (version >= 0x00010004)
+		s |= PHONESTATE_CAPSCHANGE | PHONESTATE_REMOVED;
+	if (d->rows)
+		s |= PHONESTATE_DISPLAY;
+	for (i = 0; i < d->num_buttons; i++)
+		if (d->lamp_modes[i] != PHONELAMPMODE_DUMMY)
+			s |= PHONESTATE_LAMP;
+	if (d->ring_modes)
+		s |= PHONESTATE_RINGMODE | PHONESTATE_RINGVOLUME;
+	for (i = 0; i < SIM_NUM_HOOK; i++) {
+		uint32_t bit = 1u << i;
+
+		if ((d->hook_devs & bit) && d->hook_monitored[i])
+			s |= hook_state[i];
+		if (d->volume_devs & bit)
+			s |= volume_state[i];
+		if (d->gain_devs & bit)
+			s |= gain_state[i];
+	}
+	return s;
+}
+
+int sim_device_has_state(const struct sim_device *d)
+{
+	return d->rows || d->num_buttons || d->hook_devs || d->ring_modes;
+}
+
+/* ---- state ---------------------------------------------------------------------------------- */
+
+void sim_state_free(struct sim_state *s)
+{
+	if (!s)
+		return;
+	ot_free(s->display);
+	ot_free(s->buttons);
+	ot_free(s->lamps);
+	ot_free(s);
+}
+
+struct sim_state *sim_state_new(const struct sim_device *d)
+{
+	struct sim_state *s = ot_calloc(1, sizeof(*s));
+	size_t cells = (size_t)d->rows * d->cols, nb = d->num_buttons;
+
+	if (!s)
+		return NULL;
+	s->display = ot_calloc(cells ? cells : 1, sizeof(*s->display));
+	s->buttons = ot_calloc(nb ? nb : 1, sizeof(*s->buttons));
+	s->lamps = ot_calloc(nb ? nb : 1, sizeof(*s->lamps));
+	if (!s->display || !s->buttons || !s->lamps) {
+		sim_state_free(s);
+		return NULL;
+	}
+	sim_state_reset(d, s);
+	return s;
+}
+
+void sim_state_reset(const struct sim_device *d, struct sim_state *s)
+{
+	size_t i, cells = (size_t)d->rows * d->cols;
+
+	for (i = 0; i < cells; i++)
+		s->display[i] = ' ';
+	for (i = 0; i < d->num_buttons; i++) {
+		s->buttons[i] = d->buttons[i];
+		s->lamps[i] = d->lamp_modes[i] == PHONELAMPMODE_DUMMY ? PHONELAMPMODE_DUMMY
+								       : PHONELAMPMODE_OFF;
+	}
+	for (i = 0; i < SIM_NUM_HOOK; i++) {
+		s->hook_mode[i] = (d->hook_devs & (1u << i)) ? PHONEHOOKSWITCHMODE_ONHOOK : 0;
+		s->volume[i] = SIM_LEVEL_DEFAULT;
+		s->gain[i] = SIM_LEVEL_DEFAULT;
+	}
+	s->ring_mode = 0;
+	s->ring_volume = SIM_LEVEL_DEFAULT;
+}
+
+void sim_state_copy(const struct sim_device *d, struct sim_state *dst, const struct sim_state *src)
+{
+	memcpy(dst->display, src->display, (size_t)d->rows * d->cols * sizeof(*dst->display));
+	memcpy(dst->buttons, src->buttons, d->num_buttons * sizeof(*dst->buttons));
+	memcpy(dst->lamps, src->lamps, d->num_buttons * sizeof(*dst->lamps));
+	memcpy(dst->hook_mode, src->hook_mode, sizeof(dst->hook_mode));
+	memcpy(dst->volume, src->volume, sizeof(dst->volume));
+	memcpy(dst->gain, src->gain, sizeof(dst->gain));
+	dst->ring_mode = src->ring_mode;
+	dst->ring_volume = src->ring_volume;
+}
+
+uint32_t sim_state_hook_reported(const struct sim_device *d, const struct sim_state *s, int i)
+{
+	if (!(d->hook_devs & (1u << i)))
+		return 0;
+	return (s->hook_mode[i] & d->hook_monitored[i]) ? s->hook_mode[i]
+							 : PHONEHOOKSWITCHMODE_UNKNOWN;
+}
+
+uint32_t sim_state_offhook(const struct sim_device *d, const struct sim_state *s)
+{
+	uint32_t mask = 0;
+	int i;
+
+	for (i = 0; i < (int)SIM_NUM_HOOK; i++) {
+		uint32_t m = sim_state_hook_reported(d, s, i);
+
+		if (m && m != PHONEHOOKSWITCHMODE_ONHOOK && m != PHONEHOOKSWITCHMODE_UNKNOWN)
+			mask |= 1u << i;
+	}
+	return mask;
+}
+
+/* ---- checks and changes --------------------------------------------------------------------- */
+
+LONG sim_check_lamp(const struct sim_device *d, uint32_t id, uint32_t mode)
+{
+	if (id >= d->num_buttons || d->lamp_modes[id] == PHONELAMPMODE_DUMMY)
+		return PHONEERR_INVALBUTTONLAMPID;
+	if (!one_bit(mode) || !(mode & d->lamp_modes[id] & SIM_LAMP_SETTABLE))
+		return PHONEERR_INVALLAMPMODE;
+	return 0;
+}
+
+LONG sim_check_hook(const struct sim_device *d, uint32_t devs, uint32_t mode)
+{
+	int i;
+
+	if (!d->hook_devs)
+		return PHONEERR_OPERATIONUNAVAIL;
+	if (!devs || (devs & ~d->hook_devs))
+		return PHONEERR_INVALHOOKSWITCHDEV;
+	if (!one_bit(mode) || !(mode & SIM_HOOK_MODES))
+		return PHONEERR_INVALHOOKSWITCHMODE;
+	for (i = 0; i < (int)SIM_NUM_HOOK; i++)
+		if ((devs & (1u << i)) && !(d->hook_settable[i] & mode))
+			return PHONEERR_INVALHOOKSWITCHMODE;
+	return 0;
+}
+
+LONG sim_check_ring(const struct sim_device *d, uint32_t mode)
+{
+	if (!d->ring_modes)
+		return PHONEERR_OPERATIONUNAVAIL;
+	if (mode > d->ring_modes)
+		return PHONEERR_INVALRINGMODE;
+	return 0;
+}
+
+LONG sim_check_level(const struct sim_device *d, uint32_t dev, int gain, int *index)
+{
+	int i = sim_hook_index(dev);
+
+	if (i < 0 || !(d->hook_devs & dev))
+		return PHONEERR_INVALHOOKSWITCHDEV;
+	if (!((gain ? d->gain_devs : d->volume_devs) & dev))
+		return PHONEERR_OPERATIONUNAVAIL;
+	*index = i;
+	return 0;
+}
+
+LONG sim_check_button(const struct sim_device *d, uint32_t id, uint32_t mode, uint32_t function)
+{
+	if (id >= d->num_buttons)
+		return PHONEERR_INVALBUTTONLAMPID;
+	if (!one_bit(mode) || !(mode & SIM_BUTTON_MODES) ||
+	    (mode == PHONEBUTTONMODE_DUMMY) != (d->buttons[id].mode == PHONEBUTTONMODE_DUMMY))
+		return PHONEERR_INVALBUTTONMODE;
+	if (function > PHONEBUTTONFUNCTION_NONE)
+		return PHONEERR_INVALPARAM;
+	return 0;
+}
+
+static void event(struct sim_events *ev, uint32_t state, uint32_t param)
+{
+	if (ev && ev->n < SIM_MAX_EVENTS) {
+		ev->state[ev->n] = state;
+		ev->param[ev->n] = param;
+		ev->n++;
+	}
+}
+
+static uint32_t clamp(uint32_t v)
+{
+	return v > SIM_LEVEL_MAX ? SIM_LEVEL_MAX : v;
+}
+
+void sim_change_apply(const struct sim_device *d, struct sim_state *s, const struct sim_change *c,
+		      struct sim_events *ev)
+{
+	size_t cells = (size_t)d->rows * d->cols, i;
+	int changed = 0;
+	uint32_t v;
+
+	if (ev)
+		ev->n = 0;
+	switch (c->kind) {
+	case SIM_SET_DISPLAY:
+		for (i = 0; i < c->ncells && c->a + i < cells; i++) {
+			if (s->display[c->a + i] != c->cells[i]) {
+				s->display[c->a + i] = c->cells[i];
+				changed = 1;
+			}
+		}
+		if (changed)
+			event(ev, PHONESTATE_DISPLAY, 0);
+		break;
+	case SIM_SET_LAMP:
+		if (c->a < d->num_buttons && s->lamps[c->a] != c->b) {
+			s->lamps[c->a] = c->b;
+			event(ev, PHONESTATE_LAMP, c->a);
+		}
+		break;
+	case SIM_SET_BUTTON:
+		if (c->a < d->num_buttons)
+			s->buttons[c->a] = c->button;
+		break;
+	case SIM_SET_HOOK:
+		for (i = 0; i < SIM_NUM_HOOK; i++) {
+			uint32_t before;
+
+			if (!(c->a & d->hook_devs & (1u << i)))
+				continue;
+			before = sim_state_hook_reported(d, s, (int)i);
+			s->hook_mode[i] = c->b;
+			v = sim_state_hook_reported(d, s, (int)i);
+			if (v != before)
+				event(ev, hook_state[i], v);
+		}
+		break;
+	case SIM_SET_RING:
+		if (s->ring_mode != c->a) {
+			s->ring_mode = c->a;
+			event(ev, PHONESTATE_RINGMODE, c->a);
+		}
+		v = clamp(c->b);
+		if (s->ring_volume != v) {
+			s->ring_volume = v;
+			event(ev, PHONESTATE_RINGVOLUME, 0);
+		}
+		break;
+	case SIM_SET_VOLUME:
+	case SIM_SET_GAIN:
+		if (c->a >= SIM_NUM_HOOK)
+			break;
+		v = clamp(c->b);
+		if (c->kind == SIM_SET_VOLUME && s->volume[c->a] != v) {
+			s->volume[c->a] = v;
+			event(ev, volume_state[c->a], 0);
+		} else if (c->kind == SIM_SET_GAIN && s->gain[c->a] != v) {
+			s->gain[c->a] = v;
+			event(ev, gain_state[c->a], 0);
+		}
+		break;
+	}
+}
+
+/* ---- text ------------------------------------------------------------------------------------- */
+
+static int is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+}
+
+size_t sim_utf16_to_cells(const void *src, size_t units, uint32_t *cells, size_t max)
+{
+	const unsigned char *p = src;
+	size_t i = 0, n = 0;
+
+	while (i < units && n < max) {
+		uint16_t u, u2;
+		uint32_t cp;
+
+		memcpy(&u, p + 2 * i, 2);
+		if (u == 0)
+			break;
+		i++;
+		if (u >= 0xd800 && u < 0xdc00 && i < units) {
+			memcpy(&u2, p + 2 * i, 2);
+			if (u2 >= 0xdc00 && u2 < 0xe000) {
+				i++;
+				cp = 0x10000 + (((uint32_t)u - 0xd800) << 10) + (u2 - 0xdc00);
+			} else {
+				cp = 0xfffd;
+			}
+		} else if (u >= 0xd800 && u < 0xe000) {
+			cp = 0xfffd;
+		} else {
+			cp = u;
+		}
+		cells[n++] = is_control(cp) ? ' ' : cp;
+	}
+	return n;
+}
+
+static size_t utf8_put(uint32_t cp, char *out)
+{
+	unsigned char b[4];
+	size_t n;
+
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (unsigned char)(0xc0 | (cp >> 6));
+		b[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xe0 | (cp >> 12));
+		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (unsigned char)(0xf0 | (cp >> 18));
+		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (out)
+		memcpy(out, b, n);
+	return n;
+}
+
+size_t sim_cells_to_utf8(const uint32_t *cells, size_t n, char *out)
+{
+	size_t len = 0, i;
+
+	for (i = 0; i < n; i++)
+		len += utf8_put(cells[i], out ? out + len : NULL);
+	if (out)
+		out[len] = '\0';
+	return len + 1;
+}
+
+/* Decodes one UTF-8 sequence at p (n bytes left, n > 0): returns its length and *cp, or 0 when
+ * the bytes are not a valid, shortest-form sequence of a scalar value. */
+static size_t utf8_get(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t v, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0) {
+		len = 2;
+		v = p[0] & 0x1f;
+		min = 0x80;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3;
+		v = p[0] & 0x0f;
+		min = 0x800;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		len = 4;
+		v = p[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v < 0xe000))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+size_t sim_text_clean(const char *text, size_t len, char *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, n = 0;
+
+	while (i < len && p[i]) {
+		uint32_t cp;
+		size_t k = utf8_get(p + i, len - i, &cp), w;
+		char enc[4];
+
+		if (k == 0) {
+			cp = 0xfffd;
+			k = 1;
+		}
+		if (is_control(cp))
+			cp = ' ';
+		w = utf8_put(cp, enc);
+		if (n + w > SIM_TEXT_MAX)
+			break;
+		memcpy(out + n, enc, w);
+		n += w;
+		i += k;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* ---- the state payload ------------------------------------------------------------------------ */
+
+static unsigned char *put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	return p + 4;
+}
+
+size_t sim_state_encoded_max(const struct sim_device *d)
+{
+	return 4 + 8 + (size_t)d->rows * d->cols * 4 + 8 + SIM_NUM_HOOK * 12 + 8 + 4 +
+	       (size_t)d->num_buttons * (16 + SIM_TEXT_MAX);
+}
+
+size_t sim_state_encode(const struct sim_device *d, const struct sim_state *s, unsigned char *buf)
+{
+	unsigned char *p = buf;
+	size_t cells = (size_t)d->rows * d->cols, i;
+
+	p = put32(p, SIM_STATE_PAYLOAD_VERSION);
+	p = put32(p, d->rows);
+	p = put32(p, d->cols);
+	for (i = 0; i < cells; i++)
+		p = put32(p, s->display[i]);
+	p = put32(p, s->ring_mode);
+	p = put32(p, s->ring_volume);
+	for (i = 0; i < SIM_NUM_HOOK; i++) {
+		p = put32(p, s->hook_mode[i]);
+		p = put32(p, s->volume[i]);
+		p = put32(p, s->gain[i]);
+	}
+	p = put32(p, (uint32_t)d->layout_hash);
+	p = put32(p, (uint32_t)(d->layout_hash >> 32));
+	p = put32(p, d->num_buttons);
+	for (i = 0; i < d->num_buttons; i++) {
+		size_t t = strlen(s->buttons[i].text);
+
+		p = put32(p, s->buttons[i].mode);
+		p = put32(p, s->buttons[i].function);
+		p = put32(p, s->lamps[i]);
+		p = put32(p, (uint32_t)t);
+		memcpy(p, s->buttons[i].text, t);
+		p += t;
+	}
+	return (size_t)(p - buf);
+}
+
+struct reader {
+	const unsigned char *p;
+	size_t left;
+	int bad;
+};
+
+static uint32_t get32(struct reader *r)
+{
+	uint32_t v;
+
+	if (r->left < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+	    (uint32_t)r->p[3] << 24;
+	r->p += 4;
+	r->left -= 4;
+	return v;
+}
+
+static uint32_t level(uint32_t v, unsigned *dropped)
+{
+	if (v > SIM_LEVEL_MAX) {
+		*dropped |= SIM_STATE_DROP_VALUES;
+		return SIM_LEVEL_MAX;
+	}
+	return v;
+}
+
+int sim_state_decode(const struct sim_device *d, struct sim_state *s, const unsigned char *buf,
+		     size_t len, unsigned *dropped)
+{
+	struct reader r = { buf, len, 0 };
+	uint32_t rows, cols, nb, i, v, same_display;
+	uint64_t hash;
+	size_t cells;
+
+	*dropped = 0;
+	sim_state_reset(d, s);
+	if (get32(&r) != SIM_STATE_PAYLOAD_VERSION || r.bad)
+		goto bad;
+	rows = get32(&r);
+	cols = get32(&r);
+	if (r.bad || rows > SIM_MAX_ROWS || cols > SIM_MAX_COLS)
+		goto bad;
+	cells = (size_t)rows * cols;
+	if (r.left / 4 < cells)
+		goto bad;
+	same_display = rows == d->rows && cols == d->cols;
+	if (!same_display)
+		*dropped |= SIM_STATE_DROP_DISPLAY;
+	for (i = 0; i < cells; i++) {
+		v = get32(&r);
+		if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000) || is_control(v))
+			v = ' ';
+		if (same_display)
+			s->display[i] = v;
+	}
+	v = get32(&r);
+	if (v <= d->ring_modes)
+		s->ring_mode = v;
+	else
+		*dropped |= SIM_STATE_DROP_VALUES;
+	s->ring_volume = level(get32(&r), dropped);
+	for (i = 0; i < SIM_NUM_HOOK; i++) {
+		v = get32(&r);
+		if (d->hook_devs & (1u << i)) {
+			if (one_bit(v) && (v & d->hook_modes[i]))
+				s->hook_mode[i] = v;
+			else
+				*dropped |= SIM_STATE_DROP_VALUES;
+		}
+		s->volume[i] = level(get32(&r), dropped);
+		s->gain[i] = level(get32(&r), dropped);
+	}
+	hash = get32(&r);
+	hash |= (uint64_t)get32(&r) << 32;
+	nb = get32(&r);
+	if (r.bad || nb > SIM_MAX_BUTTONS)
+		goto bad;
+	if (hash != d->layout_hash || nb != d->num_buttons)
+		*dropped |= SIM_STATE_DROP_BUTTONS;
+	for (i = 0; i < nb; i++) {
+		struct sim_button b;
+		uint32_t lamp, t;
+
+		memset(&b, 0, sizeof(b));
+		b.mode = get32(&r);
+		b.function = get32(&r);
+		lamp = get32(&r);
+		t = get32(&r);
+		if (r.bad || t > SIM_TEXT_MAX || r.left < t)
+			goto bad;
+		if (sim_text_clean((const char *)r.p, t, b.text) != t ||
+		    memcmp(b.text, r.p, t) != 0)
+			*dropped |= SIM_STATE_DROP_VALUES; /* kept, cleaned */
+		r.p += t;
+		r.left -= t;
+		if (*dropped & SIM_STATE_DROP_BUTTONS)
+			continue;
+		if (sim_check_button(d, i, b.mode, b.function) == 0)
+			s->buttons[i] = b;
+		else
+			*dropped |= SIM_STATE_DROP_VALUES;
+		if (d->lamp_modes[i] == PHONELAMPMODE_DUMMY ? lamp == PHONELAMPMODE_DUMMY
+							     : sim_check_lamp(d, i, lamp) == 0)
+			s->lamps[i] = lamp;
+		else
+			*dropped |= SIM_STATE_DROP_VALUES;
+	}
+	if (r.bad || r.left)
+		goto bad;
+	return 0;
+
+bad:
+	sim_state_reset(d, s);
+	*dropped = 0;
+	return -EINVAL;
+}

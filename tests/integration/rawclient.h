@@ -1,0 +1,58 @@
+/* rawclient.h — a client of tapisrv that speaks the wire protocol itself (docs/protocol.md), for
+ * tests that must send what libopentapi never would: other clients' handles, floods, garbage.
+ *
+ * Functions return negative errno values or -1 on failure and never call cmocka, so that forked
+ * children can use them too. A REPLY is matched by its seq; EVENT frames read meanwhile are
+ * counted and dropped.
+ */
+#ifndef OT_TEST_RAWCLIENT_H
+#define OT_TEST_RAWCLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+struct raw {
+	int fd;
+	uint32_t seq;
+	uint8_t *buf; /* OT_WIRE_MAX_FRAME bytes of input */
+	size_t have;
+	unsigned events;  /* EVENT frames seen */
+	int goodbye;      /* reason of a GOODBYE seen, or 0 */
+	uint64_t reply[OT_WIRE_MAX_FIXED]; /* fields of the last REPLY */
+	uint8_t var[OT_WIRE_MAX_FRAME - OT_WIRE_HEADER_SIZE];
+	uint32_t var_len;
+};
+
+/* A connected socket to path, or -errno. */
+int raw_connect_fd(const char *path);
+/* Connects and allocates; returns 0 or -errno. */
+int raw_open(struct raw *r, const char *path);
+void raw_close(struct raw *r);
+/* Sends all bytes (blocking). Returns 0 or -errno. */
+int raw_send_bytes(int fd, const void *buf, size_t len);
+/* Encodes and sends one frame (with a descriptor when fd >= 0). Returns 0 or -errno. */
+int raw_send_frame(int sock, const struct ot_wire_frame *f, int fd);
+/* Sends the request (its seq is assigned) and waits up to timeout_ms for its REPLY. Returns the
+ * REPLY's LONG result (fields in r->reply, bytes in r->var), or 1 when the connection ended
+ * (r->goodbye tells whether a GOODBYE came), or 2 on timeout. */
+long raw_call(struct raw *r, struct ot_wire_frame *req, int fd, int timeout_ms);
+/* HELLO with the current protocol version; returns its result. */
+long raw_hello(struct raw *r);
+/* APP_NEW; returns the result and the app handle in *app. */
+long raw_app_new(struct raw *r, const char *name, uint64_t cookie, uint32_t *app);
+/* OPEN of device dev (API 2.2); returns the result and the phone handle in *phone. */
+long raw_open_phone(struct raw *r, uint32_t app, uint32_t dev, uint32_t privilege,
+		    uint32_t *phone);
+/* Reads frames until end of file or timeout_ms; returns 1 at end of file, 0 on timeout. */
+int raw_drain(struct raw *r, int timeout_ms);
+
+/* The resident set size of a process in KiB (VmRSS of /proc/PID/status), or -1. */
+long proc_rss_kib(int pid);
+/* User + system CPU time of a process in milliseconds (/proc/PID/stat), or -1. */
+long proc_cpu_ms(int pid);
+/* Number of lines of file that contain every one of the given texts (NULL-terminated list). */
+unsigned count_lines(const char *file, const char *const *texts);
+
+#endif

@@ -21,7 +21,7 @@ void ot_conn_accept(struct ot_server *srv, int fd)
 	struct ot_conn *c = ot_calloc(1, sizeof(*c));
 	socklen_t len = sizeof(c ? c->cred : (struct ucred){ 0 });
 
-	if (!c || !(c->in = ot_malloc(OT_WIRE_MAX_FRAME))) {
+	if (!c || !(c->in = ot_malloc(OT_CONN_IN_MIN))) {
 		ot_log(OT_LOG_WARN, "server", "out of memory: connection refused");
 		ot_free(c);
 		close(fd);
@@ -29,6 +29,7 @@ void ot_conn_accept(struct ot_server *srv, int fd)
 	}
 	c->srv = srv;
 	c->fd = fd;
+	c->in_cap = OT_CONN_IN_MIN;
 	pthread_mutex_init(&c->out_lock, NULL);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0)
 		c->cred = (struct ucred){ -1, (uid_t)-1, (gid_t)-1 };
@@ -87,6 +88,10 @@ void ot_conn_drop(struct ot_conn *c, int reason, const char *why)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->num_conns--;
+	if (srv->accept_paused) {
+		srv->accept_paused = 0;
+		ot_loop_modify(srv->loop, srv->listen_watch, EPOLLIN);
+	}
 	ot_log(reason == OT_WIRE_BYE_PROTOCOL || reason == OT_WIRE_BYE_OVERFLOW ? OT_LOG_WARN
 									      : OT_LOG_DEBUG,
 	       "server", "%s: disconnected%s%s", c->who, why ? ": " : "", why ? why : "");
@@ -255,7 +260,7 @@ const struct ot_sink ot_server_sink = { sink_event, sink_reserve, sink_unreserve
 static ssize_t receive(struct ot_conn *c)
 {
 	char control[CMSG_SPACE(sizeof(int) * OT_SERVER_MAX_FDS)];
-	struct iovec iov = { c->in + c->in_len, OT_WIRE_MAX_FRAME - c->in_len };
+	struct iovec iov = { c->in + c->in_len, c->in_cap - c->in_len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
 			      .msg_controllen = sizeof(control) };
 	struct cmsghdr *cm;
@@ -295,6 +300,27 @@ static int take_fd(struct ot_conn *c)
 	fd = c->fds[0];
 	memmove(c->fds, c->fds + 1, --c->num_fds * sizeof(int));
 	return fd;
+}
+
+/* Sizes the input buffer for what it must hold next: the frame whose header has arrived (up to
+ * OT_WIRE_MAX_FRAME), else the minimum, so that an idle client costs little. Returns -1 (and
+ * drops the client) when memory runs out. */
+static int fit_input(struct ot_conn *c, size_t have)
+{
+	long size = ot_wire_frame_size(c->in, have);
+	size_t want = size > (long)OT_CONN_IN_MIN ? (size_t)size : OT_CONN_IN_MIN;
+	uint8_t *in;
+
+	if (want == c->in_cap || (want < c->in_cap && have > want))
+		return 0;
+	in = ot_realloc(c->in, want);
+	if (!in) {
+		ot_conn_drop(c, OT_WIRE_BYE_OVERFLOW, "out of memory for its input");
+		return -1;
+	}
+	c->in = in;
+	c->in_cap = want;
+	return 0;
 }
 
 /* While the loop handles a batch of a client's requests, its replies and the events they cause
@@ -342,12 +368,12 @@ static int handle_input(struct ot_conn *c)
 		off += (size_t)size;
 	}
 	if (rc < 0) {
-		ot_conn_drop(c, OT_WIRE_BYE_PROTOCOL, "request refused");
+		ot_conn_drop(c, OT_WIRE_BYE_PROTOCOL, c->why[0] ? c->why : "request refused");
 		return -1;
 	}
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
-	return 0;
+	return fit_input(c, c->in_len);
 }
 
 static void on_conn(void *ctx, uint32_t events)

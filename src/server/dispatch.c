@@ -56,7 +56,7 @@ static int hello(struct ot_conn *c, const struct ot_wire_frame *f)
 		snprintf(why, sizeof(why),
 			 "protocol version %u not supported (this server speaks %u to %u)",
 			 (unsigned)D(1), OT_WIRE_PROTO_MIN, OT_WIRE_PROTO_VERSION);
-		ot_log(OT_LOG_WARN, "server", "%s: %s", c->who, why);
+		snprintf(c->why, sizeof(c->why), "%s", why);
 		reply(c, f, PHONEERR_INCOMPATIBLEAPIVERSION, out, 2, why, (uint32_t)strlen(why) + 1);
 		return -1;
 	}
@@ -206,7 +206,7 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 		data = map_memfd(fd, size, 0);
 		close(fd);
 		if (!data) {
-			ot_log(OT_LOG_WARN, "server", "%s: SET_DATA with a bad memfd", c->who);
+			snprintf(c->why, sizeof(c->why), "SET_DATA with a bad memfd");
 			return -1;
 		}
 		release = unmap_payload; /* the engine keeps the mapping: no copy */

@@ -117,8 +117,15 @@ static void on_listen(void *ctx, uint32_t events)
 	(void)events;
 	while ((fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
 		ot_conn_accept(srv, fd);
-	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+		/* The waiting connection stays in the backlog; accepting again before a client has
+		 * left would only spin. One line per episode. */
+		ot_log(OT_LOG_WARN, "server", "accept: %m: new connections wait until a client leaves");
+		srv->accept_paused = 1;
+		ot_loop_modify(srv->loop, srv->listen_watch, 0);
+	} else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
 		ot_log(OT_LOG_WARN, "server", "accept: %m");
+	}
 }
 
 struct signals {

@@ -19,6 +19,7 @@
 #include "wire.h"
 
 #define OT_SERVER_MAX_FDS 8 /* descriptors received but not yet claimed by a frame */
+#define OT_CONN_IN_MIN 4096u /* an idle client's input buffer */
 
 struct ot_server;
 
@@ -31,10 +32,11 @@ struct ot_conn {
 	gid_t groups[64]; /* the peer's supplementary groups (SO_PEERGROUPS) */
 	size_t num_groups;
 	char who[64]; /* "pid P uid U" for log lines */
+	char why[160]; /* why a request was refused, for the one line logged when dropping */
 
 	/* Input: loop thread only. */
 	uint8_t *in;
-	size_t in_len;
+	size_t in_len, in_cap; /* grows to the frame being read, back to OT_CONN_IN_MIN after */
 	int fds[OT_SERVER_MAX_FDS];
 	unsigned num_fds;
 
@@ -59,6 +61,7 @@ struct ot_server {
 	struct ot_conn *conns;
 	size_t num_conns;
 	size_t max_out; /* bytes of unsent events before a client is dropped */
+	int accept_paused; /* out of descriptors: the listening socket rests until a client leaves */
 };
 
 /* conn.c */

@@ -72,7 +72,7 @@ struct parser {
 	enum section sec;
 	unsigned sec_line;
 	unsigned server_line, limits_line; /* first [server] / [limits] header, 0 = none */
-	unsigned socket_line, state_dir_line, requests_line, events_line;
+	unsigned socket_line, state_dir_line, requests_line, events_line, timeout_line;
 	unsigned provider_line;  /* of the current [phone] section */
 	size_t phones_cap, settings_cap, providers_cap;
 
@@ -583,6 +583,8 @@ static void on_key(struct parser *p, const char *key, const char *value)
 			set_limit(p, key, value, 1, 1000000, &p->requests_line, &cfg->requests_per_app);
 		else if (strcmp(key, "events_per_client") == 0)
 			set_limit(p, key, value, 16, 100000000, &p->events_line, &cfg->events_per_client);
+		else if (strcmp(key, "request_timeout_ms") == 0)
+			set_limit(p, key, value, 0, 86400000, &p->timeout_line, &cfg->request_timeout_ms);
 		else
 			fail(p, p->lineno, "key '%s': unknown key in [limits]", key);
 		return;
@@ -773,6 +775,7 @@ int ot_config_parse(const char *text, size_t len, const char *name, struct ot_co
 	}
 	p.cfg->requests_per_app = OT_DEFAULT_REQUESTS_PER_APP;
 	p.cfg->events_per_client = OT_DEFAULT_EVENTS_PER_CLIENT;
+	p.cfg->request_timeout_ms = OT_DEFAULT_REQUEST_TIMEOUT_MS;
 	if (name) {
 		p.cfg->path = ot_strdup(name);
 		if (!p.cfg->path) {
@@ -1008,6 +1011,7 @@ int ot_config_default(struct ot_config **out)
 		return -1;
 	cfg->requests_per_app = OT_DEFAULT_REQUESTS_PER_APP;
 	cfg->events_per_client = OT_DEFAULT_EVENTS_PER_CLIENT;
+	cfg->request_timeout_ms = OT_DEFAULT_REQUEST_TIMEOUT_MS;
 	cfg->phones = ot_calloc(1, sizeof(*cfg->phones));
 	if (!cfg->phones)
 		goto fail;

@@ -33,6 +33,8 @@ struct ot_config {
 	char *state_dir; /* [server] state_dir; NULL = OPENTAPI_STATE_DIR or the default */
 	unsigned requests_per_app; /* [limits] requests_per_app: outstanding async requests per app */
 	unsigned events_per_client; /* [limits] events_per_client: queued events before a client is dropped */
+	unsigned request_timeout_ms; /* [limits] request_timeout_ms: a request the provider never
+	                                completes is answered PHONEERR_OPERATIONFAILED; 0 = never */
 	struct ot_phone_config *phones; /* in device-ID order */
 	size_t n_phones;
 	/* [provider "NAME"] sections: settings for a whole provider (name = NAME, provider NULL). */
@@ -42,6 +44,7 @@ struct ot_config {
 
 #define OT_DEFAULT_REQUESTS_PER_APP 4096u
 #define OT_DEFAULT_EVENTS_PER_CLIENT 65536u
+#define OT_DEFAULT_REQUEST_TIMEOUT_MS 60000u
 #define OT_DEFAULT_PHONE_NAME "OpenTAPI Simulated Phone"
 
 /* Loads the configuration by the pinned search order: $OPENTAPI_CONFIG (must exist),

@@ -291,12 +291,17 @@ LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char 
 	pthread_mutex_init(&e->lock, NULL);
 	e->requests_per_app = cfg->requests_per_app ? cfg->requests_per_app
 						    : OT_DEFAULT_REQUESTS_PER_APP;
+	e->request_timeout_ms = cfg->request_timeout_ms;
 	ot_engine_current = e;
 	for (i = 0; i < cfg->n_phones; i++)
 		all[i] = i;
 	rc = check_provider_sections(cfg, err, errlen);
 	if (rc == 0)
 		rc = add_phones(e, cfg, all, cfg->n_phones, err, errlen);
+	if (rc == 0 && ot_watchdog_start(e) < 0) {
+		snprintf(err, errlen, "cannot start the engine's watchdog thread");
+		rc = PHONEERR_RESOURCEUNAVAIL;
+	}
 	ot_free(all);
 	if (rc) {
 		ot_engine_destroy(e);
@@ -365,6 +370,7 @@ LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg, char *er
 			ot_device_announce(e, e->devices[k]);
 	e->requests_per_app = cfg->requests_per_app ? cfg->requests_per_app
 						    : OT_DEFAULT_REQUESTS_PER_APP;
+	e->request_timeout_ms = cfg->request_timeout_ms;
 	pthread_mutex_unlock(&e->lock);
 	ot_free(fresh);
 	return rc;
@@ -397,6 +403,7 @@ void ot_engine_destroy(struct ot_engine *e)
 
 	if (!e)
 		return;
+	ot_watchdog_stop(e);
 	while (e->num_clients)
 		ot_engine_client_free(e, e->clients[0]);
 	/* Providers complete what they still hold during shutdown; nobody hears those replies. */

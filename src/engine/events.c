@@ -61,13 +61,22 @@ static int button_wanted(const struct ot_handle *h, DWORD_PTR mode, DWORD_PTR st
 }
 
 /* PHONE_REMOVE from a provider (htPhone NULL, dwParam1 = device ID): the phone is gone for
- * good. The provider removed it itself, so no TSPI_phoneClose is owed. */
+ * good. If it was open, TSPI_phoneClose is owed, but not from inside this callback. */
 static void provider_removed(struct ot_engine *e, DWORD_PTR id)
 {
 	pthread_mutex_lock(&e->lock);
-	if (id < e->num_devices)
-		ot_device_gone(e, e->devices[id]);
-	else
+	if (id < e->num_devices) {
+		struct ot_device *d = e->devices[id];
+		int was_open = d->open && !d->removed;
+
+		ot_device_gone(e, d);
+		/* TAPI closes the phone at its provider — later, on the watchdog's thread. */
+		if (was_open) {
+			d->close_owed = 1;
+			d->owed_hd = d->hd;
+			ot_watchdog_kick(e);
+		}
+	} else
 		ot_log(OT_LOG_WARN, "engine", "PHONE_REMOVE of unknown device %lu ignored",
 		       (unsigned long)id);
 	pthread_mutex_unlock(&e->lock);

@@ -46,6 +46,8 @@ struct ot_device {
 	char *signature;  /* provider and settings: a reload replaces the phone when they change */
 	size_t cfg_index; /* its section in the configuration being applied */
 	int removed;      /* gone for good: its ID answers PHONEERR_NODEVICE (guarded by the lock) */
+	int close_owed;   /* its provider removed it while open: TSPI_phoneClose(owed_hd) is due */
+	HDRVPHONE owed_hd;
 	DWORD tspi_version;
 	pthread_mutex_t call_lock;
 
@@ -101,6 +103,8 @@ struct ot_request {
 	void *data;
 	size_t size;
 	ot_release_fn release;
+	uint64_t deadline_ms; /* when the watchdog answers for the provider; 0 = never */
+	int expired;          /* answered PHONEERR_OPERATIONFAILED already; only to be freed */
 };
 
 struct ot_engine {
@@ -111,6 +115,11 @@ struct ot_engine {
 	DWORD num_devices;
 	struct ot_handles apps, phones, requests;
 	unsigned requests_per_app;
+	unsigned request_timeout_ms;
+	/* The watchdog thread (watchdog.c), woken through watchdog_cond with the engine lock. */
+	pthread_t watchdog;
+	pthread_cond_t watchdog_cond;
+	int watchdog_running, watchdog_stop;
 	struct ot_client **clients; /* for destroy */
 	size_t num_clients;
 };
@@ -154,6 +163,15 @@ struct ot_handle *ot_handle_find(struct ot_engine *e, struct ot_client *c, HPHON
 LONG ot_phone_lock(struct ot_engine *e, struct ot_client *c, HPHONE phone, struct ot_handle **h);
 void ot_phone_unlock(struct ot_engine *e, struct ot_device *dev);
 void ot_handle_forget(struct ot_engine *e, struct ot_handle *h);
+
+/* watchdog.c */
+int ot_watchdog_start(struct ot_engine *e);
+void ot_watchdog_stop(struct ot_engine *e);
+/* Engine lock held: there is deferred work (a close owed). */
+void ot_watchdog_kick(struct ot_engine *e);
+uint64_t ot_now_ms(void);
+/* Engine lock held: answers r for its provider (PHONEERR_OPERATIONFAILED). */
+void ot_request_expire(struct ot_engine *e, struct ot_request *r);
 
 /* events.c */
 void ot_emit(struct ot_app *app, DWORD device, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,

@@ -46,6 +46,8 @@ static LONG record(struct ot_engine *e, struct ot_handle *h, void *data, size_t 
 	r->data = data;
 	r->size = size;
 	r->release = release;
+	r->deadline_ms = e->request_timeout_ms ? ot_now_ms() + e->request_timeout_ms : 0;
+	r->expired = 0;
 	app->outstanding++;
 	*out = r;
 	return 0;
@@ -59,7 +61,8 @@ static void abandon(struct ot_engine *e, DRV_REQUESTID drv_id)
 
 	pthread_mutex_lock(&e->lock);
 	r = ot_handles_remove(&e->requests, drv_id);
-	if (r && (app = ot_handles_get(&e->apps, r->app))) {
+	/* A request the watchdog answered meanwhile has had its reply. */
+	if (r && !r->expired && (app = ot_handles_get(&e->apps, r->app))) {
 		app->outstanding--;
 		if (app->client->sink->unreserve_reply)
 			app->client->sink->unreserve_reply(app->client->ctx, app->cookie);
@@ -69,6 +72,34 @@ static void abandon(struct ot_engine *e, DRV_REQUESTID drv_id)
 		r->release(r->data, r->size);
 		ot_free(r);
 	}
+}
+
+/* Sends r's PHONE_REPLY (suppressed when its handle is closed); engine lock held. */
+static void reply(struct ot_engine *e, struct ot_app *app, const struct ot_request *r, LONG result)
+{
+	struct ot_event ev = { .app_cookie = app->cookie };
+
+	app->outstanding--;
+	ev.msg.dwMessageID = PHONE_REPLY;
+	ev.msg.dwCallbackInstance = r->callback_instance;
+	ev.msg.dwParam1 = r->id;
+	ev.msg.dwParam2 = (DWORD_PTR)(DWORD)result;
+	ev.suppressed = ot_handles_get(&e->phones, r->phone) == NULL;
+	app->client->sink->event(app->client->ctx, &ev);
+}
+
+void ot_request_expire(struct ot_engine *e, struct ot_request *r)
+{
+	struct ot_app *app = ot_handles_get(&e->apps, r->app);
+
+	/* The provider still owns the payload: the request stays until it completes (or shuts
+	 * down), and that late completion is then only freed. */
+	r->expired = 1;
+	if (app)
+		reply(e, app, r, PHONEERR_OPERATIONFAILED);
+	ot_log(OT_LOG_WARN, "engine", "request %u of app %u not completed by its provider in %u ms: "
+	       "answered PHONEERR_OPERATIONFAILED", (unsigned)r->drv_id, (unsigned)r->app,
+	       e->request_timeout_ms);
 }
 
 void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result)
@@ -87,18 +118,12 @@ void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result)
 		       (unsigned)drv_id);
 		return;
 	}
-	app = ot_handles_get(&e->apps, r->app);
-	if (app) {
-		struct ot_event ev = { .app_cookie = app->cookie };
-
-		app->outstanding--;
-		ev.msg.dwMessageID = PHONE_REPLY;
-		ev.msg.dwCallbackInstance = r->callback_instance;
-		ev.msg.dwParam1 = r->id;
-		ev.msg.dwParam2 = (DWORD_PTR)(DWORD)result;
-		ev.suppressed = ot_handles_get(&e->phones, r->phone) == NULL;
-		app->client->sink->event(app->client->ctx, &ev);
-	}
+	app = r->expired ? NULL : ot_handles_get(&e->apps, r->app);
+	if (r->expired)
+		ot_log(OT_LOG_WARN, "engine", "request %u completed after it had timed out; ignored",
+		       (unsigned)drv_id);
+	if (app)
+		reply(e, app, r, result);
 	pthread_mutex_unlock(&e->lock);
 	r->release(r->data, r->size);
 	ot_free(r);

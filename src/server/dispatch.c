@@ -181,7 +181,9 @@ static void *map_memfd(int fd, size_t size, int writable)
 	if (seals < 0 || (seals & want) != want || fstat(fd, &st) < 0 || (size_t)st.st_size < size ||
 	    size == 0)
 		return NULL;
-	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
+	/* Populated at once: one pass over the page tables instead of a fault per page. */
+	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED | MAP_POPULATE,
+		 fd, 0);
 	return p == MAP_FAILED ? NULL : p;
 }
 

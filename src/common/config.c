@@ -41,8 +41,8 @@
 #define OT_SYSCONF_CONFIG "/etc/opentapi/opentapi.conf"
 #endif
 
-#define OT_CONFIG_MAX_FILE (1024 * 1024)   /* a config file larger than this is refused */
-#define OT_CONFIG_MAX_PHONES 4096          /* [phone] sections per file */
+#define OT_CONFIG_MAX_FILE (16 * 1024 * 1024) /* a config file larger than this is refused */
+#define OT_CONFIG_MAX_PHONES 65536         /* [phone] sections per file */
 #define OT_CONFIG_MAX_SETTINGS 256         /* provider keys per [phone] section */
 #define OT_CONFIG_MAX_PHONE_NAME 255       /* bytes of a phone name */
 #define OT_CONFIG_MAX_PROVIDER 64          /* bytes of a provider name */

@@ -331,7 +331,10 @@ typedef struct otspiphoneconfig_tag {
  * @dwPermanentProviderID: this provider instance. @lpszStateDir: directory for durable state.
  * @lpPhones, @dwNumPhones: the phones it serves; valid only during the call (copy what you keep).
  * @lpszError, @dwErrorSize: buffer for a one-line, NUL-terminated message on failure.
- * Called once, before TSPI_providerEnumDevices, which must then report dwNumPhones phones.
+ * Called before TSPI_providerEnumDevices, which must then report dwNumPhones phones. Called
+ * again after TSPI_providerInit when a reload adds phones: those phones only, each then made
+ * live by TSPI_providerCreatePhoneDevice(dwTempID = dwDeviceID, dwDeviceID). A provider that does
+ * not export TSPI_providerCreatePhoneDevice is never called the second way.
  * Returns 0, or PHONEERR_INIFILECORRUPT with a one-line message in lpszError
  * ("line N: key 'k': why").
  */

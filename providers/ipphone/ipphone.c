@@ -1,7 +1,9 @@
 /* ipphone.c — the ipphone service provider: phoneSetData pushed to IP desk phones over their
  * HTTP push interfaces (Polycom/Poly POST /push, Cisco POST /CGI/Execute, Yealink XML push).
  *
- * Owns: the TSPI entry points, the phones' configuration (config.c) and run-time state, the
+ * Owns: the TSPI entry points, the phones' configuration (config.c; phones added while the
+ * provider runs come through OTSPI_providerConfigure and TSPI_providerCreatePhoneDevice, and the
+ * worker serves them like the others) and run-time state, the
  * per-phone request queues, and the one worker thread that runs every push on one libcurl multi
  * handle and makes every call of the engine's completion and event procedures.
  * Must not: copy a payload (the engine keeps lpData valid until the request completes; bodies
@@ -76,12 +78,14 @@ struct req {
 };
 
 struct phone {
-	struct ipp_phone_config cfg; /* fixed from configure to shutdown */
+	struct ipp_phone_config cfg; /* fixed from configure (or create) to shutdown */
 	uint32_t permanent_id;
 	GUID guid;
+	DWORD index; /* in the phone table: HDRVPHONE = index + 1 */
 
 	/* Under P.lock. */
 	int open, closing, closed;
+	int replaced; /* a phone of the same name was added later: this one is gone */
 	HTAPIPHONE ht;
 	PHONEEVENT event_proc;
 	struct req *qhead, *qtail; /* waiting, in issue order */
@@ -101,6 +105,18 @@ struct phone {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* The phones, by index. A table only grows: a phone added while the provider runs is appended,
+ * and a full table is replaced by a larger copy. TSPI calls and the worker find phones without
+ * P.lock: they load P.table, then its n (both acquire); the entries below n never change, and a
+ * replaced table stays allocated (on the prev chain) until shutdown, as do phones the engine no
+ * longer uses. Entries are added and tables replaced under P.lock only. */
+struct phone_table {
+	DWORD n;   /* entries in use */
+	DWORD cap; /* entries allocated */
+	struct phone_table *prev;
+	struct phone *ph[];
+};
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t closed; /* a phone's close was done by the worker */
@@ -108,8 +124,11 @@ static struct {
 	struct ipp_options opt;
 	int configured;
 	DWORD provider_id;
-	struct phone *phones;
-	DWORD num_phones;
+	struct phone_table *table;
+	/* Phones of an OTSPI_providerConfigure while initialised, waiting for their
+	 * TSPI_providerCreatePhoneDevice (dropped at the next configure or at shutdown). */
+	struct phone **pending;
+	DWORD num_pending;
 
 	int initialised;
 	ASYNC_COMPLETION completion;
@@ -164,24 +183,90 @@ static void derive_identity(struct phone *ph)
 		ph->guid.Data4[i] = (uint8_t)(lo >> (56 - 8 * i));
 }
 
+/* The current phone table and its count; safe without P.lock (see struct phone_table). */
+static struct phone_table *table_now(void)
+{
+	return __atomic_load_n(&P.table, __ATOMIC_ACQUIRE);
+}
+
+static DWORD table_count(const struct phone_table *t)
+{
+	return t ? __atomic_load_n(&t->n, __ATOMIC_ACQUIRE) : 0;
+}
+
 static struct phone *phone_by_id(DWORD id)
 {
-	DWORD i;
+	struct phone_table *t = table_now();
+	DWORD i, n = table_count(t);
 
-	for (i = 0; i < P.num_phones; i++)
-		if (P.phones[i].cfg.device_id == id)
-			return &P.phones[i];
+	for (i = 0; i < n; i++)
+		if (t->ph[i]->cfg.device_id == id)
+			return t->ph[i];
 	return NULL;
+}
+
+/* A phone that exists: BADDEVICEID for IDs never had, NODEVICE for a replaced one. */
+static LONG phone_present(DWORD id, struct phone **out)
+{
+	struct phone *ph = phone_by_id(id);
+	int replaced;
+
+	if (!ph)
+		return PHONEERR_BADDEVICEID;
+	pthread_mutex_lock(&P.lock);
+	replaced = ph->replaced;
+	pthread_mutex_unlock(&P.lock);
+	if (replaced)
+		return PHONEERR_NODEVICE;
+	*out = ph;
+	return 0;
 }
 
 /* HDRVPHONE = index + 1: O(1) and never NULL. */
 static struct phone *phone_by_handle(HDRVPHONE hd)
 {
+	struct phone_table *t = table_now();
 	uintptr_t i = (uintptr_t)hd;
 
-	if (i == 0 || i > P.num_phones)
+	if (i == 0 || i > table_count(t))
 		return NULL;
-	return &P.phones[i - 1];
+	return t->ph[i - 1];
+}
+
+/* Room for `extra` more phones, replacing the table by a larger copy if need be. P.lock held.
+ * Returns 0 or -1 (out of memory). */
+static int table_reserve(DWORD extra)
+{
+	struct phone_table *t = P.table, *nt;
+	DWORD n = t ? t->n : 0, cap = t ? t->cap : 0;
+
+	if (t && cap - n >= extra)
+		return 0;
+	if (extra > (UINT32_MAX / 2 - 8) - n)
+		return -1;
+	cap = cap * 2 > n + extra ? cap * 2 : n + extra;
+	if (cap < 8)
+		cap = 8;
+	nt = ot_malloc(offsetof(struct phone_table, ph) + (size_t)cap * sizeof(nt->ph[0]));
+	if (!nt)
+		return -1;
+	nt->n = n;
+	nt->cap = cap;
+	nt->prev = t;
+	if (n)
+		memcpy(nt->ph, t->ph, (size_t)n * sizeof(nt->ph[0]));
+	__atomic_store_n(&P.table, nt, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Appends ph to the table, which has room (table_reserve). P.lock held. */
+static void table_append(struct phone *ph)
+{
+	struct phone_table *t = P.table;
+
+	ph->index = t->n;
+	t->ph[t->n] = ph;
+	__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
 }
 
 static int negotiate(DWORD lo, DWORD hi, DWORD *out)
@@ -238,15 +323,44 @@ static void unlink_ready(struct phone *ph)
 
 /* ---- configuration -------------------------------------------------------------------------- */
 
-static void free_config(void)
+static void free_phone(struct phone *ph)
+{
+	if (!ph)
+		return;
+	ipp_phone_free(&ph->cfg);
+	ot_free(ph);
+}
+
+static void free_phones(struct phone **phs, DWORD n)
 {
 	DWORD i;
 
-	for (i = 0; i < P.num_phones; i++)
-		ipp_phone_free(&P.phones[i].cfg);
-	ot_free(P.phones);
-	P.phones = NULL;
-	P.num_phones = 0;
+	for (i = 0; i < n; i++)
+		free_phone(phs[i]);
+	ot_free(phs);
+}
+
+/* Pending phones that never got their TSPI_providerCreatePhoneDevice. P.lock held. */
+static void drop_pending(void)
+{
+	free_phones(P.pending, P.num_pending);
+	P.pending = NULL;
+	P.num_pending = 0;
+}
+
+static void free_config(void)
+{
+	struct phone_table *t = P.table, *prev;
+	DWORD i;
+
+	drop_pending();
+	for (i = 0; t && i < t->n; i++)
+		free_phone(t->ph[i]);
+	__atomic_store_n(&P.table, NULL, __ATOMIC_RELEASE);
+	for (; t; t = prev) {
+		prev = t->prev;
+		ot_free(t);
+	}
 	P.configured = 0;
 }
 
@@ -282,6 +396,50 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerSetOptions(DWORD dwPermanentProviderID,
 	return 0;
 }
 
+/* The rules for one more phone, against the n before it in this configure and the phones the
+ * provider has: a device ID no phone ever had, and a name of its own in this configure (the
+ * phone's identity derives from it). A phone the provider already has under that name must be
+ * closed: the new one takes its place (see TSPI_providerCreatePhoneDevice). P.lock held. */
+static LONG check_new(const struct phone *ph, struct phone *const *batch, DWORD n, char *err,
+		      size_t errlen)
+{
+	const struct phone_table *t = P.table;
+	DWORD j;
+
+	for (j = 0; j < n; j++) {
+		if (batch[j]->cfg.device_id == ph->cfg.device_id) {
+			snprintf(err, errlen, "phone '%.80s': device ID %u is used twice", ph->cfg.name,
+				 (unsigned)ph->cfg.device_id);
+			return PHONEERR_INIFILECORRUPT;
+		}
+		if (!strcmp(batch[j]->cfg.name, ph->cfg.name)) {
+			snprintf(err, errlen, "phone '%.80s': two phones have this name", ph->cfg.name);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	for (j = 0; t && j < t->n; j++) {
+		const struct phone *o = t->ph[j];
+
+		if (o->cfg.device_id == ph->cfg.device_id) {
+			snprintf(err, errlen, "phone '%.80s': device ID %u is taken (phone '%.80s')",
+				 ph->cfg.name, (unsigned)ph->cfg.device_id, o->cfg.name);
+			return PHONEERR_INIFILECORRUPT;
+		}
+		if (!o->replaced && o->open && !strcmp(o->cfg.name, ph->cfg.name)) {
+			snprintf(err, errlen,
+				 "phone '%.80s': a phone of this name is open (device ID %u)",
+				 ph->cfg.name, (unsigned)o->cfg.device_id);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	return 0;
+}
+
+/* Before TSPI_providerInit: the provider's phones, replacing any earlier configuration. While
+ * initialised: phones being added, which wait for their TSPI_providerCreatePhoneDevice; the
+ * running phones and the provider options stay as they are, and phones of an earlier such call
+ * that were never created are dropped. Either way the same checks apply, the file rule for
+ * passwords included. */
 IPP_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPCSTR lpszStateDir,
 						const OTSPIPHONECONFIG *lpPhones, DWORD dwNumPhones,
 						LPSTR lpszError, DWORD dwErrorSize)
@@ -290,44 +448,42 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 	char *err = lpszError && dwErrorSize ? lpszError : scratch;
 	size_t errlen = lpszError && dwErrorSize ? dwErrorSize : sizeof(scratch);
 	const char *secret_file = NULL;
-	DWORD i, j;
+	struct phone **batch = NULL;
+	DWORD i;
+	int running;
 	LONG r;
 
 	err[0] = '\0';
 	pthread_mutex_lock(&P.lock);
-	if (P.initialised) {
-		pthread_mutex_unlock(&P.lock);
-		snprintf(err, errlen, "the ipphone provider is running; shut it down first");
-		return PHONEERR_OPERATIONFAILED;
-	}
-	free_config();
+	running = P.initialised;
+	if (running)
+		drop_pending();
+	else
+		free_config();
 	if (dwNumPhones && !lpPhones) {
 		pthread_mutex_unlock(&P.lock);
 		snprintf(err, errlen, "no phone list");
 		return PHONEERR_OPERATIONFAILED;
 	}
-	P.provider_id = dwPermanentProviderID;
-	if (dwNumPhones && !(P.phones = ot_calloc(dwNumPhones, sizeof(*P.phones)))) {
-		snprintf(err, errlen, "out of memory");
-		r = PHONEERR_NOMEM;
-		goto fail;
-	}
+	if (!running)
+		P.provider_id = dwPermanentProviderID;
+	if (!(batch = ot_calloc(dwNumPhones ? dwNumPhones : 1, sizeof(*batch))))
+		goto nomem;
 	for (i = 0; i < dwNumPhones; i++) {
-		struct phone *ph = &P.phones[i];
+		struct phone *ph = ot_calloc(1, sizeof(*ph));
 
+		if (!ph)
+			goto nomem;
 		r = ipp_phone_parse(&ph->cfg, &lpPhones[i], &P.opt, err, errlen);
+		if (r != 0) {
+			ot_free(ph);
+			goto fail;
+		}
+		batch[i] = ph;
+		derive_identity(ph);
+		r = check_new(ph, batch, i, err, errlen);
 		if (r != 0)
 			goto fail;
-		P.num_phones = i + 1;
-		derive_identity(ph);
-		for (j = 0; j < i; j++) {
-			if (P.phones[j].cfg.device_id == ph->cfg.device_id) {
-				snprintf(err, errlen, "phone '%.80s': device ID %u is used twice",
-					 ph->cfg.name, (unsigned)ph->cfg.device_id);
-				r = PHONEERR_INIFILECORRUPT;
-				goto fail;
-			}
-		}
 		if (ph->cfg.password && lpPhones[i].lpszConfigPath && !secret_file)
 			secret_file = lpPhones[i].lpszConfigPath;
 	}
@@ -335,8 +491,11 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 		r = PHONEERR_INIFILECORRUPT;
 		goto fail;
 	}
-	for (i = 0; i < P.num_phones; i++) {
-		const struct phone *ph = &P.phones[i];
+	/* Room for all of them now, so that adding one later needs no memory. */
+	if (table_reserve(dwNumPhones) < 0)
+		goto nomem;
+	for (i = 0; i < dwNumPhones; i++) {
+		const struct phone *ph = batch[i];
 
 		if (ph->cfg.insecure)
 			ot_log(OT_LOG_WARN, IPP_COMPONENT,
@@ -350,14 +509,76 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 			       "credentials readable on the network; prefer scheme = https",
 			       ph->cfg.name, ph->cfg.where);
 	}
-	P.configured = 1;
+	if (running && dwNumPhones) {
+		P.pending = batch;
+		P.num_pending = dwNumPhones;
+	} else {
+		for (i = 0; i < dwNumPhones; i++)
+			table_append(batch[i]);
+		ot_free(batch);
+		P.configured = 1;
+	}
 	pthread_mutex_unlock(&P.lock);
 	return 0;
 
+nomem:
+	snprintf(err, errlen, "out of memory");
+	r = PHONEERR_NOMEM;
 fail:
-	free_config();
+	if (batch)
+		free_phones(batch, dwNumPhones);
+	if (!running)
+		free_config();
 	pthread_mutex_unlock(&P.lock);
 	return r;
+}
+
+/* After an OTSPI_providerConfigure while initialised: the phone configured with device ID
+ * dwTempID starts to exist as dwDeviceID (the engine passes the same ID twice); the worker serves
+ * it from its first push on. A phone of the same name that the provider had is replaced: it
+ * answers PHONEERR_NODEVICE from now on. */
+IPP_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
+{
+	struct phone *ph = NULL, *old = NULL;
+	struct phone_table *t;
+	DWORD i, k;
+
+	pthread_mutex_lock(&P.lock);
+	for (k = 0; k < P.num_pending && !ph; k++)
+		if ((DWORD_PTR)P.pending[k]->cfg.device_id == dwTempID)
+			ph = P.pending[k];
+	t = P.table;
+	for (i = 0; ph && t && i < t->n; i++) {
+		struct phone *o = t->ph[i];
+
+		if (o->cfg.device_id == dwDeviceID)
+			ph = NULL; /* the engine never gives an ID twice */
+		else if (!o->replaced && !strcmp(o->cfg.name, ph->cfg.name))
+			old = o;
+	}
+	if (!ph) {
+		pthread_mutex_unlock(&P.lock);
+		return PHONEERR_BADDEVICEID;
+	}
+	if (old && old->open) {
+		pthread_mutex_unlock(&P.lock);
+		ot_log(OT_LOG_WARN, IPP_COMPONENT, "phone '%s': not added: the phone of this name "
+		       "(device %u) is open", ph->cfg.name, (unsigned)old->cfg.device_id);
+		return PHONEERR_OPERATIONFAILED;
+	}
+	if (table_reserve(1) < 0) { /* the configure made room: this does not fail */
+		pthread_mutex_unlock(&P.lock);
+		return PHONEERR_NOMEM;
+	}
+	if (old)
+		old->replaced = 1;
+	ph->cfg.device_id = dwDeviceID;
+	table_append(ph);
+	P.pending[k - 1] = P.pending[--P.num_pending];
+	if (!P.num_pending)
+		drop_pending();
+	pthread_mutex_unlock(&P.lock);
+	return 0;
 }
 
 /* The module may be unloaded after a configure that was never followed by init. */
@@ -389,7 +610,9 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 	if (!lpdwNumLines || !lpdwNumPhones)
 		return LINEERR_OPERATIONFAILED;
 	*lpdwNumLines = 0;
-	*lpdwNumPhones = P.num_phones;
+	pthread_mutex_lock(&P.lock);
+	*lpdwNumPhones = table_count(P.table);
+	pthread_mutex_unlock(&P.lock);
 	return 0;
 }
 
@@ -500,11 +723,11 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 
 	/* The engine closes every phone first; one left open is closed here all the same so that
 	 * its requests complete. */
-	for (i = 0; i < P.num_phones; i++) {
+	for (i = 0; i < table_count(table_now()); i++) {
 		int open;
 
 		pthread_mutex_lock(&P.lock);
-		open = P.phones[i].open;
+		open = P.table->ph[i]->open;
 		pthread_mutex_unlock(&P.lock);
 		if (open)
 			TSPI_phoneClose((HDRVPHONE)(uintptr_t)(i + 1));
@@ -517,8 +740,8 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 	pthread_join(P.worker, NULL);
 
 	pthread_mutex_lock(&P.lock);
-	for (i = 0; i < P.num_phones; i++) {
-		struct phone *ph = &P.phones[i];
+	for (i = 0; i < table_count(P.table); i++) {
+		struct phone *ph = P.table->ph[i];
 
 		if (ph->easy)
 			curl_easy_cleanup(ph->easy);
@@ -543,8 +766,11 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 						       DWORD dwHighVersion,
 						       LPDWORD lpdwTSPIVersion)
 {
-	if (!phone_by_id(dwDeviceID))
-		return PHONEERR_BADDEVICEID;
+	struct phone *ph;
+	LONG r = phone_present(dwDeviceID, &ph);
+
+	if (r)
+		return r;
 	if (!lpdwTSPIVersion)
 		return PHONEERR_INVALPOINTER;
 	if (negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
@@ -563,14 +789,15 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 					     DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps)
 {
 	static const char classes[] = "tapi/phone\0"; /* + the terminating NUL: two NULs */
-	struct phone *ph = phone_by_id(dwDeviceID);
+	struct phone *ph = NULL;
+	LONG r = phone_present(dwDeviceID, &ph);
 	const struct ipp_vendor_desc *d;
 	char info[400];
 	uint32_t fixed, total;
 	int n;
 
-	if (!ph)
-		return PHONEERR_BADDEVICEID;
+	if (r)
+		return r;
 	if (dwExtVersion != 0)
 		return PHONEERR_INCOMPATIBLEEXTVERSION;
 	if (!lpPhoneCaps)
@@ -665,6 +892,10 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 		pthread_mutex_unlock(&P.lock);
 		return PHONEERR_OPERATIONFAILED;
 	}
+	if (ph->replaced) {
+		pthread_mutex_unlock(&P.lock);
+		return PHONEERR_NODEVICE;
+	}
 	if (ph->open) {
 		pthread_mutex_unlock(&P.lock);
 		return PHONEERR_ALLOCATED;
@@ -674,7 +905,7 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	ph->open = 1;
 	ph->closing = ph->closed = 0;
 	pthread_mutex_unlock(&P.lock);
-	*lphdPhone = (HDRVPHONE)(uintptr_t)(ph - P.phones + 1);
+	*lphdPhone = (HDRVPHONE)(uintptr_t)(ph->index + 1);
 	return 0;
 }
 
@@ -1008,10 +1239,11 @@ static void start(struct phone *ph)
 /* Closes the phones whose TSPI_phoneClose waits: everything they have completes first. */
 static void do_closes(void)
 {
-	DWORD i;
+	struct phone_table *t = table_now();
+	DWORD i, n = table_count(t);
 
-	for (i = 0; i < P.num_phones; i++) {
-		struct phone *ph = &P.phones[i];
+	for (i = 0; i < n; i++) {
+		struct phone *ph = t->ph[i];
 		struct req *queued, *rq, *next;
 		unsigned cancelled = 0;
 

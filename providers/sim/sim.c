@@ -2,7 +2,8 @@
  * buttons and lamps, hookswitch devices with volume and gain, ringer, data areas) whose data
  * areas and device state are kept by store.c and whose device model is device.c.
  *
- * Owns: the TSPI entry points, the configuration of the phones (OTSPI_providerConfigure), their
+ * Owns: the TSPI entry points, the configuration of the phones (OTSPI_providerConfigure; while it
+ * runs, OTSPI_providerConfigure and TSPI_providerCreatePhoneDevice add phones), their
  * capabilities and simulated state (connected, suspended, replies held, buttons held down,
  * removed), the per-phone request queues, the one writer thread that drains them with group
  * commit, and the one timer thread that releases buttons nobody released and announces removals.
@@ -124,8 +125,10 @@ struct item_list {
 };
 
 struct sim_phone {
-	/* Configuration: fixed from OTSPI_providerConfigure to TSPI_providerShutdown. */
+	/* Configuration: fixed from OTSPI_providerConfigure (or, for a phone added while the
+	 * provider runs, from TSPI_providerCreatePhoneDevice) to TSPI_providerShutdown. */
 	DWORD device_id;
+	DWORD index; /* in the phone table: HDRVPHONE = index + 1 */
 	char *name;
 	int durable;
 	struct sim_caps caps;
@@ -137,7 +140,8 @@ struct sim_phone {
 	PHONEEVENT event_proc;
 	struct sim_store *store;
 	int suspended, disconnected, holding;
-	int removed;           /* "remove": gone until the provider is configured again */
+	int removed;           /* "remove", or replaced by a phone of the same name added later:
+				* gone until the provider shuts down */
 	int remove_pending;    /* the timer is to send PHONE_REMOVE */
 	struct item_list q;    /* for the writer, in issue order */
 	struct item_list held; /* requests held by hold-replies, in issue order */
@@ -153,6 +157,18 @@ struct sim_phone {
 	unsigned ndown;
 	unsigned cmd_gen;   /* bumped when a command ("hook") changes the durable state */
 	unsigned saved_gen; /* cmd_gen as of the last state file written */
+};
+
+/* The phones, by index. A table only grows: a phone added while the provider runs is appended,
+ * and a full table is replaced by a larger copy. TSPI calls find phones without P.lock: they load
+ * P.table, then its n (both acquire); the entries below n never change, and a replaced table
+ * stays allocated (on the prev chain) until shutdown, as do phones the engine no longer uses.
+ * Entries are added and tables replaced under P.lock only. */
+struct phone_table {
+	DWORD n;   /* entries in use */
+	DWORD cap; /* entries allocated */
+	struct phone_table *prev;
+	struct sim_phone *ph[];
 };
 
 /* The writer's view of one phone during a round. */
@@ -173,8 +189,11 @@ static struct {
 	int configured;
 	DWORD provider_id;
 	char *state_dir;
-	struct sim_phone *phones;
-	DWORD num_phones;
+	struct phone_table *table;
+	/* Phones of an OTSPI_providerConfigure while initialised, waiting for their
+	 * TSPI_providerCreatePhoneDevice (dropped at the next configure or at shutdown). */
+	struct sim_phone **pending;
+	DWORD num_pending;
 
 	PHONEEVENT create_proc; /* from TSPI_providerEnumDevices: PHONE_CREATE / PHONE_REMOVE */
 
@@ -183,7 +202,8 @@ static struct {
 	ASYNC_COMPLETION completion;
 	pthread_t writer, timer;
 	int stop;
-	struct batch *batch;                         /* num_phones entries, writer only */
+	struct batch *batch;                         /* batch_cap entries, writer only */
+	size_t batch_cap;
 	struct sim_store_write chunk[SIM_APPEND_CHUNK]; /* writer only */
 	struct item *chunk_items[SIM_APPEND_CHUNK];     /* writer only */
 } P = {
@@ -300,24 +320,73 @@ static void name_guid(const char *name, GUID *g)
 		g->Data4[i] = (uint8_t)(b >> (8 * i));
 }
 
+/* The current phone table and its count; safe without P.lock (see struct phone_table). */
+static struct phone_table *table_now(void)
+{
+	return __atomic_load_n(&P.table, __ATOMIC_ACQUIRE);
+}
+
+static DWORD table_count(const struct phone_table *t)
+{
+	return t ? __atomic_load_n(&t->n, __ATOMIC_ACQUIRE) : 0;
+}
+
 static struct sim_phone *phone_by_id(DWORD id)
 {
-	DWORD i;
+	struct phone_table *t = table_now();
+	DWORD i, n = table_count(t);
 
-	for (i = 0; i < P.num_phones; i++)
-		if (P.phones[i].device_id == id)
-			return &P.phones[i];
+	for (i = 0; i < n; i++)
+		if (t->ph[i]->device_id == id)
+			return t->ph[i];
 	return NULL;
 }
 
 /* HDRVPHONE = index + 1: resolves in O(1) and is never NULL. */
 static struct sim_phone *phone_by_handle(HDRVPHONE hd)
 {
+	struct phone_table *t = table_now();
 	uintptr_t i = (uintptr_t)hd;
 
-	if (i == 0 || i > P.num_phones)
+	if (i == 0 || i > table_count(t))
 		return NULL;
-	return &P.phones[i - 1];
+	return t->ph[i - 1];
+}
+
+/* Room for `extra` more phones, replacing the table by a larger copy if need be. P.lock held
+ * (or the provider not initialised). Returns 0 or -1 (out of memory). */
+static int table_reserve(DWORD extra)
+{
+	struct phone_table *t = P.table, *nt;
+	DWORD n = t ? t->n : 0, cap = t ? t->cap : 0;
+
+	if (t && cap - n >= extra)
+		return 0;
+	if (extra > (UINT32_MAX / 2 - 8) - n)
+		return -1;
+	cap = cap * 2 > n + extra ? cap * 2 : n + extra;
+	if (cap < 8)
+		cap = 8;
+	nt = ot_malloc(offsetof(struct phone_table, ph) + (size_t)cap * sizeof(nt->ph[0]));
+	if (!nt)
+		return -1;
+	nt->n = n;
+	nt->cap = cap;
+	nt->prev = t;
+	if (n)
+		memcpy(nt->ph, t->ph, (size_t)n * sizeof(nt->ph[0]));
+	__atomic_store_n(&P.table, nt, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Appends ph to the table, which has room (table_reserve). P.lock held (or not initialised). */
+static void table_append(struct sim_phone *ph)
+{
+	struct phone_table *t = P.table;
+
+	ph->index = t->n;
+	t->ph[t->n] = ph;
+	__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
 }
 
 static int negotiate(DWORD lo, DWORD hi, DWORD *out)
@@ -330,18 +399,46 @@ static int negotiate(DWORD lo, DWORD hi, DWORD *out)
 
 /* ---- configuration ------------------------------------------------------------------------ */
 
-static void free_config(void)
+static void free_phone(struct sim_phone *ph)
+{
+	if (!ph)
+		return;
+	ot_free(ph->name);
+	sim_device_free(&ph->dev);
+	ot_free(ph);
+}
+
+static void free_phones(struct sim_phone **phs, DWORD n)
 {
 	DWORD i;
 
-	for (i = 0; i < P.num_phones; i++) {
-		ot_free(P.phones[i].name);
-		sim_device_free(&P.phones[i].dev);
+	for (i = 0; i < n; i++)
+		free_phone(phs[i]);
+	ot_free(phs);
+}
+
+/* Pending phones that never got their TSPI_providerCreatePhoneDevice. P.lock held. */
+static void drop_pending(void)
+{
+	free_phones(P.pending, P.num_pending);
+	P.pending = NULL;
+	P.num_pending = 0;
+}
+
+static void free_config(void)
+{
+	struct phone_table *t = P.table, *prev;
+	DWORD i;
+
+	drop_pending();
+	for (i = 0; t && i < t->n; i++)
+		free_phone(t->ph[i]);
+	__atomic_store_n(&P.table, NULL, __ATOMIC_RELEASE);
+	for (; t; t = prev) {
+		prev = t->prev;
+		ot_free(t);
 	}
-	ot_free(P.phones);
 	ot_free(P.state_dir);
-	P.phones = NULL;
-	P.num_phones = 0;
 	P.state_dir = NULL;
 	P.configured = 0;
 }
@@ -492,6 +589,70 @@ static LONG configure_phone(struct sim_phone *ph, const OTSPIPHONECONFIG *cfg, c
 	return 0;
 }
 
+/* A phone from its section, allocated and checked. Returns 0 with *out, or the error (message in
+ * err). */
+static LONG new_phone(const OTSPIPHONECONFIG *cfg, struct sim_phone **out, char *err,
+		      size_t errlen)
+{
+	struct sim_phone *ph = ot_calloc(1, sizeof(*ph));
+	LONG r;
+
+	if (!ph) {
+		snprintf(err, errlen, "out of memory");
+		return PHONEERR_NOMEM;
+	}
+	r = configure_phone(ph, cfg, err, errlen);
+	if (r != 0) {
+		free_phone(ph);
+		return r;
+	}
+	*out = ph;
+	return 0;
+}
+
+/* The rules for one more phone, against the n before it in this configure and the phones the
+ * provider has: a device ID no phone ever had, and a name of its own in this configure. A phone
+ * the provider already has under that name must be closed: the new one takes its place (see
+ * TSPI_providerCreatePhoneDevice). P.lock held. */
+static LONG check_new(const struct sim_phone *ph, struct sim_phone *const *batch, DWORD n,
+		      char *err, size_t errlen)
+{
+	const struct phone_table *t = P.table;
+	DWORD j;
+
+	for (j = 0; j < n; j++) {
+		if (batch[j]->device_id == ph->device_id) {
+			snprintf(err, errlen, "phone '%.80s': device ID %u is used twice", ph->name,
+				 (unsigned)ph->device_id);
+			return PHONEERR_INIFILECORRUPT;
+		}
+		if (!strcmp(batch[j]->name, ph->name)) {
+			snprintf(err, errlen, "phone '%.80s': two phones have this name", ph->name);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	for (j = 0; t && j < t->n; j++) {
+		const struct sim_phone *o = t->ph[j];
+
+		if (o->device_id == ph->device_id) {
+			snprintf(err, errlen, "phone '%.80s': device ID %u is taken (phone '%.80s')",
+				 ph->name, (unsigned)ph->device_id, o->name);
+			return PHONEERR_INIFILECORRUPT;
+		}
+		if (!o->removed && (o->open || o->opening) && !strcmp(o->name, ph->name)) {
+			snprintf(err, errlen,
+				 "phone '%.80s': a phone of this name is open (device ID %u)",
+				 ph->name, (unsigned)o->device_id);
+			return PHONEERR_INIFILECORRUPT;
+		}
+	}
+	return 0;
+}
+
+/* Before TSPI_providerInit: the provider's phones, replacing any earlier configuration. While
+ * initialised: phones being added, which wait for their TSPI_providerCreatePhoneDevice; the
+ * running phones, the provider ID and the state directory stay as they are, and phones of an
+ * earlier such call that were never created are dropped. */
 SIM_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPCSTR lpszStateDir,
 						const OTSPIPHONECONFIG *lpPhones, DWORD dwNumPhones,
 						LPSTR lpszError, DWORD dwErrorSize)
@@ -499,48 +660,49 @@ SIM_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 	char scratch[2];
 	char *err = lpszError && dwErrorSize ? lpszError : scratch;
 	size_t errlen = lpszError && dwErrorSize ? dwErrorSize : sizeof(scratch);
-	DWORD i, j;
+	struct sim_phone **batch = NULL;
+	DWORD i;
+	int running;
 	LONG r;
 
 	err[0] = '\0';
 	pthread_mutex_lock(&P.lock);
-	if (P.initialised) {
-		pthread_mutex_unlock(&P.lock);
-		snprintf(err, errlen, "the sim provider is running; shut it down before configuring");
-		return PHONEERR_OPERATIONFAILED;
-	}
-	free_config();
+	running = P.initialised;
+	if (running)
+		drop_pending();
+	else
+		free_config();
 	if (dwNumPhones && !lpPhones) {
 		pthread_mutex_unlock(&P.lock);
 		snprintf(err, errlen, "no phone list");
 		return PHONEERR_OPERATIONFAILED;
 	}
-	P.provider_id = dwPermanentProviderID;
-	if (lpszStateDir && !(P.state_dir = ot_strdup(lpszStateDir)))
+	if (!running) {
+		P.provider_id = dwPermanentProviderID;
+		if (lpszStateDir && !(P.state_dir = ot_strdup(lpszStateDir)))
+			goto nomem;
+	}
+	if (!(batch = ot_calloc(dwNumPhones ? dwNumPhones : 1, sizeof(*batch))))
 		goto nomem;
-	if (dwNumPhones && !(P.phones = ot_calloc(dwNumPhones, sizeof(*P.phones))))
-		goto nomem;
-	P.num_phones = dwNumPhones;
 	for (i = 0; i < dwNumPhones; i++) {
-		r = configure_phone(&P.phones[i], &lpPhones[i], err, errlen);
+		r = new_phone(&lpPhones[i], &batch[i], err, errlen);
+		if (r == 0)
+			r = check_new(batch[i], batch, i, err, errlen);
 		if (r != 0)
 			goto fail;
-		for (j = 0; j < i; j++) {
-			if (P.phones[j].device_id == P.phones[i].device_id) {
-				snprintf(err, errlen, "phone '%.80s': device ID %u is used twice",
-					 P.phones[i].name, (unsigned)P.phones[i].device_id);
-				r = PHONEERR_INIFILECORRUPT;
-				goto fail;
-			}
-			if (!strcmp(P.phones[j].name, P.phones[i].name)) {
-				snprintf(err, errlen, "phone '%.80s': two phones have this name",
-					 P.phones[i].name);
-				r = PHONEERR_INIFILECORRUPT;
-				goto fail;
-			}
-		}
 	}
-	P.configured = 1;
+	/* Room for all of them now, so that adding one later needs no memory. */
+	if (table_reserve(dwNumPhones) < 0)
+		goto nomem;
+	if (running && dwNumPhones) {
+		P.pending = batch;
+		P.num_pending = dwNumPhones;
+	} else {
+		for (i = 0; i < dwNumPhones; i++)
+			table_append(batch[i]);
+		ot_free(batch);
+		P.configured = 1;
+	}
 	pthread_mutex_unlock(&P.lock);
 	return 0;
 
@@ -548,9 +710,60 @@ nomem:
 	snprintf(err, errlen, "out of memory");
 	r = PHONEERR_NOMEM;
 fail:
-	free_config();
+	if (batch)
+		free_phones(batch, dwNumPhones);
+	if (!running)
+		free_config();
 	pthread_mutex_unlock(&P.lock);
 	return r;
+}
+
+/* After an OTSPI_providerConfigure while initialised: the phone configured with device ID
+ * dwTempID starts to exist as dwDeviceID (the engine passes the same ID twice). A phone of the
+ * same name that the provider had is replaced: it answers PHONEERR_NODEVICE from now on. */
+SIM_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
+{
+	struct sim_phone *ph = NULL, *old = NULL;
+	struct phone_table *t;
+	DWORD i, k;
+
+	pthread_mutex_lock(&P.lock);
+	for (k = 0; k < P.num_pending && !ph; k++)
+		if ((DWORD_PTR)P.pending[k]->device_id == dwTempID)
+			ph = P.pending[k];
+	t = P.table;
+	for (i = 0; ph && t && i < t->n; i++) {
+		struct sim_phone *o = t->ph[i];
+
+		if (o->device_id == dwDeviceID) {
+			ph = NULL; /* the engine never gives an ID twice */
+		} else if (!o->removed && !strcmp(o->name, ph->name)) {
+			old = o;
+		}
+	}
+	if (!ph) {
+		pthread_mutex_unlock(&P.lock);
+		return PHONEERR_BADDEVICEID;
+	}
+	if (old && (old->open || old->opening)) {
+		pthread_mutex_unlock(&P.lock);
+		ot_log(OT_LOG_WARN, "sim", "phone '%s': not added: the phone of this name (device %u) "
+		       "is open", ph->name, (unsigned)old->device_id);
+		return PHONEERR_OPERATIONFAILED;
+	}
+	if (table_reserve(1) < 0) { /* the configure made room: this does not fail */
+		pthread_mutex_unlock(&P.lock);
+		return PHONEERR_NOMEM;
+	}
+	if (old)
+		old->removed = 1;
+	ph->device_id = dwDeviceID;
+	table_append(ph);
+	P.pending[k - 1] = P.pending[--P.num_pending];
+	if (!P.num_pending)
+		drop_pending();
+	pthread_mutex_unlock(&P.lock);
+	return 0;
 }
 
 /* The .so may be unloaded after a configure that was never followed by init. */
@@ -584,7 +797,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 	pthread_mutex_lock(&P.lock);
 	P.create_proc = lpfnPhoneCreateProc;
 	*lpdwNumLines = 0;
-	*lpdwNumPhones = P.num_phones;
+	*lpdwNumPhones = table_count(P.table);
 	pthread_mutex_unlock(&P.lock);
 	return 0;
 }
@@ -628,7 +841,8 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanent
 		pthread_mutex_unlock(&P.lock);
 		return 0;
 	}
-	P.batch = ot_calloc(P.num_phones ? P.num_phones : 1, sizeof(*P.batch));
+	P.batch_cap = table_count(P.table) ? table_count(P.table) : 1;
+	P.batch = ot_calloc(P.batch_cap, sizeof(*P.batch));
 	if (!P.batch) {
 		pthread_mutex_unlock(&P.lock);
 		return LINEERR_NOMEM;
@@ -687,11 +901,11 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 
 	/* The engine closes every phone first; a phone left open is closed here all the same so
 	 * that its requests complete and its state reaches the disk. */
-	for (i = 0; i < P.num_phones; i++) {
+	for (i = 0; i < table_count(table_now()); i++) {
 		int open;
 
 		pthread_mutex_lock(&P.lock);
-		open = P.phones[i].open;
+		open = P.table->ph[i]->open;
 		pthread_mutex_unlock(&P.lock);
 		if (open)
 			TSPI_phoneClose((HDRVPHONE)(uintptr_t)(i + 1));
@@ -720,7 +934,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 /* ---- capabilities and status -------------------------------------------------------------- */
 
 /* A configured phone that was not removed: BADDEVICEID for IDs never had, NODEVICE after
- * "remove" (until the provider is configured again). */
+ * "remove" or after the phone was replaced (until the provider shuts down). */
 static LONG phone_present(DWORD id, struct sim_phone **out)
 {
 	struct sim_phone *ph = phone_by_id(id);
@@ -1101,7 +1315,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	ph->suspended = ph->disconnected = ph->holding = 0;
 	ph->open = 1;
 	pthread_mutex_unlock(&P.lock);
-	*lphdPhone = (HDRVPHONE)(uintptr_t)(ph - P.phones + 1);
+	*lphdPhone = (HDRVPHONE)(uintptr_t)(ph->index + 1);
 	return 0;
 }
 
@@ -1918,16 +2132,34 @@ static void run_round(struct batch *batch, size_t n)
 			sim_store_maybe_checkpoint(batch[i].ph->store);
 }
 
+/* A batch entry for every phone, when phones were added. P.lock held; the batch is the writer's
+ * alone. Without memory the rounds stay smaller: a phone left out waits for the next round. */
+static void grow_batch(size_t n)
+{
+	struct batch *b;
+
+	if (n <= P.batch_cap)
+		return;
+	b = ot_realloc(P.batch, n * sizeof(*b));
+	if (!b)
+		return;
+	P.batch = b;
+	P.batch_cap = n;
+}
+
 static void *writer_main(void *arg)
 {
+	struct phone_table *t;
 	DWORD i;
 	size_t n;
 
 	pthread_mutex_lock(&P.lock);
 	for (;;) {
 		n = 0;
-		for (i = 0; i < P.num_phones; i++) {
-			struct sim_phone *ph = &P.phones[i];
+		t = P.table;
+		grow_batch(t ? t->n : 0);
+		for (i = 0; t && i < t->n && n < P.batch_cap; i++) {
+			struct sim_phone *ph = t->ph[i];
 
 			if (!ph->q.head || ph->busy)
 				continue;
@@ -1960,10 +2192,11 @@ static void *writer_main(void *arg)
  * once finds nothing in flight. *retry is set when one is pending but not idle yet. */
 static struct sim_phone *removal_due(int *retry)
 {
+	const struct phone_table *t = P.table;
 	DWORD i;
 
-	for (i = 0; i < P.num_phones; i++) {
-		struct sim_phone *ph = &P.phones[i];
+	for (i = 0; t && i < t->n; i++) {
+		struct sim_phone *ph = t->ph[i];
 
 		if (!ph->remove_pending)
 			continue;
@@ -1981,11 +2214,12 @@ static struct sim_phone *removal_due(int *retry)
 static struct sim_phone *release_due(const struct timespec *now, uint32_t *id,
 				     struct timespec *next, int *have_next)
 {
+	const struct phone_table *t = P.table;
 	DWORD i;
 	uint32_t b;
 
-	for (i = 0; i < P.num_phones; i++) {
-		struct sim_phone *ph = &P.phones[i];
+	for (i = 0; t && i < t->n; i++) {
+		struct sim_phone *ph = t->ph[i];
 
 		if (!ph->open || ph->closing || !ph->ndown)
 			continue;

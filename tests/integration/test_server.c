@@ -582,6 +582,71 @@ static void sighup_adds_and_removes_phones(void **state)
 	assert_int_equal(phoneShutdown(app), 0);
 }
 
+/* A reload that adds a phone to the running sim provider: the app hears PHONE_CREATE and the new
+ * phone works at once; the phones that were there notice nothing. */
+static void sighup_adds_a_sim_phone(void **state)
+{
+	static const char next[] = TWO_PHONES
+		"[phone \"Third\"]\nprovider = sim\ndata_areas = 64, 128\ndurable = yes\n";
+	PHONEINITIALIZEEXPARAMS p = { .dwTotalSize = sizeof(p),
+				      .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+	union {
+		PHONECAPS caps;
+		char raw[4096];
+	} u;
+	DWORD n, v = 0x00020002;
+	HPHONEAPP app;
+	HPHONE keep, drop, third;
+	PHONEMESSAGE m;
+	char buf[8] = { 0 };
+	FILE *f;
+	int creates = 0;
+
+	(void)state;
+	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "add", &n, &v, &p), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(phoneOpen(app, 0, &keep, 0x00020002, 0, 1, PHONEPRIVILEGE_OWNER), 0);
+	assert_int_equal(phoneOpen(app, 1, &drop, 0x00020002, 0, 2, PHONEPRIVILEGE_OWNER), 0);
+	wait_reply(app, phoneSetData(keep, 0, "kept", 5), 0);
+
+	f = fopen(server.config, "w");
+	assert_non_null(f);
+	fputs(next, f);
+	fclose(f);
+	kill(server.pid, SIGHUP);
+	while (creates == 0 && phoneGetMessage(app, &m, 5000) == 0) {
+		/* Nothing happens to the phones that were there. */
+		assert_int_not_equal(m.dwMessageID, PHONE_CLOSE);
+		assert_int_not_equal(m.dwMessageID, PHONE_REMOVE);
+		if (m.dwMessageID == PHONE_CREATE) {
+			assert_int_equal(m.dwParam1, 2);
+			creates++;
+		}
+	}
+	assert_int_equal(creates, 1);
+	assert_true(srv_wait_log(&server, "reloaded", 5000));
+	assert_false(srv_log_has(&server, "cannot add phones"));
+
+	memset(&u, 0, sizeof(u));
+	u.caps.dwTotalSize = sizeof(u);
+	assert_int_equal(phoneGetDevCapsA(app, 2, 0x00020002, 0, &u.caps), 0);
+	assert_string_equal(u.raw + u.caps.dwPhoneNameOffset, "Third");
+	assert_int_equal(u.caps.dwNumSetData, 2);
+	assert_int_equal(phoneOpen(app, 2, &third, 0x00020002, 0, 3, PHONEPRIVILEGE_OWNER), 0);
+	wait_reply(app, phoneSetData(third, 1, "third", 6), 0);
+	assert_int_equal(phoneGetData(third, 1, buf, 6), 0);
+	assert_string_equal(buf, "third");
+
+	/* The handles of the old phones still work, with what they had. */
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(phoneGetData(keep, 0, buf, 5), 0);
+	assert_string_equal(buf, "kept");
+	wait_reply(app, phoneSetData(keep, 0, "still", 6), 0);
+	wait_reply(app, phoneSetData(drop, 0, "x", 1), 0);
+	assert_int_equal(phoneClose(third), 0);
+	assert_int_equal(phoneShutdown(app), 0);
+}
+
 static int setup_small_queue(void **state)
 {
 	return start(state, "[limits]\nevents_per_client = 16\n" PHONE_CONFIG);
@@ -626,6 +691,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(sighup_adds_and_removes_phones, setup_two_phones,
 						teardown),
+		cmocka_unit_test_setup_teardown(sighup_adds_a_sim_phone, setup_two_phones, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -106,10 +106,62 @@ static void test_every_allocation_fails_once(void **state)
 	emu_stop(y);
 }
 
+/* Adding a phone to the running provider: each allocation of the configure fails in turn
+ * (PHONEERR_NOMEM, nothing leaked, nothing to create); the create itself needs none. */
+static void test_adding_a_phone(void **state)
+{
+	struct emu *y = emu_start(EMU_YEALINK, NULL, NULL, 0, 1);
+	char addr[32], err[512];
+	long base, live, n;
+	HDRVPHONE hd;
+	LONG r;
+
+	(void)state;
+	assert_non_null(y);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", emu_port(y));
+	{
+		const struct th_phone first = { "Y", { "vendor", "yealink", "address", addr, NULL } };
+		const struct th_phone added = { "P", { "vendor", "polycom", "address", addr, "user",
+						       "Push", "password", "pw", NULL } };
+
+		base = ot_alloc_live();
+		assert_int_equal(th_configure(&first, 1, NULL, err, sizeof(err)), 0);
+		assert_int_equal(th_init(), 0);
+		live = ot_alloc_live();
+		for (n = 0;; n++) {
+			ot_alloc_fail_after(n);
+			r = th_configure_more(&added, 1, 1, err, sizeof(err));
+			ot_alloc_fail_after(-1);
+			if (r == 0)
+				break;
+			assert_int_equal(r, PHONEERR_NOMEM);
+			assert_string_equal(err, "out of memory");
+			assert_int_equal(ot_alloc_live(), live);
+			assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+		}
+		assert_true(n > 2);
+		ot_alloc_fail_after(0);
+		r = TH.createPhoneDevice(1, 1);
+		ot_alloc_fail_after(-1);
+		assert_int_equal(r, 0);
+		hd = th_open(0);
+		assert_non_null(hd);
+		assert_int_equal(TH.close(hd), 0);
+		hd = th_open(1);
+		assert_non_null(hd);
+		assert_int_equal(TH.close(hd), 0);
+		th_shutdown();
+		assert_int_equal(th_violations(), 0);
+		assert_int_equal(ot_alloc_live(), base);
+	}
+	emu_stop(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_allocation_fails_once),
+		cmocka_unit_test(test_adding_a_phone),
 	};
 
 	int r = cmocka_run_group_tests(tests, NULL, NULL);

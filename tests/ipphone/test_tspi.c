@@ -784,6 +784,158 @@ static void test_world_readable_file(void **state)
 	unlink(th_config_path());
 }
 
+/* ---- phones added while the provider runs ------------------------------------------------------ */
+
+static void test_add_phones(void **state)
+{
+	struct emu *y = emu_start(EMU_YEALINK, NULL, NULL, 0, 1);
+	struct emu *p = emu_start(EMU_POLYCOM, "Push", "pw", 0, 1);
+	struct th_phone first = { "Y", { "vendor", "yealink", "address", NULL, NULL } };
+	struct th_phone added = { "P", { "vendor", "polycom", "address", NULL, "user", "Push",
+					 "password", "pw", NULL } };
+	DRV_REQUESTID a, b;
+	PHONECAPS *c;
+	HDRVPHONE hy, hp;
+	char err[512];
+	DWORD v;
+
+	(void)state;
+	assert_non_null(y);
+	assert_non_null(p);
+	first.kv[3] = addr_of(emu_port(y));
+	added.kv[3] = addr_of(emu_port(p));
+	hy = one_phone(&first, NULL);
+	assert_int_equal(push_str(hy, 0, "<YealinkIPPhoneStatus/>"), 0);
+
+	/* Configured, not created yet: no such device. */
+	assert_int_equal(th_configure_more(&added, 1, 1, err, sizeof(err)), 0);
+	assert_int_equal(TH.negotiate(1, 0x00010003, 0x00020002, &v), PHONEERR_BADDEVICEID);
+	assert_null(th_open(1));
+	assert_int_equal(TH.createPhoneDevice(2, 2), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(1, 1), 0);
+	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+
+	/* The worker serves it like the others, both at once. */
+	c = caps_of(1);
+	assert_string_equal((const char *)c + c->dwPhoneNameOffset, "P");
+	assert_int_equal(c->dwNumSetData, 5);
+	free(c);
+	hp = th_open(1);
+	assert_non_null(hp);
+	assert_ptr_equal(hp, (HDRVPHONE)(uintptr_t)2);
+	emu_set_mode(y, EMU_SLOW, 200);
+	assert_true(th_set_data(hy, 0, "<YealinkIPPhoneStatus/>", 23, &a) > 0);
+	assert_true(th_set_data(hp, 0, "<b>added</b>", 12, &b) > 0);
+	assert_int_equal(th_wait(b, WAIT_MS), 0);
+	assert_int_equal(th_wait(a, WAIT_MS), 0);
+	assert_true(th_completion_index(b) < th_completion_index(a));
+	expect_doc(p, 0, "application/xhtml+xml",
+		   "<PolycomIPPhone><Data priority=\"Normal\"><b>added</b></Data></PolycomIPPhone>");
+	assert_int_equal(status_flags(hp), PHONESTATUSFLAGS_CONNECTED);
+	assert_int_equal(status_flags(hy), PHONESTATUSFLAGS_CONNECTED);
+	assert_int_equal(emu_count(y), 2);
+
+	/* Closing the added phone with a push outstanding works as for the others. */
+	emu_set_mode(p, EMU_SILENT, 0);
+	assert_true(th_set_data(hp, 0, "<b>late</b>", 11, &b) > 0);
+	usleep(100 * 1000);
+	assert_int_equal(TH.close(hp), 0);
+	assert_int_equal(th_wait(b, 0), PHONEERR_OPERATIONFAILED);
+	finish(hy);
+	emu_stop(y);
+	emu_stop(p);
+}
+
+static void test_add_phones_checked(void **state)
+{
+	const struct th_phone first = { "Y", { "vendor", "yealink", "address", "h", NULL } };
+	const struct th_phone secret = { "S", { "vendor", "polycom", "address", "h", "user", "Push",
+						"password", "pw", NULL } };
+	const struct th_phone plain = { "O", { "vendor", "yealink", "address", "h", NULL } };
+	const struct th_phone bad = { "B", { "vendor", "yealink", "address", "h", "scheme", "ftp",
+					     NULL } };
+	const struct th_phone same_name = { "Y", { "vendor", "yealink", "address", "g", NULL } };
+	const struct th_phone twins[2] = { { "T", { "vendor", "yealink", "address", "h", NULL } },
+					   { "T", { "vendor", "yealink", "address", "g", NULL } } };
+	HDRVPHONE hd;
+	char err[512];
+
+	(void)state;
+	hd = one_phone(&first, NULL);
+	/* Every key as at start-up. */
+	assert_int_equal(th_configure_more(&bad, 1, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "key 'scheme'"));
+	/* A device ID the provider has; the name of an open phone; twins. */
+	assert_int_equal(th_configure_more(&plain, 1, 0, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'O': device ID 0 is taken (phone 'Y')");
+	assert_int_equal(th_configure_more(&same_name, 1, 1, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'Y': a phone of this name is open (device ID 0)");
+	assert_int_equal(th_configure_more(twins, 2, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'T': two phones have this name");
+	/* Passwords in a file every user may read: refused, as at start-up. */
+	th_config_mode(0644);
+	assert_int_equal(th_configure_more(&secret, 1, 1, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "every user may read it"));
+	assert_null(strstr(err, "pw"));
+	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+	/* Pending phones are dropped by the next configure (and at shutdown). */
+	assert_int_equal(th_configure_more(&plain, 1, 1, err, sizeof(err)), 0);
+	th_config_mode(0600);
+	assert_int_equal(th_configure_more(&secret, 1, 2, err, sizeof(err)), 0);
+	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(2, 2), 0);
+	assert_int_equal(th_configure_more(&plain, 1, 3, err, sizeof(err)), 0);
+	finish(hd);
+}
+
+static void TSPIAPI no_events(HTAPIPHONE ht, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
+{
+	(void)ht;
+	(void)msg;
+	(void)p1;
+	(void)p2;
+	(void)p3;
+}
+
+/* A reload that changes a phone: the engine closes it, then adds it again under its name with a
+ * new device ID; the old ID is gone. */
+static void test_add_phone_again(void **state)
+{
+	struct emu *e = emu_start(EMU_YEALINK, NULL, NULL, 0, 1);
+	struct th_phone before = { "Y", { "vendor", "yealink", "address", NULL, NULL } };
+	struct th_phone after = { "Y", { "vendor", "yealink", "address", NULL, "data_areas", "100",
+					 NULL } };
+	PHONECAPS *c;
+	HDRVPHONE hd;
+	char err[512];
+	DWORD v, permanent;
+
+	(void)state;
+	assert_non_null(e);
+	before.kv[3] = after.kv[3] = addr_of(emu_port(e));
+	hd = one_phone(&before, NULL);
+	c = caps_of(0);
+	permanent = c->dwPermanentPhoneID;
+	free(c);
+	assert_int_equal(TH.close(hd), 0);
+	assert_int_equal(th_configure_more(&after, 1, 1, err, sizeof(err)), 0);
+	assert_int_equal(TH.createPhoneDevice(1, 1), 0);
+	assert_int_equal(TH.negotiate(0, 0x00010003, 0x00020002, &v), PHONEERR_NODEVICE);
+	assert_int_equal(TH.open(0, (HTAPIPHONE)1, &hd, 0x00020002, no_events), PHONEERR_NODEVICE);
+	c = caps_of(1);
+	assert_int_equal(c->dwPermanentPhoneID, permanent);
+	assert_int_equal(*(const DWORD *)((const char *)c + c->dwSetDataOffset), 100);
+	free(c);
+	hd = th_open(1);
+	assert_non_null(hd);
+	assert_int_equal(push_str(hd, 0, "<YealinkIPPhoneStatus/>"), 0);
+	assert_null(th_open(0));
+	finish(hd);
+	emu_stop(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +955,9 @@ int main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_world_readable_file),
+		cmocka_unit_test(test_add_phones),
+		cmocka_unit_test(test_add_phones_checked),
+		cmocka_unit_test(test_add_phone_again),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

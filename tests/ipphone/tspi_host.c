@@ -116,6 +116,7 @@ static int load(void)
 	TH.setData = TSPI_phoneSetData;
 	TH.getStatus = TSPI_phoneGetStatus;
 	TH.setStatusMessages = TSPI_phoneSetStatusMessages;
+	TH.createPhoneDevice = TSPI_providerCreatePhoneDevice;
 	return 0;
 }
 #else
@@ -150,6 +151,7 @@ static int load(void)
 	SYM(setData, "TSPI_phoneSetData");
 	SYM(getStatus, "TSPI_phoneGetStatus");
 	SYM(setStatusMessages, "TSPI_phoneSetStatusMessages");
+	SYM(createPhoneDevice, "TSPI_providerCreatePhoneDevice");
 	return 0;
 }
 #endif
@@ -175,28 +177,52 @@ static void reset(void)
 	pthread_mutex_unlock(&lock);
 }
 
-LONG th_configure(const struct th_phone *phones, size_t n, const char *const *options, char *err,
-		  size_t errlen)
+/* The file only has to exist with the right mode: the provider checks its permissions. */
+static int write_config(void)
 {
-	OTSPIPHONECONFIG cfg[64];
-	OTSPISETTING set[64][16], opt[16];
-	size_t i, k;
 	FILE *f;
-	LONG r;
 
-	if (load() < 0)
-		return -1;
-	reset();
 	if (!config_path[0])
 		snprintf(config_path, sizeof(config_path), "/tmp/opentapi-ipphone-%d.conf",
 			 (int)getpid());
-	/* The file only has to exist with the right mode: the provider checks its permissions. */
 	f = fopen(config_path, "w");
 	if (!f)
 		return -1;
 	fputs("; test configuration (the settings are handed over directly)\n", f);
 	fclose(f);
-	chmod(config_path, config_mode);
+	return chmod(config_path, config_mode);
+}
+
+/* OTSPI_providerConfigure with phones[0..n) as devices first_id, first_id + 1, ... */
+static LONG configure(const struct th_phone *phones, size_t n, DWORD first_id, char *err,
+		      size_t errlen)
+{
+	static OTSPIPHONECONFIG cfg[64];
+	static OTSPISETTING set[64][16];
+	size_t i, k;
+
+	for (i = 0; i < n && i < 64; i++) {
+		for (k = 0; phones[i].kv[2 * k] && k < 16; k++)
+			set[i][k] = (OTSPISETTING){ phones[i].kv[2 * k], phones[i].kv[2 * k + 1],
+						    (DWORD)(10 * (i + 1) + k + 1) };
+		cfg[i] = (OTSPIPHONECONFIG){ first_id + (DWORD)i, phones[i].name, set[i], (DWORD)k,
+					     config_path };
+	}
+	return TH.configure(1, "/tmp", cfg, (DWORD)n, err, (DWORD)errlen);
+}
+
+LONG th_configure(const struct th_phone *phones, size_t n, const char *const *options, char *err,
+		  size_t errlen)
+{
+	OTSPISETTING opt[16];
+	size_t k;
+	LONG r;
+
+	if (load() < 0)
+		return -1;
+	reset();
+	if (write_config() < 0)
+		return -1;
 	err[0] = '\0';
 	if (options) {
 		for (k = 0; options[2 * k]; k++)
@@ -205,13 +231,16 @@ LONG th_configure(const struct th_phone *phones, size_t n, const char *const *op
 		if (r)
 			return r;
 	}
-	for (i = 0; i < n && i < 64; i++) {
-		for (k = 0; phones[i].kv[2 * k] && k < 16; k++)
-			set[i][k] = (OTSPISETTING){ phones[i].kv[2 * k], phones[i].kv[2 * k + 1],
-						    (DWORD)(10 * (i + 1) + k + 1) };
-		cfg[i] = (OTSPIPHONECONFIG){ (DWORD)i, phones[i].name, set[i], (DWORD)k, config_path };
-	}
-	return TH.configure(1, "/tmp", cfg, (DWORD)n, err, (DWORD)errlen);
+	return configure(phones, n, 0, err, errlen);
+}
+
+LONG th_configure_more(const struct th_phone *phones, size_t n, DWORD first_id, char *err,
+		       size_t errlen)
+{
+	if (load() < 0 || write_config() < 0)
+		return -1;
+	err[0] = '\0';
+	return configure(phones, n, first_id, err, errlen);
 }
 
 LONG th_init(void)

@@ -31,6 +31,7 @@ struct th_funcs {
 	LONG(TSPIAPI *setData)(DRV_REQUESTID, HDRVPHONE, DWORD, LPVOID const, DWORD);
 	LONG(TSPIAPI *getStatus)(HDRVPHONE, LPPHONESTATUS);
 	LONG(TSPIAPI *setStatusMessages)(HDRVPHONE, DWORD, DWORD, DWORD);
+	LONG(TSPIAPI *createPhoneDevice)(DWORD_PTR, DWORD);
 };
 
 extern struct th_funcs TH;
@@ -43,6 +44,12 @@ const char *th_config_path(void);
  * NULL). Returns the provider's result; err receives its message. */
 LONG th_configure(const struct th_phone *phones, size_t n, const char *const *options, char *err,
 		  size_t errlen);
+/* What the engine does when a reload adds phones to the running provider:
+ * OTSPI_providerConfigure with just these, device IDs first_id, first_id + 1, ... (the file is
+ * written again with the mode of th_config_mode; what was recorded so far is kept). Returns the
+ * provider's result; err receives its message. */
+LONG th_configure_more(const struct th_phone *phones, size_t n, DWORD first_id, char *err,
+		       size_t errlen);
 /* Negotiation, enumeration and TSPI_providerInit. Returns 0 or the failing result. */
 LONG th_init(void);
 /* TSPI_providerShutdown; checks that no request is left without a completion. */

@@ -213,7 +213,7 @@ static DRV_REQUESTID last_id;
 
 static DRV_REQUESTID rid(void)
 {
-	return ++last_id;
+	return __atomic_add_fetch(&last_id, 1, __ATOMIC_SEQ_CST);
 }
 
 /* What an async call returned: the error, or (after its reply) the reply's result. */
@@ -1997,6 +1997,344 @@ static void test_set_status_messages(void **state)
 	assert_int_equal(TSPI_phoneSetStatusMessages(NULL, 0, 0, 0), PHONEERR_INVALPHONEHANDLE);
 }
 
+/* ---- phones added while the provider runs ---------------------------------------------------- */
+
+/* What the engine does on a reload that adds phones to a running provider: OTSPI_providerConfigure
+ * with just the new ones (settings on lines 40, 41, ...). Returns its result; err gets the
+ * message. */
+static LONG configure_more(struct fixture *f, const char *const *names, const DWORD *ids,
+			   const char *const *const *kv, int n, char *err, size_t errlen)
+{
+	OTSPISETTING set[4][16];
+	OTSPIPHONECONFIG cfg[4];
+	int p, i;
+
+	assert_true(n <= 4);
+	for (p = 0; p < n; p++) {
+		for (i = 0; kv && kv[p] && kv[p][2 * i]; i++) {
+			set[p][i].lpszKey = kv[p][2 * i];
+			set[p][i].lpszValue = kv[p][2 * i + 1];
+			set[p][i].dwLine = (DWORD)(40 + i);
+		}
+		cfg[p] = (OTSPIPHONECONFIG){ ids[p], names[p], set[p], (DWORD)i, NULL };
+	}
+	err[0] = '\0';
+	return OTSPI_providerConfigure(1, f->root, cfg, (DWORD)n, err, (DWORD)errlen);
+}
+
+/* One phone added as the engine adds it: configure, create, negotiate, caps. */
+static void add_phone(struct fixture *f, const char *name, DWORD id, const char *const *kv)
+{
+	const char *const *lists[1] = { kv };
+	static char buf[4096];
+	char err[300];
+	DWORD v = 0;
+
+	if (configure_more(f, &name, &id, lists, 1, err, sizeof(err)) != 0)
+		fail_msg("configuration refused: %s", err);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(id, id), 0);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(id, 0x00010003, V22, &v), 0);
+	assert_int_equal(v, V22);
+	get_caps(id, V22, sizeof(PHONECAPS), buf, sizeof(buf));
+}
+
+static const char *caps_name(const PHONECAPS *c)
+{
+	return (const char *)c + c->dwPhoneNameOffset;
+}
+
+static void test_add_phones(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const small[] = { "durable", "no", "data_areas", "16, 32", "display",
+					     "1x8", NULL };
+	const char *const *lists[2] = { in_memory, in_memory };
+	static char buf[4096];
+	const char *names[2];
+	DWORD ids[2], v;
+	HDRVPHONE first, added = NULL;
+	PHONECAPS *c;
+	char err[300], data[8] = { 0 }, text[1024];
+
+	start_n(f, lists, 2);
+	first = open_phone(f, 0);
+	assert_int_equal(ASYNC(TSPI_phoneSetData, first, 0, (LPVOID) "one", 4), 0);
+
+	/* Configured but not created yet: the device does not exist. */
+	names[0] = "Added";
+	ids[0] = 9;
+	lists[0] = small;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_phoneOpen(9, HT, &added, V22, on_event), PHONEERR_BADDEVICEID);
+	/* Only a configured temporary ID can be created, and only once. */
+	assert_int_equal(TSPI_providerCreatePhoneDevice(10, 10), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(8, 8), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), 0);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+
+	/* Now it is a whole phone of its own. */
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), 0);
+	c = get_caps(9, V22, sizeof(PHONECAPS), buf, sizeof(buf));
+	assert_string_equal(caps_name(c), "Added");
+	assert_int_equal(c->dwNumSetData, 2);
+	assert_int_equal(dwords(c, c->dwSetDataOffset)[1], 32);
+	assert_int_equal(c->dwDisplayNumRows, 1);
+	assert_int_equal(c->dwDisplayNumColumns, 8);
+	assert_int_equal(TSPI_phoneOpen(9, HT, &added, V22, on_event), 0);
+	assert_ptr_equal(added, (HDRVPHONE)(uintptr_t)3);
+	assert_int_equal(ASYNC(TSPI_phoneSetData, added, 1, (LPVOID) "added", 6), 0);
+	assert_int_equal(TSPI_phoneGetData(added, 1, data, 6), 0);
+	assert_string_equal(data, "added");
+	assert_int_equal(set_display(added, 0, 0, u"hi"), 0);
+	get_display(added, text);
+	assert_int_equal(strncmp(text, "hi      ", 8), 0);
+
+	/* The phones that were there are undisturbed. */
+	memset(data, 0, sizeof(data));
+	assert_int_equal(TSPI_phoneGetData(first, 0, data, 4), 0);
+	assert_string_equal(data, "one");
+	assert_int_equal(ASYNC(TSPI_phoneSetLamp, first, 12, PHONELAMPMODE_STEADY), 0);
+	c = get_caps(8, V22, sizeof(PHONECAPS), buf, sizeof(buf));
+	assert_string_equal(caps_name(c), "Phone 1");
+	assert_int_equal(TSPI_phoneClose(added), 0);
+}
+
+static void test_add_phones_checked(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = { "durable", "no", "display", "0x8", NULL };
+	const char *const *lists[2] = { in_memory, in_memory };
+	const char *names[2];
+	DWORD ids[2];
+	char err[300];
+
+	start_n(f, lists, 2);
+	open_phone(f, 0);
+	/* Each key as at start-up. */
+	names[0] = "Bad";
+	ids[0] = 9;
+	lists[0] = bad;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_non_null(strstr(err, "line 41: key 'display'"));
+	/* A device ID the provider has. */
+	names[0] = "New";
+	ids[0] = 8;
+	lists[0] = in_memory;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'New': device ID 8 is taken (phone 'Phone 1')");
+	/* The name of a phone that is open. */
+	names[0] = "Phone 0";
+	ids[0] = 9;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'Phone 0': a phone of this name is open (device ID 7)");
+	/* Twice the same among the new ones. */
+	names[0] = names[1] = "Twin";
+	ids[0] = 9;
+	ids[1] = 10;
+	lists[1] = in_memory;
+	assert_int_equal(configure_more(f, names, ids, lists, 2, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'Twin': two phones have this name");
+	names[1] = "Other";
+	ids[1] = 9;
+	assert_int_equal(configure_more(f, names, ids, lists, 2, err, sizeof(err)),
+			 PHONEERR_INIFILECORRUPT);
+	assert_string_equal(err, "phone 'Other': device ID 9 is used twice");
+	/* A refused configuration leaves nothing to create. */
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+
+	/* Pending phones are dropped by the next configure... */
+	names[0] = "Early";
+	ids[0] = 9;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
+	names[0] = "Late";
+	ids[0] = 10;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(10, 10), 0);
+	/* ... and by shutdown (teardown checks that nothing leaked). */
+	names[0] = "Never";
+	ids[0] = 11;
+	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
+	/* An empty configure is fine too: nothing is being added. */
+	assert_int_equal(configure_more(f, names, ids, lists, 0, err, sizeof(err)), 0);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), PHONEERR_BADDEVICEID);
+
+	/* Out of memory: NOMEM, nothing leaked, nothing pending; create itself needs none. */
+	{
+		long live = ot_alloc_live(), n;
+		LONG r;
+
+		names[0] = "Tight";
+		ids[0] = 12;
+		lists[0] = durable;
+		for (n = 0;; n++) {
+			ot_alloc_fail_after(n);
+			r = configure_more(f, names, ids, lists, 1, err, sizeof(err));
+			ot_alloc_fail_after(-1);
+			if (r == 0)
+				break;
+			assert_int_equal(r, PHONEERR_NOMEM);
+			assert_int_equal(ot_alloc_live(), live);
+			assert_int_equal(TSPI_providerCreatePhoneDevice(12, 12), PHONEERR_BADDEVICEID);
+		}
+		assert_true(n > 2);
+		ot_alloc_fail_after(0);
+		r = TSPI_providerCreatePhoneDevice(12, 12);
+		ot_alloc_fail_after(-1);
+		assert_int_equal(r, 0);
+	}
+}
+
+/* A reload that changes a phone removes it (the engine closes it) and adds it again under the
+ * same name with a new device ID; the same after "remove". The old IDs are gone for good. */
+static void test_add_phone_again(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const changed[] = { "durable", "yes", "data_areas", "8", NULL };
+	const char *const *lists[2] = { durable, in_memory };
+	static char buf[4096];
+	HDRVPHONE hd;
+	PHONECAPS *c;
+	DWORD v;
+	char data[8] = { 0 };
+	uint32_t permanent;
+
+	start_n(f, lists, 2);
+	hd = open_phone(f, 0);
+	assert_int_equal(ASYNC(TSPI_phoneSetData, hd, 0, (LPVOID) "saved", 6), 0);
+	permanent = get_caps(7, V22, sizeof(PHONECAPS), buf, sizeof(buf))->dwPermanentPhoneID;
+	close_phone(f, 0);
+
+	add_phone(f, "Phone 0", 9, changed);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v), PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneOpen(7, HT, &hd, V22, on_event), PHONEERR_NODEVICE);
+	c = get_caps(9, V22, sizeof(PHONECAPS), buf, sizeof(buf));
+	assert_int_equal(c->dwNumSetData, 1);
+	assert_int_equal(c->dwPermanentPhoneID, permanent); /* same name, same phone */
+	assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), 0);
+	assert_int_equal(TSPI_phoneGetData(hd, 0, data, 6), 0);
+	assert_string_equal(data, "saved"); /* its durable data are its name's */
+	assert_int_equal(TSPI_phoneClose(hd), 0);
+
+	/* Unplugged with "remove", plugged in again by a reload. */
+	hd = open_phone(f, 1);
+	assert_int_equal(cmd(hd, "remove"), 0);
+	close_phone(f, 1);
+	add_phone(f, "Phone 1", 10, in_memory);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(8, V22, V22, &v), PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneOpen(10, HT, &hd, V22, on_event), 0);
+	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_WINK), 0);
+	assert_int_equal(TSPI_phoneClose(hd), 0);
+
+	/* A phone opened between configure and create keeps its place. */
+	{
+		const char *name = "Phone 0";
+		DWORD id = 11;
+		const char *const *one[1] = { in_memory };
+		char err[300];
+
+		assert_int_equal(configure_more(f, &name, &id, one, 1, err, sizeof(err)), 0);
+		assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), 0);
+		assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(TSPI_phoneClose(hd), 0);
+		assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), 0);
+		assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), PHONEERR_NODEVICE);
+	}
+}
+
+/* Phones added one after another while the writer and the timer work on a busy phone and other
+ * threads look phones up: the table grows several times under them. */
+struct adder_load {
+	HDRVPHONE hd;
+	int stop;
+	int failed;
+};
+
+static void *look_up_phones(void *arg)
+{
+	struct adder_load *l = arg;
+	DWORD v;
+
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
+		if (TSPI_phoneGetLamp(l->hd, 12, &v) != 0 ||
+		    TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v) != 0)
+			l->failed = 1;
+	}
+	return NULL;
+}
+
+static void *busy_phone(void *arg)
+{
+	/* The payload stays valid until its request completes, as the engine keeps it. */
+	static const char payload[] = "0123456789abcdef";
+	struct adder_load *l = arg;
+	int i = 0;
+
+	/* At most 4 events a round: the recording engine keeps MAX_EV. */
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE) && i < MAX_EV / 8) {
+		DRV_REQUESTID a = __atomic_add_fetch(&last_id, 1, __ATOMIC_SEQ_CST);
+		DRV_REQUESTID b = __atomic_add_fetch(&last_id, 1, __ATOMIC_SEQ_CST);
+		/* Every other round the button goes down, the next it comes up (if the timer did
+		 * not let it up first). */
+		const char *c = i % 2 ? "release 13" : "press 13";
+		LPVOID byte = (LPVOID)&payload[i++ % 16];
+		LONG r;
+
+		if (TSPI_phoneSetData(a, l->hd, 0, byte, 1) != (LONG)a)
+			l->failed = 1;
+		r = TSPI_phoneDevSpecific(b, l->hd, (LPVOID)c, (DWORD)strlen(c) + 1);
+		if (r != (LONG)b && r != PHONEERR_INVALBUTTONSTATE)
+			l->failed = 2;
+	}
+	return NULL;
+}
+
+static void test_add_phones_while_busy(void **state)
+{
+	enum { ADDED = 40 };
+	struct fixture *f = *state;
+	static const char *const small_durable[] = { "durable", "yes", "data_areas", "16", NULL };
+	struct adder_load load = { 0 };
+	HDRVPHONE hd[ADDED];
+	pthread_t busy, look;
+	char name[32];
+	int i;
+
+	start(f, durable);
+	load.hd = open_phone(f, 0);
+	assert_int_equal(pthread_create(&busy, NULL, busy_phone, &load), 0);
+	assert_int_equal(pthread_create(&look, NULL, look_up_phones, &load), 0);
+	for (i = 0; i < ADDED; i++) {
+		DWORD id = (DWORD)(8 + i);
+
+		snprintf(name, sizeof(name), "Added %d", i);
+		add_phone(f, name, id, small_durable);
+		assert_int_equal(TSPI_phoneOpen(id, HT, &hd[i], V22, on_event), 0);
+		assert_ptr_equal(hd[i], (HDRVPHONE)(uintptr_t)(i + 2));
+		assert_int_equal(ASYNC(TSPI_phoneSetData, hd[i], 0, name, (DWORD)strlen(name)), 0);
+	}
+	__atomic_store_n(&load.stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(busy, NULL), 0);
+	assert_int_equal(pthread_join(look, NULL), 0);
+	assert_int_equal(load.failed, 0);
+	for (i = 0; i < ADDED; i++) {
+		char back[32] = { 0 };
+
+		snprintf(name, sizeof(name), "Added %d", i);
+		assert_int_equal(TSPI_phoneGetData(hd[i], 0, back, (DWORD)strlen(name)), 0);
+		assert_string_equal(back, name);
+		assert_int_equal(TSPI_phoneClose(hd[i]), 0);
+	}
+	close_phone(f, 0); /* every reply is in after this */
+	stop(f);
+	clear_events();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2027,6 +2365,10 @@ int main(void)
 		T(test_alloc_failures),
 		T(test_concurrency),
 		T(test_set_status_messages),
+		T(test_add_phones),
+		T(test_add_phones_checked),
+		T(test_add_phone_again),
+		T(test_add_phones_while_busy),
 #undef T
 	};
 

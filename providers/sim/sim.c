@@ -77,6 +77,9 @@
 
 /* Writes handed to the store in one append. */
 #define SIM_APPEND_CHUNK 256
+/* Threads that sync the wals of one round concurrently (with the writer thread itself), so that
+ * the file system merges their flushes into shared journal commits. */
+#define SIM_SYNC_THREADS 6
 
 static const uint32_t default_areas[] = { 256, 4096, 65536, 16777216 };
 
@@ -176,6 +179,24 @@ struct batch {
 	struct sim_phone *ph;
 	struct item *items;
 	int appended; /* records went to its wal this round */
+	int sync_err; /* the result of its wal's sync this round (0 or -errno) */
+};
+
+/* The sync pool: the writer publishes a round's batch, the pool threads and the writer claim
+ * the appended entries one by one (next), and the writer waits until left is 0. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* the pool: a round to sync, or stop */
+	pthread_cond_t done; /* the writer: left reached 0 */
+	pthread_t th[SIM_SYNC_THREADS];
+	int nth;             /* threads running */
+	int stop;
+	struct batch *batch; /* the round's entries, n of them */
+	size_t n, next, left;
+} S = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER,
 };
 
 static struct {
@@ -804,6 +825,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 
 static void *writer_main(void *arg);
 static void *timer_main(void *arg);
+static void *sync_main(void *arg);
 
 /* Starts a provider thread that takes no signals: they belong to the application's threads.
  * (It also means that a write beyond RLIMIT_FSIZE fails with EFBIG instead of killing the
@@ -822,6 +844,32 @@ static int start_thread(pthread_t *t, void *(*fn)(void *), const char *name)
 	else
 		ot_log(OT_LOG_ERROR, "sim", "cannot start the %s thread: %s", name, strerror(r));
 	return r;
+}
+
+/* The sync pool's threads; without some (or all) of them the writer syncs more wals itself. */
+static void start_sync_pool(void)
+{
+	pthread_mutex_lock(&S.lock);
+	S.stop = 0;
+	S.batch = NULL;
+	S.n = S.next = S.left = 0;
+	pthread_mutex_unlock(&S.lock);
+	for (S.nth = 0; S.nth < SIM_SYNC_THREADS; S.nth++)
+		if (start_thread(&S.th[S.nth], sync_main, "sim-sync") != 0)
+			break;
+}
+
+static void stop_sync_pool(void)
+{
+	int i;
+
+	pthread_mutex_lock(&S.lock);
+	S.stop = 1;
+	pthread_cond_broadcast(&S.work);
+	pthread_mutex_unlock(&S.lock);
+	for (i = 0; i < S.nth; i++)
+		pthread_join(S.th[i], NULL);
+	S.nth = 0;
 }
 
 SIM_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanentProviderID,
@@ -859,6 +907,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanent
 	}
 	P.completion = lpfnCompletionProc;
 	P.stop = 0;
+	start_sync_pool();
 	r = start_thread(&P.writer, writer_main, "sim-writer");
 	if (r == 0) {
 		r = start_thread(&P.timer, timer_main, "sim-timer");
@@ -872,6 +921,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerInit(DWORD dwTSPIVersion, DWORD dwPermanent
 		}
 	}
 	if (r != 0) {
+		stop_sync_pool();
 		pthread_cond_destroy(&P.tick);
 		ot_free(P.batch);
 		P.batch = NULL;
@@ -918,6 +968,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 	pthread_mutex_unlock(&P.lock);
 	pthread_join(P.writer, NULL);
 	pthread_join(P.timer, NULL);
+	stop_sync_pool();
 
 	pthread_mutex_lock(&P.lock);
 	pthread_cond_destroy(&P.tick);
@@ -2078,6 +2129,67 @@ static void save_changes(struct batch *b)
 	pthread_mutex_unlock(&P.lock);
 }
 
+/* Claims and syncs entries of the published round until none is left to claim. S.lock held. */
+static void sync_claimed(void)
+{
+	while (S.next < S.n) {
+		struct batch *b = &S.batch[S.next++];
+
+		if (!b->appended)
+			continue;
+		pthread_mutex_unlock(&S.lock);
+		b->sync_err = sim_store_sync(b->ph->store);
+		pthread_mutex_lock(&S.lock);
+		if (--S.left == 0)
+			pthread_cond_signal(&S.done);
+	}
+}
+
+static void *sync_main(void *arg)
+{
+	pthread_mutex_lock(&S.lock);
+	while (!S.stop) {
+		if (S.next < S.n)
+			sync_claimed();
+		else
+			pthread_cond_wait(&S.work, &S.lock);
+	}
+	pthread_mutex_unlock(&S.lock);
+	return arg;
+}
+
+/* One fdatasync per touched wal, all of them at the same time: the writer takes part, and the
+ * pool takes the others. Each store is synced by exactly one thread. */
+static void sync_round(struct batch *batch, size_t n)
+{
+	size_t i, touched = 0;
+
+	for (i = 0; i < n; i++) {
+		batch[i].sync_err = 0;
+		touched += batch[i].appended != 0;
+	}
+	if (touched == 0)
+		return;
+	if (touched == 1 || S.nth == 0) {
+		for (i = 0; i < n; i++)
+			if (batch[i].appended)
+				batch[i].sync_err = sim_store_sync(batch[i].ph->store);
+		return;
+	}
+	pthread_mutex_lock(&S.lock);
+	S.batch = batch;
+	S.n = n;
+	S.next = 0;
+	S.left = touched;
+	pthread_cond_broadcast(&S.work);
+	sync_claimed();
+	while (S.left > 0)
+		pthread_cond_wait(&S.done, &S.lock);
+	S.batch = NULL;
+	S.n = S.next = 0;
+	pthread_mutex_unlock(&S.lock);
+}
+
 static void run_round(struct batch *batch, size_t n)
 {
 	size_t i;
@@ -2085,11 +2197,12 @@ static void run_round(struct batch *batch, size_t n)
 	/* 1. Every phone's records into its wal. */
 	for (i = 0; i < n; i++)
 		batch[i].appended = append_phone(&batch[i]);
-	/* 2. One fdatasync per touched wal: the group commit. */
+	/* 2. One fdatasync per touched wal (the group commit), the wals synced concurrently. */
+	sync_round(batch, n);
 	for (i = 0; i < n; i++) {
 		struct item *it;
 
-		if (!batch[i].appended || sim_store_sync(batch[i].ph->store) == 0)
+		if (!batch[i].appended || batch[i].sync_err == 0)
 			continue;
 		for (it = batch[i].items; it; it = it->next)
 			if (it->kind == ITEM_WRITE && it->result == 0)

@@ -52,7 +52,9 @@ struct sim_store {
 	int lock_init;
 
 	int dir_fd, lock_fd, wal_fd;
-	uint64_t wal_len;     /* bytes in the wal, unsynced records included */
+	uint64_t wal_len;     /* end of the current generation's records (header included), unsynced
+			       * records included; 0: no header of the current generation yet */
+	uint64_t file_size;   /* the wal file's size: zeros or older records after wal_len */
 	uint64_t wal_synced;  /* prefix of the wal known to be durable */
 	uint64_t next_seq;    /* sequence of the next record */
 	uint64_t seq_synced;  /* next_seq as of the last successful sync */
@@ -442,6 +444,56 @@ static int datasync(int fd)
 	return 0;
 }
 
+static void put_wal_header(unsigned char *h, uint64_t base)
+{
+	put32(h, SIM_WAL_MAGIC);
+	put32(h + 4, SIM_WAL_VERSION);
+	put64(h + 8, base);
+	put32(h + 16, 0);
+	put32(h + 20, sim_crc32c(0, h, 20));
+}
+
+/* Writes zeros over [from, to) of the wal. Returns 0 or -errno; *done: bytes zeroed. */
+static int write_zeros(int fd, uint64_t from, uint64_t to, uint64_t *done)
+{
+	static const unsigned char zeros[65536];
+	int r = 0;
+
+	*done = 0;
+	while (r == 0 && from + *done < to) {
+		uint64_t k = to - from - *done;
+
+		r = pwrite_all(fd, zeros, k < sizeof(zeros) ? (size_t)k : sizeof(zeros),
+			       from + *done);
+		if (r == 0)
+			*done += k < sizeof(zeros) ? k : sizeof(zeros);
+	}
+	return r;
+}
+
+/* After records were written up to end: when they went past the file's end, the file is padded
+ * with written zeros (never fallocate: unwritten extents need a journal commit at every sync)
+ * a little further, up to SIM_STORE_WAL_PREALLOC, so that the next records overwrite blocks
+ * that exist. A failure only means less room: the next record extends the file again. */
+static void grow_wal(struct sim_store *s, uint64_t end)
+{
+	uint64_t grow, target, done;
+
+	if (end <= s->file_size)
+		return;
+	s->file_size = end;
+	grow = end < SIM_STORE_WAL_GROW_MIN ? SIM_STORE_WAL_GROW_MIN
+	       : end > SIM_STORE_WAL_GROW_MAX ? SIM_STORE_WAL_GROW_MAX
+					      : end;
+	target = ((end + 4095) & ~(uint64_t)4095) + grow;
+	if (target > SIM_STORE_WAL_PREALLOC)
+		target = SIM_STORE_WAL_PREALLOC;
+	if (target <= end)
+		return;
+	write_zeros(s->wal_fd, end, target, &done);
+	s->file_size = end + done;
+}
+
 /* ---- mappings ----------------------------------------------------------------------------- */
 
 static int map_area(struct area *a, uint32_t size)
@@ -528,6 +580,8 @@ static int replay(struct sim_store *s)
 }
 
 /* ---- open / close ------------------------------------------------------------------------- */
+
+static int checkpoint(struct sim_store *s, int force);
 
 static void release(struct sim_store *s)
 {
@@ -709,14 +763,14 @@ int sim_store_open(const struct sim_store_params *p, struct sim_store **out)
 	if (r == 0) {
 		struct stat st;
 
-		/* Always start from an empty wal: recovery ends with a checkpoint. */
+		/* Always start from a wal without records: recovery ends with a checkpoint. */
 		if (fstat(s->wal_fd, &st) < 0)
 			r = -errno;
 		else
-			s->wal_len = s->wal_synced = (uint64_t)st.st_size;
+			s->wal_len = s->wal_synced = s->file_size = (uint64_t)st.st_size;
 	}
 	if (r == 0 && s->wal_len > 0)
-		r = sim_store_checkpoint(s);
+		r = checkpoint(s, 1);
 	for (i = 0; r == 0 && i < s->n; i++)
 		r = resize_area(s, i, p->area_sizes[i]);
 	if (r == 0)
@@ -743,7 +797,7 @@ void sim_store_close(struct sim_store *s)
 	if (s->durable && !s->broken) {
 		for (i = 0; i < s->n; i++)
 			dirty |= s->areas[i].dirty > 0;
-		if (dirty || s->wal_len > 0)
+		if (dirty || s->wal_len > SIM_WAL_HEADER_SIZE)
 			sim_store_checkpoint(s); /* logs on failure; the wal keeps everything */
 	}
 	release(s);
@@ -768,7 +822,7 @@ int sim_store_is_durable(const struct sim_store *s)
 
 uint64_t sim_store_wal_size(const struct sim_store *s)
 {
-	return s->wal_len;
+	return s->wal_len > SIM_WAL_HEADER_SIZE ? s->wal_len : 0;
 }
 
 long sim_store_read(struct sim_store *s, uint32_t area, void *buf, size_t len)
@@ -792,18 +846,18 @@ long sim_store_read(struct sim_store *s, uint32_t area, void *buf, size_t len)
 
 #define CHUNK 64 /* records per pwritev: 2 iovecs each, plus the wal header */
 
-/* Cuts the wal back to len after a failed write; a failure here leaves garbage that later
- * records would be stranded behind, so the store stops accepting writes. */
-static void cut_back(struct sim_store *s, uint64_t len, int sync)
+/* Cuts the wal back to len after a failed write: [len, end) -- what the failed attempt wrote --
+ * is overwritten with zeros, so that no record of it can ever follow a later record of the same
+ * sequence number. A failure here leaves records that later ones would be stranded behind (or
+ * followed by), so the store stops accepting writes. */
+static void cut_back(struct sim_store *s, uint64_t len, uint64_t end, int sync)
 {
-	int r = 0;
+	uint64_t done;
+	int r;
 
-	while (ftruncate(s->wal_fd, (off_t)len) < 0) {
-		if (errno != EINTR) {
-			r = -errno;
-			break;
-		}
-	}
+	if (end > s->file_size)
+		s->file_size = end;
+	r = write_zeros(s->wal_fd, len, end, &done);
 	if (r == 0 && sync)
 		r = datasync(s->wal_fd);
 	if (r < 0) {
@@ -845,14 +899,11 @@ size_t sim_store_append(struct sim_store *s, const struct sim_store_write *w, si
 		uint32_t head = 0;
 
 		if (start == 0) {
-			/* A new wal generation: a fresh random base makes records of an earlier
+			/* A new wal generation in an empty file (a reused file gets its header at
+			 * the checkpoint): a fresh random base makes records of an earlier
 			 * generation that a crash might expose fail the sequence check. */
 			s->next_seq = s->seq_synced = random_u64();
-			put32(walhdr, SIM_WAL_MAGIC);
-			put32(walhdr + 4, SIM_WAL_VERSION);
-			put64(walhdr + 8, s->next_seq);
-			put32(walhdr + 16, 0);
-			put32(walhdr + 20, sim_crc32c(0, walhdr, 20));
+			put_wal_header(walhdr, s->next_seq);
 			iov[nio].iov_base = walhdr;
 			iov[nio++].iov_len = SIM_WAL_HEADER_SIZE;
 			head = SIM_WAL_HEADER_SIZE;
@@ -878,6 +929,7 @@ size_t sim_store_append(struct sim_store *s, const struct sim_store_write *w, si
 		}
 		written = pwritev_all(s->wal_fd, iov, nio, start, &e);
 		if (e == 0) {
+			grow_wal(s, start + total);
 			s->wal_len = start + total;
 			s->next_seq += cnt;
 			done += cnt;
@@ -898,7 +950,7 @@ size_t sim_store_append(struct sim_store *s, const struct sim_store_write *w, si
 		}
 		if (keep == head + start && head)
 			keep = start; /* a header without records is just noise */
-		cut_back(s, keep, 0);
+		cut_back(s, keep, start + written, 0);
 		s->next_seq += complete;
 		done += complete;
 		*err = e;
@@ -926,7 +978,7 @@ int sim_store_sync(struct sim_store *s)
 		       "content", -r);
 	/* Those records are whole and valid: the cut must be durable, or a crash could bring back
 	 * writes that were reported as failed. */
-	cut_back(s, s->wal_synced, 1);
+	cut_back(s, s->wal_synced, s->wal_len, 1);
 	s->next_seq = s->seq_synced;
 	return r;
 }
@@ -960,7 +1012,59 @@ int sim_store_write(struct sim_store *s, uint32_t area, const void *data, uint32
 
 /* ---- checkpoints -------------------------------------------------------------------------- */
 
-int sim_store_checkpoint(struct sim_store *s)
+/* Starts a new wal generation in the same file, the areas holding everything the wal holds:
+ * a header with a fresh random base is written over the old one and made durable BEFORE any
+ * record of the new generation overwrites a record of the old one. (Were the old header still on
+ * disk with some of its records overwritten, a crash would replay a prefix of the old generation
+ * over newer area content.) From then on the old records fail the sequence check. The records
+ * go from the start again, over the old ones: every commit is an overwrite of existing blocks.
+ * When the header cannot be made durable the file is emptied instead (the next record writes a
+ * header first, as in a new file); when that fails too, the store is broken. */
+static int reset_wal(struct sim_store *s)
+{
+	unsigned char h[SIM_WAL_HEADER_SIZE];
+	uint64_t base = random_u64();
+	int r = -EIO;
+
+	if (s->file_size >= SIM_WAL_HEADER_SIZE) {
+		put_wal_header(h, base);
+		r = pwrite_all(s->wal_fd, h, sizeof(h), 0);
+		if (r == 0)
+			r = datasync(s->wal_fd);
+	}
+	if (r == 0) {
+		s->wal_len = s->wal_synced = SIM_WAL_HEADER_SIZE;
+		s->next_seq = s->seq_synced = base;
+		/* A wal that a large record stretched goes back to the preallocated size (the
+		 * part cut off holds only records of the old generation). */
+		if (s->file_size > SIM_STORE_WAL_PREALLOC &&
+		    ftruncate(s->wal_fd, (off_t)SIM_STORE_WAL_PREALLOC) == 0)
+			s->file_size = SIM_STORE_WAL_PREALLOC;
+		return 0;
+	}
+	while (ftruncate(s->wal_fd, 0) < 0) {
+		if (errno != EINTR) {
+			r = -errno;
+			s->broken = 1;
+			ot_log(OT_LOG_ERROR, "sim",
+			       "phone '%s': cannot restart its journal: %s (errno %d); further "
+			       "writes fail until the phone is reopened",
+			       s->name, strerror(-r), -r);
+			return r;
+		}
+	}
+	/* Empty now whatever the sync below says: the next record writes a header at offset 0.
+	 * Until the truncation is durable a crash replays the old wal (or nothing, should the new
+	 * header have reached the disk), which is harmless: the areas hold its result. */
+	s->wal_len = s->wal_synced = s->file_size = 0;
+	r = datasync(s->wal_fd);
+	if (r < 0)
+		log_failure(s, "cannot sync its emptied journal", -r);
+	return 0;
+}
+
+/* force: start a new wal generation even when the wal holds no record (at open). */
+static int checkpoint(struct sim_store *s, int force)
 {
 	uint32_t i;
 	int r = 0;
@@ -984,12 +1088,8 @@ int sim_store_checkpoint(struct sim_store *s)
 	for (i = 0; r == 0 && i < s->n; i++)
 		if (s->areas[i].dirty)
 			r = datasync(s->areas[i].fd);
-	if (r == 0 && s->wal_len > 0) {
-		/* The areas hold everything the wal holds: the wal can go. */
-		while (ftruncate(s->wal_fd, 0) < 0 && r == 0)
-			if (errno != EINTR)
-				r = -errno;
-	}
+	if (r == 0 && (force || s->wal_len > SIM_WAL_HEADER_SIZE))
+		r = reset_wal(s); /* the areas hold everything the wal holds */
 	if (r < 0) {
 		s->checkpoint_at = s->wal_len + SIM_STORE_CHECKPOINT_BYTES;
 		log_failure(s, "checkpoint failed; the journal keeps the writes", -r);
@@ -998,16 +1098,12 @@ int sim_store_checkpoint(struct sim_store *s)
 	for (i = 0; i < s->n; i++)
 		s->areas[i].dirty = 0;
 	s->checkpoint_at = SIM_STORE_CHECKPOINT_BYTES;
-	if (s->wal_len == 0)
-		return 0;
-	/* The wal is empty now whatever the sync below says; the next record starts a new
-	 * generation at offset 0. Until the truncation is durable a crash replays the old wal,
-	 * which is harmless: the areas already hold its result. */
-	s->wal_len = s->wal_synced = 0;
-	r = datasync(s->wal_fd);
-	if (r < 0)
-		log_failure(s, "cannot sync its emptied journal", -r);
-	return r;
+	return 0;
+}
+
+int sim_store_checkpoint(struct sim_store *s)
+{
+	return checkpoint(s, 0);
 }
 
 int sim_store_maybe_checkpoint(struct sim_store *s)

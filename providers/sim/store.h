@@ -17,7 +17,10 @@
  * on any thread at the same time and sees only applied content.
  *
  * On-disk format (little-endian):
- *   wal       empty, or a header followed by records.
+ *   wal       empty, or a header followed by records, then zeros or records of an earlier
+ *             generation: the file is preallocated with written zeros and reused in place
+ *             (see SIM_STORE_WAL_PREALLOC); a checkpoint writes a new header (new base) and
+ *             makes it durable before records of the new generation overwrite old ones.
  *             header: magic u32 = SIM_WAL_MAGIC, version u32 = 1, base u64, reserved u32 = 0,
  *                     crc32c u32 over the first 20 bytes                         (24 bytes)
  *             record: magic u32 = SIM_REC_MAGIC, length u32, area u32, sequence u64,
@@ -25,7 +28,7 @@
  *                     then `length` payload bytes.
  *             The first record's sequence is the header's base (random per wal generation), each
  *             later one adds 1. Replay stops at the first record that is short, has a bad magic,
- *             crc or sequence, or does not fit its area.
+ *             crc or sequence, or does not fit its area (zeros and older records always do).
  *   area-<N>  exactly the area's size; created sparse.
  *   lock      empty; held with flock(LOCK_EX) while the store is open.
  *   state     the device state: magic u32 = SIM_STATE_MAGIC, version u32 = 1, length u32,
@@ -43,6 +46,13 @@
 #define SIM_STORE_MAX_AREA_SIZE 1073741824u
 /* A checkpoint runs when the wal has grown past this many bytes (and at close). */
 #define SIM_STORE_CHECKPOINT_BYTES (8u << 20)
+/* The wal file is padded with written zeros ahead of its records, by a step of its own size
+ * (at least GROW_MIN, at most GROW_MAX bytes), up to PREALLOC bytes: the checkpoint threshold
+ * plus room for the record that crosses it. It is then reused, never truncated, so a commit is
+ * an overwrite. Records beyond PREALLOC extend the file; the checkpoint cuts it back. */
+#define SIM_STORE_WAL_GROW_MIN (64u << 10)
+#define SIM_STORE_WAL_GROW_MAX (1u << 20)
+#define SIM_STORE_WAL_PREALLOC (SIM_STORE_CHECKPOINT_BYTES + (1u << 20))
 
 #define SIM_WAL_MAGIC 0x4c415754u /* "TWAL" */
 #define SIM_REC_MAGIC 0x43455254u /* "TREC" */
@@ -106,7 +116,8 @@ void sim_store_apply(struct sim_store *s, const struct sim_store_write *w);
 /* append + sync + apply of one write. */
 int sim_store_write(struct sim_store *s, uint32_t area, const void *data, uint32_t len);
 
-/* Checkpoint: writes changed area bytes to the area files, syncs them, empties the wal. Returns
+/* Checkpoint: writes changed area bytes to the area files, syncs them, starts a new wal
+ * generation in the same file (a new header, synced; see the on-disk format above). Returns
  * 0 or -errno (the wal is then kept, so nothing is lost). maybe_: only when the wal has grown
  * past the threshold (after a failure, the threshold moves on by SIM_STORE_CHECKPOINT_BYTES). */
 int sim_store_checkpoint(struct sim_store *s);
@@ -120,7 +131,8 @@ int sim_store_maybe_checkpoint(struct sim_store *s);
 int sim_store_save_state(struct sim_store *s, const void *payload, size_t len);
 int sim_store_load_state(struct sim_store *s, void **payload, size_t *len);
 
-/* Bytes currently in the wal (header included); 0 for in-memory stores. */
+/* Bytes of the current wal generation (header and records); 0 when it holds no record, and for
+ * in-memory stores. */
 uint64_t sim_store_wal_size(const struct sim_store *s);
 
 /* The directory name of a phone: bytes outside [A-Za-z0-9._-] become %XX (upper-case hex); ""

@@ -8,7 +8,8 @@
  *  - a refusal has no result and a message "fuzz.conf:LINE: ..." (or "fuzz.conf: out of
  *    memory"), NUL-terminated inside the caller's buffer;
  *  - an accepted configuration keeps every documented rule (docs/configuration.md): absolute
- *    socket (< 108 bytes) and state_dir paths, limits in range, 1 … 4096 phones' names of 1 … 255
+ *    socket (< 108 bytes) and state_dir paths, limits in range (request_timeout_ms included),
+ *    at most 65536 phones, names of 1 … 255
  *    bytes without '"' or control characters and unique, provider names of 1 … 64 of
  *    [a-z0-9_-], at most 256 unique keys per section and none of them "provider", values without
  *    newlines;
@@ -84,7 +85,8 @@ static void check_config(const struct ot_config *cfg)
 		      no_control(cfg->state_dir));
 	check(cfg->requests_per_app >= 1 && cfg->requests_per_app <= 1000000);
 	check(cfg->events_per_client >= 16 && cfg->events_per_client <= 100000000);
-	check(cfg->n_phones <= 4096);
+	check(cfg->request_timeout_ms <= 86400000);
+	check(cfg->n_phones <= 65536);
 	for (i = 0; i < cfg->n_phones; i++) {
 		check_section(&cfg->phones[i], 1);
 		for (k = 0; k < i; k++)
@@ -124,7 +126,8 @@ static int same_config(const struct ot_config *a, const struct ot_config *b)
 {
 	return same_str(a->path, b->path) && same_str(a->socket, b->socket) &&
 	       same_str(a->state_dir, b->state_dir) && a->requests_per_app == b->requests_per_app &&
-	       a->events_per_client == b->events_per_client && a->n_phones == b->n_phones &&
+	       a->events_per_client == b->events_per_client &&
+	       a->request_timeout_ms == b->request_timeout_ms && a->n_phones == b->n_phones &&
 	       a->n_providers == b->n_providers && same_sections(a->phones, b->phones, a->n_phones) &&
 	       same_sections(a->providers, b->providers, a->n_providers);
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the fuzz targets fuzz_config, fuzz_sim_command, fuzz_sim_store and
-fuzz_varstruct into tests/fuzz/corpus/<target>/ (the wire target has gen_wire_corpus.py).
+"""Writes the seed corpora of the fuzz targets fuzz_config, fuzz_sim_command, fuzz_sim_store,
+fuzz_sim_state and fuzz_varstruct into tests/fuzz/corpus/<target>/ (the wire target has
+gen_wire_corpus.py).
 
-The formats are those described at the top of each target's source. The wal records are encoded
-here from docs/providers/sim.md, with a CRC-32C of our own. Regression inputs (files named
+The formats are those described at the top of each target's source. The wal records and the state
+file are encoded here from docs/providers/sim.md and providers/sim/store.h, with a CRC-32C of our
+own. Regression inputs (files named
 crash-*, regress-*) are kept; everything else named seed-* is rewritten.
 
     tests/fuzz/gen_corpus.py [CORPUS_DIR]
@@ -162,6 +164,70 @@ def gen_store(corpus):
         write(corpus, 'sim_store', name, data)
 
 
+# ---- sim state file -------------------------------------------------------------------------------
+
+STATE_MAGIC = 0x41545354
+
+
+def state_payload(rows, cols, buttons, ring=(1, 0x8000), hooks=((1, 0x8000, 0x8000),) * 3,
+                  text='', version=1):
+    cells = [ord(c) for c in text[:rows * cols]] + [0x20] * (rows * cols - len(text[:rows * cols]))
+    out = struct.pack('<III', version, rows, cols) + struct.pack('<%dI' % len(cells), *cells)
+    out += struct.pack('<II', *ring)
+    for h in hooks:
+        out += struct.pack('<III', *h)
+    out += struct.pack('<III', 0, 0, len(buttons))  # the layout hash: fixed up by flag 0x40
+    for mode, function, lamp, label in buttons:
+        t = label.encode()
+        out += struct.pack('<IIII', mode, function, lamp, len(t)) + t
+    return out
+
+
+def state_file(payload):
+    head = struct.pack('<III', STATE_MAGIC, 1, len(payload))
+    return head + struct.pack('<I', crc32c(head + payload)) + payload
+
+
+def gen_state(corpus):
+    KEYPAD, CALL, FEATURE, LOCAL, DUMMY = 8, 2, 4, 0x10, 1
+    NONE, CALLAPP, HOLD, TRANSFER, CONF, DROP = 0x2E, 0x1E, 4, 2, 1, 3
+    MUTE, VUP, VDOWN, MSG = 0x12, 0x13, 0x14, 0x26
+    LAMP_DUMMY, OFF, STEADY, FLASH = 1, 2, 4, 0x10
+    keypad = [(KEYPAD, NONE, LAMP_DUMMY, c) for c in '0123456789*#']
+    default = keypad + [(CALL, CALLAPP, OFF, 'Line 1'), (CALL, CALLAPP, STEADY, 'Line 2'),
+                        (FEATURE, HOLD, OFF, 'Hold'), (FEATURE, TRANSFER, OFF, 'Transfer'),
+                        (FEATURE, CONF, OFF, 'Conference'), (FEATURE, DROP, OFF, 'Drop'),
+                        (LOCAL, MUTE, FLASH, 'Mute'), (LOCAL, VUP, OFF, 'Vol+'),
+                        (LOCAL, VDOWN, OFF, 'Vol-'), (DUMMY, MSG, FLASH, 'Message')]
+    small = keypad + [(CALL, CALLAPP, STEADY, 'Line 1'), (FEATURE, HOLD, OFF, 'Hold'),
+                      (DUMMY, MSG, FLASH, 'Msg')]
+    p0 = state_payload(2, 40, default, text='Hello, world')
+    p1 = state_payload(4, 20, small, ring=(2, 0xFFFF), hooks=((2, 1, 2), (4, 3, 4), (1, 5, 6)))
+    p2 = state_payload(0, 0, [], ring=(0, 0x8000))
+    seeds = {
+        'default': bytes([0x40]) + p0,
+        'default-hash-wrong': bytes([0x00]) + p0,
+        'default-file': bytes([0x80]) + state_file(p0),
+        'default-file-fixup': bytes([0xE0]) + bytes(16) + p0,
+        'default-file-bad-crc': bytes([0xC0]) + state_file(p0)[:12] + b'\0\0\0\0' + p0,
+        'small': bytes([0x41]) + p1,
+        'small-for-default': bytes([0x40]) + p1,
+        'bare': bytes([0x42]) + p2,
+        'bare-file': bytes([0xE2]) + bytes(16) + p2,
+        'big-display': bytes([0x43]) + state_payload(32, 256, [], text='x' * 300),
+        'bad-version': bytes([0x40]) + state_payload(2, 40, default, version=2),
+        'truncated': bytes([0x40]) + p0[:-5],
+        'trailing': bytes([0x40]) + p0 + b'!',
+        'bad-values': bytes([0x40]) + state_payload(2, 40, default, ring=(9, 0x10000),
+                                                    hooks=((3, 0, 0), (0, 1, 1), (0x10, 2, 2))),
+        'bad-text': bytes([0x40]) + state_payload(2, 40, keypad[:11] + [(KEYPAD, NONE, 1, '\x01\u00e9')]
+                                                  + default[12:]),
+        'empty-file': bytes([0x80]),
+    }
+    for name, data in seeds.items():
+        write(corpus, 'sim_state', name, data)
+
+
 # ---- varstruct ----------------------------------------------------------------------------------
 
 def vs_input(kind, total, ops, fixed=None):
@@ -195,6 +261,7 @@ def main():
     gen_config(corpus)
     gen_commands(corpus)
     gen_store(corpus)
+    gen_state(corpus)
     gen_varstruct(corpus)
 
 

@@ -400,9 +400,11 @@ static void a_request_completed_only_with_bogus_ids_times_out(void **state)
 /* Embedded: the provider runs in the application's process, which dies with it. */
 static void a_crashing_provider_kills_its_process_embedded(void)
 {
-	pid_t pid = fork();
+	pid_t pid;
 	int st;
 
+	fflush(NULL);
+	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		HPHONEAPP app;

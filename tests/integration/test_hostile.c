@@ -40,8 +40,9 @@
 	"[phone \"A\"]\nprovider = sim\ndata_areas = 64, 65536\ndurable = no\n"                  \
 	"[phone \"B\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n"
 
-/* In a sanitizer build tapisrv's memory is mostly the sanitizer's (shadow, quarantine of freed
- * blocks), so the memory figures are printed but only loosely bounded. */
+/* In a sanitizer build tapisrv's memory is mostly the sanitizer's (shadow memory, and a
+ * quarantine of up to 256 MiB of freed blocks), so the memory figures are printed but not
+ * asserted there; the plain build asserts them. */
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
 #elif defined(__has_feature)
@@ -173,7 +174,10 @@ static void assert_latency_ok(struct latency quiet, struct latency busy)
 
 static pid_t spawn(int (*fn)(void *), void *arg)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	fflush(NULL); /* nothing buffered is written twice */
+	pid = fork();
 
 	assert_true(pid >= 0);
 	if (pid == 0)
@@ -445,7 +449,8 @@ static void hostile_frames_drop_only_their_sender(void **state)
 	printf("# tapisrv VmRSS: %ld KiB before, %ld KiB at most during the storm, %ld KiB after\n",
 	       rss0, rss_busy, rss_after);
 	/* The offenders hold no state once dropped: 8 MiB covers the allocator's caches. */
-	assert_true(rss_after - rss0 < (UNDER_ASAN ? 8 : 1) * 8192);
+	if (!UNDER_ASAN)
+		assert_true(rss_after - rss0 < 8192);
 	assert_latency_ok(quiet, busy);
 	probe_stop(&p);
 }
@@ -687,8 +692,10 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 	 * x 80 + one largest frame) plus its input buffer of one largest frame: about 520 KiB. Allow
 	 * twice that per flooder, and 8 MiB for the allocator. */
 	max_out = (16 * 80 + OT_WIRE_MAX_FRAME) / 1024 + OT_WIRE_MAX_FRAME / 1024;
-	assert_true(rss_busy - rss0 < (UNDER_ASAN ? 8 : 1) * (2 * 2 * max_out + 8192));
-	assert_true(rss_after - rss0 < (UNDER_ASAN ? 8 : 1) * 8192);
+	if (!UNDER_ASAN) {
+		assert_true(rss_busy - rss0 < 2 * 2 * max_out + 8192);
+		assert_true(rss_after - rss0 < 8192);
+	}
 	assert_latency_ok(quiet, busy);
 	probe_stop(&p);
 }
@@ -835,8 +842,8 @@ static void a_crowd_of_connections_keeps_latency_and_memory_bounded(void **state
 	 * rest of that 256 KiB buffer is never touched): about 10 KiB. Allow 64 KiB each. What the
 	 * allocator keeps after the crowd leaves is reused by the next one: a second crowd must not
 	 * need more than the first (1 MiB of slack), which is what bounded means here. */
-	assert_true(peak1 - rss0 < (UNDER_ASAN ? 4 : 1) * 64L * n);
 	if (!UNDER_ASAN) {
+		assert_true(peak1 - rss0 < 64L * n);
 		assert_true(peak2 <= peak1 + 1024);
 		assert_true(after2 <= after1 + 1024);
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,6 +212,31 @@ static void expect_button_msg(const struct ev *e, DWORD id, DWORD mode, DWORD st
 
 static DRV_REQUESTID last_id;
 
+/* fdatasync of this program (the provider's sources are linked in) goes to the kernel, except
+ * for a file whose path contains fail_sync: that one fails with EIO. */
+static const char *volatile fail_sync;
+
+int fdatasync(int fd)
+{
+	const char *what = fail_sync;
+
+	if (what) {
+		char link[64], path[512];
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, path, sizeof(path) - 1);
+		if (n > 0) {
+			path[n] = 0;
+			if (strstr(path, what)) {
+				errno = EIO;
+				return -1;
+			}
+		}
+	}
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
 static DRV_REQUESTID rid(void)
 {
 	return __atomic_add_fetch(&last_id, 1, __ATOMIC_SEQ_CST);
@@ -368,7 +394,7 @@ struct fixture {
 	char root[64];
 	long live;
 	int started;
-	HDRVPHONE hd[2];
+	HDRVPHONE hd[3];
 };
 
 static struct fixture *F;
@@ -433,9 +459,9 @@ static int teardown(void **state)
 static LONG try_start(struct fixture *f, const char *const *const *kv, int phones, char *err,
 		      size_t errlen)
 {
-	static char names[2][24];
-	OTSPISETTING set[2][16];
-	OTSPIPHONECONFIG cfg[2];
+	static char names[3][24];
+	OTSPISETTING set[3][16];
+	OTSPIPHONECONFIG cfg[3];
 	DWORD lines = 9, n = 9, opts = 9;
 	int p, i;
 	LONG r;
@@ -1779,6 +1805,61 @@ static void test_durable_failure(void **state)
 	assert_int_equal(get_lamp(hd, 12), PHONELAMPMODE_FLASH);
 }
 
+/* The wals of a round are synced concurrently; a phone whose sync fails fails its own writes
+ * only, the others succeed, and every phone's replies come in the order of its requests. */
+static void test_concurrent_sync_failure(void **state)
+{
+	struct fixture *f = *state;
+	const char *const *lists[3] = { durable, durable, durable };
+	static char vals[3][4][4];
+	HDRVPHONE hd[3];
+	DRV_REQUESTID ids[3][4];
+	char buf[4];
+	int p, k, pos[3][4];
+
+	start_n(f, lists, 3);
+	for (p = 0; p < 3; p++) {
+		hd[p] = open_phone(f, p);
+		assert_int_equal(ASYNC(TSPI_phoneSetData, hd[p], 0, (LPVOID) "old", 4), 0);
+	}
+	fail_sync = "Phone%201/wal";
+	for (k = 0; k < 4; k++)
+		for (p = 0; p < 3; p++) {
+			vals[p][k][0] = 'n';
+			vals[p][k][1] = (char)('0' + p);
+			vals[p][k][2] = (char)('0' + k);
+			ids[p][k] = rid();
+			assert_int_equal(TSPI_phoneSetData(ids[p][k], hd[p], 0, vals[p][k], 4),
+					 (LONG)ids[p][k]);
+		}
+	for (p = 0; p < 3; p++)
+		for (k = 0; k < 4; k++)
+			assert_int_equal(wait_reply(ids[p][k]), p == 1 ? PHONEERR_OPERATIONFAILED : 0);
+	fail_sync = NULL;
+	pthread_mutex_lock(&R.m);
+	for (p = 0; p < 3; p++)
+		for (k = 0; k < 4; k++)
+			pos[p][k] = find_reply(ids[p][k]);
+	pthread_mutex_unlock(&R.m);
+	for (p = 0; p < 3; p++)
+		for (k = 1; k < 4; k++)
+			assert_true(pos[p][k - 1] < pos[p][k]);
+	for (p = 0; p < 3; p++) {
+		assert_int_equal(TSPI_phoneGetData(hd[p], 0, buf, 4), 0);
+		assert_memory_equal(buf, p == 1 ? "old" : vals[p][3], 4);
+	}
+	/* What was acknowledged is on disk; the failed phone works again once reopened. */
+	for (p = 0; p < 3; p++) {
+		close_phone(f, p);
+		hd[p] = open_phone(f, p);
+		assert_int_equal(TSPI_phoneGetData(hd[p], 0, buf, 4), 0);
+		assert_memory_equal(buf, p == 1 ? "old" : vals[p][3], 4);
+	}
+	assert_int_equal(ASYNC(TSPI_phoneSetData, hd[1], 0, vals[1][0], 4), 0);
+	assert_int_equal(TSPI_phoneGetData(hd[1], 0, buf, 4), 0);
+	assert_memory_equal(buf, vals[1][0], 4);
+}
+
 /* ---- the provider's defences ---------------------------------------------------------------- */
 
 static void test_bad_handles(void **state)
@@ -2360,6 +2441,7 @@ int main(void)
 		T(test_remove_completes_held),
 		T(test_durable_state),
 		T(test_memory_state),
+		T(test_concurrent_sync_failure),
 		T(test_durable_failure),
 		T(test_bad_handles),
 		T(test_alloc_failures),

@@ -323,10 +323,11 @@ static void test_roundtrip(void **state)
 	assert_true(sim_store_wal_size(s) > 0);
 	sim_store_close(s);
 
-	/* The files: exactly the area sizes; the wal emptied by the close-time checkpoint. */
+	/* The files: exactly the area sizes; the wal kept for reuse, preallocated with zeros. */
 	assert_int_equal(file_size(f->root, "Front%20desk", "area-0"), 256);
 	assert_int_equal(file_size(f->root, "Front%20desk", "area-1"), 4096);
-	assert_int_equal(file_size(f->root, "Front%20desk", "wal"), 0);
+	assert_true(file_size(f->root, "Front%20desk", "wal") >= SIM_STORE_WAL_GROW_MIN);
+	assert_true(file_size(f->root, "Front%20desk", "wal") <= SIM_STORE_WAL_PREALLOC);
 	assert_int_equal(file_size(f->root, "Front%20desk", "lock"), 0);
 	{
 		char path[512];
@@ -529,8 +530,8 @@ static void test_replay_after_crash(void **state)
 	memcpy(a, "new", 3);
 	expect_area(r, 0, a, sizeof(a));
 	expect_area(r, 1, b, sizeof(b));
-	/* Recovery ends with a checkpoint: areas on disk, wal empty. */
-	assert_int_equal(file_size(f->root2, "crash", "wal"), 0);
+	/* Recovery ends with a checkpoint: areas on disk, no record in the wal. */
+	assert_int_equal(sim_store_wal_size(r), 0);
 	fd = open(path, O_RDONLY);
 	assert_int_equal(read(fd, disk, sizeof(disk)), 256);
 	close(fd);
@@ -615,11 +616,13 @@ static void torn_case(struct fixture *f, const char *name, int how)
 	assert_int_equal(sim_store_write(s, 0, a, sizeof(a)), 0);
 	assert_int_equal(sim_store_write(s, 0, b, 1000), 0);
 	crash_copy(f->root, f->root2, name, 1);
+	/* The records end here; zeros follow (the preallocated rest of the wal). */
+	wal = (off_t)sim_store_wal_size(s);
 	sim_store_close(s);
 
 	path_of(path, sizeof(path), f->root2, name, "wal");
-	wal = file_size(f->root2, name, "wal");
 	assert_int_equal(wal, 24 + (24 + 4096) + (24 + 1000));
+	assert_true(file_size(f->root2, name, "wal") > wal);
 	fd = open(path, O_RDWR);
 	assert_true(fd >= 0);
 	switch (how) {
@@ -748,7 +751,8 @@ static void test_group_commit_and_checkpoint(void **state)
 	assert_true(sim_store_wal_size(s2) > 0); /* below the threshold: nothing done */
 	assert_int_equal(sim_store_maybe_checkpoint(s1), 0);
 	assert_int_equal(sim_store_wal_size(s1), 0);
-	assert_int_equal(file_size(f->root, "one", "wal"), 0);
+	/* Stretched by the 1 MiB records past the preallocated size, cut back to it. */
+	assert_int_equal(file_size(f->root, "one", "wal"), SIM_STORE_WAL_PREALLOC);
 	/* After a checkpoint a new wal generation starts and recovers as well. */
 	assert_int_equal(sim_store_write(s1, 1, "after", 5), 0);
 	crash_copy(f->root, f->root2, "one", 2);
@@ -759,6 +763,89 @@ static void test_group_commit_and_checkpoint(void **state)
 	expect_area(s1, 1, "after", 5);
 	sim_store_close(s1);
 	free(big);
+}
+
+/* A checkpoint keeps the wal file and starts a new generation at its start: new records
+ * overwrite old ones in place, and an old record right after the new tail -- whole, with a valid
+ * CRC -- never replays (its sequence belongs to the old base). */
+static void test_wal_generation_reuse(void **state)
+{
+	struct fixture *f = *state;
+	static const uint32_t sizes[] = { 4096, 16 };
+	unsigned char a[4096], b[4096];
+	struct sim_store *s, *r;
+	off_t size;
+
+	fill(a, sizeof(a), 11);
+	fill(b, sizeof(b), 12);
+	s = open_store(f->root, "reuse", sizes, 2, 1);
+	assert_int_equal(sim_store_write(s, 0, a, sizeof(a)), 0);
+	assert_int_equal(sim_store_write(s, 1, "stale", 5), 0);
+	assert_int_equal(sim_store_write(s, 1, "good!", 5), 0);
+	size = file_size(f->root, "reuse", "wal");
+	assert_true(size >= SIM_STORE_WAL_GROW_MIN);
+	assert_int_equal(sim_store_checkpoint(s), 0);
+	assert_int_equal(sim_store_wal_size(s), 0);
+	assert_int_equal(file_size(f->root, "reuse", "wal"), size);
+	/* The same lengths: the new records land exactly on the first two old ones. */
+	assert_int_equal(sim_store_write(s, 0, b, sizeof(b)), 0);
+	assert_int_equal(sim_store_write(s, 1, "newer", 5), 0);
+	assert_int_equal(file_size(f->root, "reuse", "wal"), size); /* overwritten, not grown */
+	crash_copy(f->root, f->root2, "reuse", 2);
+	sim_store_close(s);
+
+	r = open_store(f->root2, "reuse", sizes, 2, 1);
+	expect_area(r, 0, b, sizeof(b));
+	expect_area(r, 1, "newer", 5); /* not the old generation's "good!" */
+	sim_store_close(r);
+}
+
+/* The wal is reused across many checkpoints without growing; a crash in any generation (old
+ * records of the same lengths after the tail, or zeros in the first one) recovers exactly the
+ * acknowledged writes, as does a crash right after a checkpoint. */
+static void test_wal_reuse_across_checkpoints(void **state)
+{
+	struct fixture *f = *state;
+	static const uint32_t sizes[] = { 1 << 20 };
+	unsigned char *buf = malloc(1 << 20);
+	struct sim_store *s, *r;
+	off_t size = 0;
+	unsigned c, k;
+
+	assert_non_null(buf);
+	s = open_store(f->root, "cycle", sizes, 1, 1);
+	for (c = 0; c < 3; c++) {
+		for (k = 0; k < 8; k++) {
+			fill(buf, 1 << 20, c * 10 + k);
+			assert_int_equal(sim_store_write(s, 0, buf, 1 << 20), 0);
+			if (k == 4) {
+				crash_copy(f->root, f->root2, "cycle", 1);
+				r = open_store(f->root2, "cycle", sizes, 1, 1);
+				expect_area(r, 0, buf, 1 << 20);
+				sim_store_close(r);
+				nftw(f->root2, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+				assert_int_equal(mkdir(f->root2, 0700), 0);
+			}
+			assert_int_equal(sim_store_maybe_checkpoint(s), 0);
+		}
+		/* 8 records of 1 MiB pass the threshold: checkpointed, the file kept. */
+		assert_int_equal(sim_store_wal_size(s), 0);
+		if (c == 0)
+			size = file_size(f->root, "cycle", "wal");
+		assert_int_equal(file_size(f->root, "cycle", "wal"), size);
+		assert_true(size <= (off_t)SIM_STORE_WAL_PREALLOC);
+		crash_copy(f->root, f->root2, "cycle", 1);
+		r = open_store(f->root2, "cycle", sizes, 1, 1);
+		expect_area(r, 0, buf, 1 << 20);
+		sim_store_close(r);
+		nftw(f->root2, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		assert_int_equal(mkdir(f->root2, 0700), 0);
+	}
+	sim_store_close(s);
+	s = open_store(f->root, "cycle", sizes, 1, 1);
+	expect_area(s, 0, buf, 1 << 20);
+	sim_store_close(s);
+	free(buf);
 }
 
 /* ---- failures ------------------------------------------------------------------------------- */
@@ -808,8 +895,18 @@ static void test_wal_failure_fsize(void **state)
 		for (i = sizeof(old); i < sizeof(got); i++)
 			CHILD_CHECK(got[i] == 0);
 		CHILD_CHECK(sim_store_wal_size(s) == good);
+		/* What the failed append wrote is zeros now: no record follows the good ones. */
 		path_of(path, sizeof(path), f->root, "fsize", "wal");
-		CHILD_CHECK(stat(path, &st) == 0 && (uint64_t)st.st_size == good);
+		{
+			unsigned char tail[SIM_REC_HEADER_SIZE];
+			int fd = open(path, O_RDONLY);
+
+			CHILD_CHECK(fd >= 0 && stat(path, &st) == 0 && (uint64_t)st.st_size > good);
+			CHILD_CHECK(pread(fd, tail, sizeof(tail), (off_t)good) == (ssize_t)sizeof(tail));
+			close(fd);
+			for (i = 0; i < sizeof(tail); i++)
+				CHILD_CHECK(tail[i] == 0);
+		}
 		/* Small writes still fit below the limit. */
 		CHILD_CHECK(sim_store_write(s, 0, "small", 5) == 0);
 		old[0] = 's', old[1] = 'm', old[2] = 'a', old[3] = 'l', old[4] = 'l';
@@ -1173,6 +1270,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resize_after_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit_and_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_generation_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_reuse_across_checkpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_failure_fsize, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_failure_crash_consistent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failure_sweep, setup, teardown),

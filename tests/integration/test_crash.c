@@ -12,8 +12,9 @@
  *     what it saw before);
  *  3. SIGKILLs tapisrv after a random delay, reaps the children (they see the server vanish:
  *     error replies, PHONE_CLOSE, REINIT, and exit), collects the acknowledgements;
- *  4. in the torn-tail test, also cuts the last record of one phone's journal at a random byte,
- *     which models a power cut in the middle of writing it (see below);
+ *  4. in the torn-tail test, also tears the last record of one phone's journal from a random
+ *     byte on (the file ends there, or the rest of the record is zeros or garbage), which models
+ *     a power cut in the middle of writing it (see below);
  *  5. restarts tapisrv.
  *
  * Content of every write: a 32-byte header (magic, writer, phone, area, sequence number, length,
@@ -22,7 +23,7 @@
  * (iteration * 1,000,000 + counter).
  *
  * The torn tail. The sim provider acknowledges a write only after the fdatasync that covers its
- * journal record, so a power cut can only tear a record that was never acknowledged. Cutting the
+ * journal record, so a power cut can only tear a record that was never acknowledged. Tearing the
  * last record of a journal with the server down makes the journal look exactly like that: its
  * write is then treated as never acknowledged (even if the writer had been told it succeeded),
  * and recovery must give that area the content before it — the last acknowledged earlier write
@@ -326,14 +327,35 @@ static void check_areas(struct state *st, int torn_phone, uint32_t torn_area, in
 	assert_int_equal(phoneShutdown(app), 0);
 }
 
-/* Cuts the last whole record of phone's journal at a random byte. Returns its sequence number
- * (of our content) and area, or -1 when the journal holds no record. */
+/* CRC-32C (Castagnoli), as in the journal (docs/providers/sim.md); ours, table-driven. */
+static uint32_t crc32c(uint32_t crc, const uint8_t *p, size_t n)
+{
+	static uint32_t table[256];
+
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+			table[i] = c;
+		}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* Tears the last whole record of phone's journal from a random byte on, in one of three ways: the
+ * file ends there (a journal that was growing), or the rest of the record is zeros or garbage (a
+ * preallocated or reused journal, whose old bytes show through). Returns the torn write's sequence
+ * number (of our content) and area, or -1 when the journal holds no record. */
 static int64_t tear_tail(uint32_t phone, uint64_t rnd, uint32_t *area)
 {
 	char path[256];
 	struct stat sb;
 	uint8_t *w;
-	uint64_t off = 24, last = 0, last_len = 0, rseq;
+	uint64_t off = 24, last = 0, last_len = 0, rseq, cut, end;
 	int64_t seq;
 	int fd;
 
@@ -349,14 +371,17 @@ static int64_t tear_tail(uint32_t phone, uint64_t rnd, uint32_t *area)
 	w = malloc((size_t)sb.st_size);
 	assert_non_null(w);
 	assert_int_equal(pread(fd, w, (size_t)sb.st_size, 0), sb.st_size);
-	/* The journal's records: sequence base, base + 1, ... (docs/providers/sim.md). The file is
+	/* The journal's records: whole, sequence base, base + 1, ..., with a valid CRC. The file is
 	 * preallocated and reused, so zeros or records of an older generation follow them. */
 	rseq = get64(w + 8);
+	if (get32(w) != 0x4C415754u || get32(w + 20) != crc32c(0, w, 20))
+		off = (uint64_t)sb.st_size; /* no valid header: no records */
 	while ((uint64_t)sb.st_size - off >= 24 && get32(w + off) == 0x43455254u &&
 	       get64(w + off + 12) == rseq) {
 		uint64_t len = get32(w + off + 4);
 
-		if (len > (uint64_t)sb.st_size - off - 24 || len < HDR)
+		if (len > (uint64_t)sb.st_size - off - 24 || len < HDR ||
+		    get32(w + off + 20) != crc32c(crc32c(0, w + off, 20), w + off + 24, len))
 			break;
 		last = off;
 		last_len = len;
@@ -371,7 +396,21 @@ static int64_t tear_tail(uint32_t phone, uint64_t rnd, uint32_t *area)
 	*area = get32(w + last + 24 + 12);
 	seq = (int64_t)get64(w + last + 24 + 16);
 	assert_int_equal(get32(w + last + 24 + 8), phone);
-	assert_int_equal(ftruncate(fd, (off_t)(last + rnd % (24 + last_len))), 0);
+	cut = last + rnd % (24 + last_len);
+	end = last + 24 + last_len;
+	switch ((rnd >> 32) % 3) {
+	case 0:
+		assert_int_equal(ftruncate(fd, (off_t)cut), 0);
+		break;
+	default: {
+		int garbage = (rnd >> 32) % 3 == 2;
+
+		for (uint64_t i = cut; i < end; i++)
+			w[i] = garbage ? (uint8_t)mix(rnd + i) : 0;
+		assert_int_equal(pwrite(fd, w + cut, (size_t)(end - cut), (off_t)cut),
+				 (ssize_t)(end - cut));
+	}
+	}
 	free(w);
 	close(fd);
 	return seq;

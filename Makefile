@@ -1,14 +1,15 @@
 # OpenTAPI — the two commands of the README, and their helpers.
 #   make demo        set up, build, and run a short session on the default simulated phone
-#   make check       set up, build, and run every test
-#   make check-asan  every test again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check       set up, build, and run every test: the normal build, then the same tests under
+#                    AddressSanitizer + UndefinedBehaviorSanitizer (the fuzz corpora are part of both)
+#   make check-plain / make check-asan   one of the two halves
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?= -Dwerror=true
 DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev libcurl4-openssl-dev libmicrohttpd-dev
 
-.PHONY: all deps build demo check check-asan install clean
+.PHONY: all deps build demo check check-plain check-asan install clean
 
 all: build
 
@@ -36,7 +37,15 @@ build: deps
 demo: build
 	@scripts/demo.sh $(BUILD)
 
+# Both halves run even when the first fails, so one run reports every failure; make check fails
+# if either did.
 check: build
+	@status=0; \
+	$(MAKE) --no-print-directory check-plain || status=1; \
+	$(MAKE) --no-print-directory check-asan || status=1; \
+	exit $$status
+
+check-plain: build
 	meson test -C $(BUILD) --print-errorlogs
 
 check-asan: deps

@@ -1,6 +1,7 @@
 /* harness.c — see harness.h. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "tapisrv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,56 +98,23 @@ static void stop_server(void)
 	server_pid = 0;
 }
 
-static int connectable(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int ok;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.100s", path);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* (Re)starts the test's tapisrv with its current configuration and state directory. */
 static int start_server(void)
 {
 	const char *bin = getenv("OPENTAPI_TEST_TAPISRV");
 	const char *config = getenv("OPENTAPI_CONFIG");
+	char *argv[] = { "tapisrv", "--socket", server_socket, "--state-dir", state_dir,
+			 config ? "--config" : NULL, (char *)config, NULL };
 	char log[1200];
-	int i;
 
 	stop_server();
 	snprintf(server_socket, sizeof(server_socket), "%s/tapisrv.sock", root);
 	snprintf(log, sizeof(log), "%s/tapisrv.log", root);
-	server_pid = fork();
-	if (server_pid < 0)
-		return -1;
-	if (server_pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		if (config)
-			execl(bin, "tapisrv", "--config", config, "--socket", server_socket,
-			      "--state-dir", state_dir, (char *)NULL);
-		else
-			execl(bin, "tapisrv", "--socket", server_socket, "--state-dir", state_dir,
-			      (char *)NULL);
-		_exit(127);
-	}
 	setenv("OPENTAPI_SERVER", server_socket, 1);
-	for (i = 0; i < 500; i++) {
-		if (connectable(server_socket))
-			return 0;
-		if (waitpid(server_pid, NULL, WNOHANG) == server_pid) {
-			server_pid = 0;
-			break;
-		}
-		usleep(10000);
-	}
+	server_pid = srv_spawn(bin, argv, log, server_socket);
+	if (server_pid > 0)
+		return 0;
+	server_pid = 0;
 	fprintf(stderr, "harness: tapisrv did not start (see %s)\n", log);
 	return -1;
 }

@@ -26,35 +26,47 @@ static int can_connect(const char *path)
 	return ok;
 }
 
-int srv_restart(struct srv *s)
+pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket)
 {
-	const char *bin = getenv("OPENTAPI_TAPISRV");
+	pid_t pid = fork();
 	int i;
 
-	if (!bin)
+	if (pid < 0)
 		return -1;
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (s->pid == 0) {
-		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 
 		if (fd >= 0) {
 			dup2(fd, STDERR_FILENO);
 			close(fd);
 		}
-		execl(bin, "tapisrv", "--config", s->config, "--socket", s->socket, "--state-dir",
-		      s->state, "-v", (char *)NULL);
+		execv(bin, argv);
 		_exit(127);
 	}
 	for (i = 0; i < 500; i++) { /* up to 5 s */
-		if (can_connect(s->socket))
-			return 0;
-		if (waitpid(s->pid, NULL, WNOHANG) == s->pid)
-			break;
+		if (can_connect(socket))
+			return pid;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -1;
 		usleep(10000);
 	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 	return -1;
+}
+
+int srv_restart(struct srv *s)
+{
+	const char *bin = getenv("OPENTAPI_TAPISRV");
+	char *argv[] = { "tapisrv", "--config", s->config, "--socket", s->socket,
+			 "--state-dir", s->state, "-v", NULL };
+
+	s->pid = bin ? srv_spawn(bin, argv, s->log, s->socket) : -1;
+	if (s->pid < 0) {
+		s->pid = 0;
+		return -1;
+	}
+	return 0;
 }
 
 int srv_start(struct srv *s, const char *config_text)

@@ -14,6 +14,10 @@ struct srv {
 	char log[128];
 };
 
+/* Starts bin with argv (argv[0] first, NULL-terminated), its stderr appended to log, and waits
+ * up to 5 s until socket accepts connections. Returns the pid, or -1 when it could not be
+ * started, exited, or never listened (then it is killed). */
+pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket);
 /* Writes config_text, starts tapisrv and waits until it accepts connections; points
  * OPENTAPI_SERVER at its socket. Returns 0 or -1. */
 int srv_start(struct srv *s, const char *config_text);

@@ -48,6 +48,7 @@
 #include "alloc.h"
 #include "config.h"
 #include "log.h"
+#include "ptrtable.h"
 #include "push.h"
 #include "varstruct.h"
 
@@ -105,18 +106,6 @@ struct phone {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* The phones, by index. A table only grows: a phone added while the provider runs is appended,
- * and a full table is replaced by a larger copy. TSPI calls and the worker find phones without
- * P.lock: they load P.table, then its n (both acquire); the entries below n never change, and a
- * replaced table stays allocated (on the prev chain) until shutdown, as do phones the engine no
- * longer uses. Entries are added and tables replaced under P.lock only. */
-struct phone_table {
-	DWORD n;   /* entries in use */
-	DWORD cap; /* entries allocated */
-	struct phone_table *prev;
-	struct phone *ph[];
-};
-
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t closed; /* a phone's close was done by the worker */
@@ -124,7 +113,10 @@ static struct {
 	struct ipp_options opt;
 	int configured;
 	DWORD provider_id;
-	struct phone_table *table;
+	/* The phones, by index (HDRVPHONE = index + 1). A phone added while the provider runs is
+	 * appended (under P.lock); none leaves before shutdown, so TSPI calls and the worker find
+	 * phones without P.lock (see ptrtable.h). */
+	struct ot_ptrtable phones;
 	/* Phones of an OTSPI_providerConfigure while initialised, waiting for their
 	 * TSPI_providerCreatePhoneDevice (dropped at the next configure or at shutdown). */
 	struct phone **pending;
@@ -183,25 +175,24 @@ static void derive_identity(struct phone *ph)
 		ph->guid.Data4[i] = (uint8_t)(lo >> (56 - 8 * i));
 }
 
-/* The current phone table and its count; safe without P.lock (see struct phone_table). */
-static struct phone_table *table_now(void)
+/* The phone table, read without P.lock. */
+static DWORD phone_count(void)
 {
-	return __atomic_load_n(&P.table, __ATOMIC_ACQUIRE);
+	return ot_ptrtable_count(&P.phones);
 }
 
-static DWORD table_count(const struct phone_table *t)
+static struct phone *phone_at(DWORD i)
 {
-	return t ? __atomic_load_n(&t->n, __ATOMIC_ACQUIRE) : 0;
+	return ot_ptrtable_get(&P.phones, i);
 }
 
 static struct phone *phone_by_id(DWORD id)
 {
-	struct phone_table *t = table_now();
-	DWORD i, n = table_count(t);
+	DWORD i, n = phone_count();
 
 	for (i = 0; i < n; i++)
-		if (t->ph[i]->cfg.device_id == id)
-			return t->ph[i];
+		if (phone_at(i)->cfg.device_id == id)
+			return phone_at(i);
 	return NULL;
 }
 
@@ -225,48 +216,19 @@ static LONG phone_present(DWORD id, struct phone **out)
 /* HDRVPHONE = index + 1: O(1) and never NULL. */
 static struct phone *phone_by_handle(HDRVPHONE hd)
 {
-	struct phone_table *t = table_now();
 	uintptr_t i = (uintptr_t)hd;
 
-	if (i == 0 || i > table_count(t))
+	if (i == 0 || i > phone_count())
 		return NULL;
-	return t->ph[i - 1];
+	return phone_at((DWORD)(i - 1));
 }
 
-/* Room for `extra` more phones, replacing the table by a larger copy if need be. P.lock held.
- * Returns 0 or -1 (out of memory). */
-static int table_reserve(DWORD extra)
-{
-	struct phone_table *t = P.table, *nt;
-	DWORD n = t ? t->n : 0, cap = t ? t->cap : 0;
-
-	if (t && cap - n >= extra)
-		return 0;
-	if (extra > (UINT32_MAX / 2 - 8) - n)
-		return -1;
-	cap = cap * 2 > n + extra ? cap * 2 : n + extra;
-	if (cap < 8)
-		cap = 8;
-	nt = ot_malloc(offsetof(struct phone_table, ph) + (size_t)cap * sizeof(nt->ph[0]));
-	if (!nt)
-		return -1;
-	nt->n = n;
-	nt->cap = cap;
-	nt->prev = t;
-	if (n)
-		memcpy(nt->ph, t->ph, (size_t)n * sizeof(nt->ph[0]));
-	__atomic_store_n(&P.table, nt, __ATOMIC_RELEASE);
-	return 0;
-}
-
-/* Appends ph to the table, which has room (table_reserve). P.lock held. */
+/* Appends ph to the table, which has room (ot_ptrtable_reserve). P.lock held. */
 static void table_append(struct phone *ph)
 {
-	struct phone_table *t = P.table;
-
-	ph->index = t->n;
-	t->ph[t->n] = ph;
-	__atomic_store_n(&t->n, t->n + 1, __ATOMIC_RELEASE);
+	/* The index first: a reader may find the phone as soon as it is appended. */
+	ph->index = phone_count();
+	ot_ptrtable_append(&P.phones, ph);
 }
 
 static int negotiate(DWORD lo, DWORD hi, DWORD *out)
@@ -350,17 +312,12 @@ static void drop_pending(void)
 
 static void free_config(void)
 {
-	struct phone_table *t = P.table, *prev;
 	DWORD i;
 
 	drop_pending();
-	for (i = 0; t && i < t->n; i++)
-		free_phone(t->ph[i]);
-	__atomic_store_n(&P.table, NULL, __ATOMIC_RELEASE);
-	for (; t; t = prev) {
-		prev = t->prev;
-		ot_free(t);
-	}
+	for (i = 0; i < phone_count(); i++)
+		free_phone(phone_at(i));
+	ot_ptrtable_free(&P.phones);
 	P.configured = 0;
 }
 
@@ -403,7 +360,6 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerSetOptions(DWORD dwPermanentProviderID,
 static LONG check_new(const struct phone *ph, struct phone *const *batch, DWORD n, char *err,
 		      size_t errlen)
 {
-	const struct phone_table *t = P.table;
 	DWORD j;
 
 	for (j = 0; j < n; j++) {
@@ -417,8 +373,8 @@ static LONG check_new(const struct phone *ph, struct phone *const *batch, DWORD 
 			return PHONEERR_INIFILECORRUPT;
 		}
 	}
-	for (j = 0; t && j < t->n; j++) {
-		const struct phone *o = t->ph[j];
+	for (j = 0; j < phone_count(); j++) {
+		const struct phone *o = phone_at(j);
 
 		if (o->cfg.device_id == ph->cfg.device_id) {
 			snprintf(err, errlen, "phone '%.80s': device ID %u is taken (phone '%.80s')",
@@ -492,7 +448,7 @@ IPP_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 		goto fail;
 	}
 	/* Room for all of them now, so that adding one later needs no memory. */
-	if (table_reserve(dwNumPhones) < 0)
+	if (ot_ptrtable_reserve(&P.phones, dwNumPhones) < 0)
 		goto nomem;
 	for (i = 0; i < dwNumPhones; i++) {
 		const struct phone *ph = batch[i];
@@ -540,16 +496,14 @@ fail:
 IPP_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
 {
 	struct phone *ph = NULL, *old = NULL;
-	struct phone_table *t;
 	DWORD i, k;
 
 	pthread_mutex_lock(&P.lock);
 	for (k = 0; k < P.num_pending && !ph; k++)
 		if ((DWORD_PTR)P.pending[k]->cfg.device_id == dwTempID)
 			ph = P.pending[k];
-	t = P.table;
-	for (i = 0; ph && t && i < t->n; i++) {
-		struct phone *o = t->ph[i];
+	for (i = 0; ph && i < phone_count(); i++) {
+		struct phone *o = phone_at(i);
 
 		if (o->cfg.device_id == dwDeviceID)
 			ph = NULL; /* the engine never gives an ID twice */
@@ -566,7 +520,7 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 		       "(device %u) is open", ph->cfg.name, (unsigned)old->cfg.device_id);
 		return PHONEERR_OPERATIONFAILED;
 	}
-	if (table_reserve(1) < 0) { /* the configure made room: this does not fail */
+	if (ot_ptrtable_reserve(&P.phones, 1) < 0) { /* the configure made room: this does not fail */
 		pthread_mutex_unlock(&P.lock);
 		return PHONEERR_NOMEM;
 	}
@@ -611,7 +565,7 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 		return LINEERR_OPERATIONFAILED;
 	*lpdwNumLines = 0;
 	pthread_mutex_lock(&P.lock);
-	*lpdwNumPhones = table_count(P.table);
+	*lpdwNumPhones = phone_count();
 	pthread_mutex_unlock(&P.lock);
 	return 0;
 }
@@ -723,11 +677,11 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 
 	/* The engine closes every phone first; one left open is closed here all the same so that
 	 * its requests complete. */
-	for (i = 0; i < table_count(table_now()); i++) {
+	for (i = 0; i < phone_count(); i++) {
 		int open;
 
 		pthread_mutex_lock(&P.lock);
-		open = P.table->ph[i]->open;
+		open = phone_at(i)->open;
 		pthread_mutex_unlock(&P.lock);
 		if (open)
 			TSPI_phoneClose((HDRVPHONE)(uintptr_t)(i + 1));
@@ -740,8 +694,8 @@ IPP_EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD dwTSPIVersion, DWORD dwPerma
 	pthread_join(P.worker, NULL);
 
 	pthread_mutex_lock(&P.lock);
-	for (i = 0; i < table_count(P.table); i++) {
-		struct phone *ph = P.table->ph[i];
+	for (i = 0; i < phone_count(); i++) {
+		struct phone *ph = phone_at(i);
 
 		if (ph->easy)
 			curl_easy_cleanup(ph->easy);
@@ -1239,11 +1193,10 @@ static void start(struct phone *ph)
 /* Closes the phones whose TSPI_phoneClose waits: everything they have completes first. */
 static void do_closes(void)
 {
-	struct phone_table *t = table_now();
-	DWORD i, n = table_count(t);
+	DWORD i, n = phone_count();
 
 	for (i = 0; i < n; i++) {
-		struct phone *ph = t->ph[i];
+		struct phone *ph = phone_at(i);
 		struct req *queued, *rq, *next;
 		unsigned cancelled = 0;
 

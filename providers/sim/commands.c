@@ -11,24 +11,37 @@ struct word {
 	size_t n;
 };
 
-static int is_space(char c)
+/* Separates words. */
+static int is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return c == ' ' || c == '\t';
 }
 
-/* Splits the text into at most MAX_WORDS words; returns the count, or -1 when there are more. */
+/* Ignored around the command: a line ending (CRLF from a file, LF from echo) is no mistake. */
+static int is_space(char c)
+{
+	return is_blank(c) || c == '\r' || c == '\n';
+}
+
+/* Splits the text into at most MAX_WORDS words; returns the count, or -1 when there are more,
+ * or when a line break remains inside: one command is one line, and "press\n5" is more likely
+ * two lines pasted by mistake than a press of button 5. */
 static int split(const char *buf, size_t len, struct word *w)
 {
 	size_t i = 0;
 	int n = 0;
 
+	while (len && is_space(buf[len - 1]))
+		len--;
+	while (i < len && is_space(buf[i]))
+		i++;
 	while (i < len) {
 		size_t start;
 
-		while (i < len && is_space(buf[i]))
+		while (i < len && is_blank(buf[i]))
 			i++;
-		if (i == len)
-			break;
+		if (i < len && is_space(buf[i])) /* CR or LF: the ends were trimmed above */
+			return -1;
 		if (n == MAX_WORDS)
 			return -1;
 		start = i;
@@ -48,20 +61,21 @@ static int word_is(const struct word *w, const char *s)
 	return w->n == n && memcmp(w->p, s, n) == 0;
 }
 
+/* A decimal number by its value: leading zeros are allowed, however many ("press 007"). */
 static int parse_u32(const struct word *w, uint32_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
 
-	if (w->n == 0 || w->n > 10)
+	if (w->n == 0)
 		return -EINVAL;
 	for (i = 0; i < w->n; i++) {
 		if (w->p[i] < '0' || w->p[i] > '9')
 			return -EINVAL;
 		v = v * 10 + (uint64_t)(w->p[i] - '0');
+		if (v > UINT32_MAX) /* checked at every digit: v cannot overflow */
+			return -EINVAL;
 	}
-	if (v > UINT32_MAX)
-		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
 }

@@ -6,8 +6,9 @@
  * Must not: allocate, log, or know about phones, TSPI or the store.
  *
  * Grammar: the text ends at the first NUL or after len bytes. Words are separated by spaces or
- * tabs; leading and trailing white space (including CR and LF) is ignored. Keywords are lower
- * case. Numbers are decimal, 0 … 4294967295, without sign.
+ * tabs; leading and trailing white space (including CR and LF) is ignored, and a CR or LF
+ * between words is refused (one command is one line). Keywords are lower case. Numbers are
+ * decimal, 0 … 4294967295, without sign; leading zeros are allowed, however many.
  *
  *   suspend | resume | disconnect | connect | hold-replies | release-replies | remove
  *   press ID | release ID   ID = a button/lamp ID, or * (= 10) or # (= 11), the keypad's keys

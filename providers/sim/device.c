@@ -829,26 +829,21 @@ void sim_state_free(struct sim_state *s)
 {
 	if (!s)
 		return;
-	ot_free(s->display);
 	ot_free(s->buttons);
-	ot_free(s->lamps);
 	ot_free(s);
 }
 
+/* One block: the state, then the display cells, then the lamps (both arrays of uint32_t, so
+ * the alignment of the struct serves them). */
 struct sim_state *sim_state_new(const struct sim_device *d)
 {
-	struct sim_state *s = ot_calloc(1, sizeof(*s));
 	size_t cells = (size_t)d->rows * d->cols, nb = d->num_buttons;
+	struct sim_state *s = ot_calloc(1, sizeof(*s) + (cells + nb) * sizeof(uint32_t));
 
 	if (!s)
 		return NULL;
-	s->display = ot_calloc(cells ? cells : 1, sizeof(*s->display));
-	s->buttons = ot_calloc(nb ? nb : 1, sizeof(*s->buttons));
-	s->lamps = ot_calloc(nb ? nb : 1, sizeof(*s->lamps));
-	if (!s->display || !s->buttons || !s->lamps) {
-		sim_state_free(s);
-		return NULL;
-	}
+	s->display = (uint32_t *)(s + 1);
+	s->lamps = s->display + cells;
 	sim_state_reset(d, s);
 	return s;
 }
@@ -859,11 +854,11 @@ void sim_state_reset(const struct sim_device *d, struct sim_state *s)
 
 	for (i = 0; i < cells; i++)
 		s->display[i] = ' ';
-	for (i = 0; i < d->num_buttons; i++) {
-		s->buttons[i] = d->buttons[i];
+	ot_free(s->buttons);
+	s->buttons = NULL;
+	for (i = 0; i < d->num_buttons; i++)
 		s->lamps[i] = d->lamp_modes[i] == PHONELAMPMODE_DUMMY ? PHONELAMPMODE_DUMMY
 								       : PHONELAMPMODE_OFF;
-	}
 	for (i = 0; i < SIM_NUM_HOOK; i++) {
 		s->hook_mode[i] = (d->hook_devs & (1u << i)) ? PHONEHOOKSWITCHMODE_ONHOOK : 0;
 		s->volume[i] = SIM_LEVEL_DEFAULT;
@@ -873,16 +868,47 @@ void sim_state_reset(const struct sim_device *d, struct sim_state *s)
 	s->ring_volume = SIM_LEVEL_DEFAULT;
 }
 
-void sim_state_copy(const struct sim_device *d, struct sim_state *dst, const struct sim_state *src)
+/* Gives s a button table of its own (a copy of the configured one) if it has none. */
+static int own_buttons(const struct sim_device *d, struct sim_state *s)
 {
+	if (s->buttons)
+		return 0;
+	s->buttons = ot_malloc((d->num_buttons ? d->num_buttons : 1) * sizeof(*s->buttons));
+	if (!s->buttons)
+		return -ENOMEM;
+	memcpy(s->buttons, d->buttons, d->num_buttons * sizeof(*s->buttons));
+	return 0;
+}
+
+int sim_state_copy(const struct sim_device *d, struct sim_state *dst, const struct sim_state *src)
+{
+	if (src->buttons) {
+		if (own_buttons(d, dst) < 0)
+			return -ENOMEM;
+		memcpy(dst->buttons, src->buttons, d->num_buttons * sizeof(*dst->buttons));
+	} else {
+		ot_free(dst->buttons);
+		dst->buttons = NULL;
+	}
 	memcpy(dst->display, src->display, (size_t)d->rows * d->cols * sizeof(*dst->display));
-	memcpy(dst->buttons, src->buttons, d->num_buttons * sizeof(*dst->buttons));
 	memcpy(dst->lamps, src->lamps, d->num_buttons * sizeof(*dst->lamps));
 	memcpy(dst->hook_mode, src->hook_mode, sizeof(dst->hook_mode));
 	memcpy(dst->volume, src->volume, sizeof(dst->volume));
 	memcpy(dst->gain, src->gain, sizeof(dst->gain));
 	dst->ring_mode = src->ring_mode;
 	dst->ring_volume = src->ring_volume;
+	return 0;
+}
+
+const struct sim_button *sim_state_button(const struct sim_device *d, const struct sim_state *s,
+					  uint32_t id)
+{
+	return s->buttons ? &s->buttons[id] : &d->buttons[id];
+}
+
+int sim_state_prepare(const struct sim_device *d, struct sim_state *s, const struct sim_change *c)
+{
+	return c->kind == SIM_SET_BUTTON ? own_buttons(d, s) : 0;
 }
 
 uint32_t sim_state_hook_reported(const struct sim_device *d, const struct sim_state *s, int i)
@@ -1008,7 +1034,8 @@ void sim_change_apply(const struct sim_device *d, struct sim_state *s, const str
 		}
 		break;
 	case SIM_SET_BUTTON:
-		if (c->a < d->num_buttons)
+		/* own_buttons does nothing when the caller prepared s, as it must. */
+		if (c->a < d->num_buttons && own_buttons(d, s) == 0)
 			s->buttons[c->a] = c->button;
 		break;
 	case SIM_SET_HOOK:
@@ -1235,13 +1262,14 @@ size_t sim_state_encode(const struct sim_device *d, const struct sim_state *s, u
 	p = put32(p, (uint32_t)(d->layout_hash >> 32));
 	p = put32(p, d->num_buttons);
 	for (i = 0; i < d->num_buttons; i++) {
-		size_t t = strlen(s->buttons[i].text);
+		const struct sim_button *b = sim_state_button(d, s, (uint32_t)i);
+		size_t t = strlen(b->text);
 
-		p = put32(p, s->buttons[i].mode);
-		p = put32(p, s->buttons[i].function);
+		p = put32(p, b->mode);
+		p = put32(p, b->function);
 		p = put32(p, s->lamps[i]);
 		p = put32(p, (uint32_t)t);
-		memcpy(p, s->buttons[i].text, t);
+		memcpy(p, b->text, t);
 		p += t;
 	}
 	return (size_t)(p - buf);
@@ -1348,10 +1376,14 @@ int sim_state_decode(const struct sim_device *d, struct sim_state *s, const unsi
 		r.left -= t;
 		if (*dropped & SIM_STATE_DROP_BUTTONS)
 			continue;
-		if (sim_check_button(d, i, b.mode, b.function) == 0)
-			s->buttons[i] = b;
-		else
+		if (sim_check_button(d, i, b.mode, b.function) != 0) {
 			*dropped |= SIM_STATE_DROP_VALUES;
+		} else if (memcmp(&b, &d->buttons[i], sizeof(b)) != 0) {
+			/* b is zero-filled after its text, as configured buttons are. */
+			if (own_buttons(d, s) < 0)
+				goto nomem;
+			s->buttons[i] = b;
+		}
 		if (d->lamp_modes[i] == PHONELAMPMODE_DUMMY ? lamp == PHONELAMPMODE_DUMMY
 							     : sim_check_lamp(d, i, lamp) == 0)
 			s->lamps[i] = lamp;
@@ -1366,4 +1398,8 @@ bad:
 	sim_state_reset(d, s);
 	*dropped = 0;
 	return -EINVAL;
+nomem:
+	sim_state_reset(d, s);
+	*dropped = 0;
+	return -ENOMEM;
 }

@@ -62,10 +62,13 @@ struct sim_device {
 	uint64_t layout_hash;         /* of the button and lamp configuration (state file check) */
 };
 
-/* What the device is now. Allocated for one sim_device (sim_state_new). */
+/* What the device is now. Allocated for one sim_device (sim_state_new), display and lamps in
+ * the same block. Buttons are rarely changed, and a table of them is the biggest part of a
+ * state (72 bytes a button), so a state has its own table only once a button differs from the
+ * configuration: read them with sim_state_button(). */
 struct sim_state {
 	uint32_t *display;            /* rows*cols Unicode code points, row after row */
-	struct sim_button *buttons;   /* current mode, function, text */
+	struct sim_button *buttons;   /* current mode, function, text; NULL: as configured */
 	uint32_t *lamps;              /* current PHONELAMPMODE_ per ID (DUMMY: no lamp) */
 	uint32_t hook_mode[SIM_NUM_HOOK];  /* PHONEHOOKSWITCHMODE_ (the real one, even if unmonitored) */
 	uint32_t volume[SIM_NUM_HOOK];
@@ -111,7 +114,12 @@ int sim_hook_index(uint32_t dev);
 struct sim_state *sim_state_new(const struct sim_device *d);
 void sim_state_free(struct sim_state *s);
 void sim_state_reset(const struct sim_device *d, struct sim_state *s);
-void sim_state_copy(const struct sim_device *d, struct sim_state *dst, const struct sim_state *src);
+/* Returns 0, or -ENOMEM when dst needs a button table of its own and none could be had (dst is
+ * then unchanged). */
+int sim_state_copy(const struct sim_device *d, struct sim_state *dst, const struct sim_state *src);
+/* Button id (< d->num_buttons) as it is now. */
+const struct sim_button *sim_state_button(const struct sim_device *d, const struct sim_state *s,
+					  uint32_t id);
 
 /* The hookswitch mode a device reports: its mode when that is monitored, else UNKNOWN. */
 uint32_t sim_state_hook_reported(const struct sim_device *d, const struct sim_state *s, int i);
@@ -145,10 +153,15 @@ struct sim_events {
 	uint32_t param[SIM_MAX_EVENTS];
 };
 
-/* Applies a change that the sim_check_* functions accepted. ev (may be NULL) gets one
- * PHONE_STATE per value that really changed: DISPLAY; LAMP (ID); RINGMODE (new mode) and
- * RINGVOLUME; one *HOOKSWITCH (the mode the device now reports) per device whose reported mode
- * changed; *VOLUME; *GAIN. A button change causes none. */
+/* Makes s ready to take c without allocating: a button change gets s a button table of its own.
+ * Returns 0 or -ENOMEM. Call it, under the lock that guards s, before c is queued, so that the
+ * apply that comes later cannot fail. */
+int sim_state_prepare(const struct sim_device *d, struct sim_state *s, const struct sim_change *c);
+
+/* Applies a change that the sim_check_* functions accepted (and sim_state_prepare made room for).
+ * ev (may be NULL) gets one PHONE_STATE per value that really changed: DISPLAY; LAMP (ID);
+ * RINGMODE (new mode) and RINGVOLUME; one *HOOKSWITCH (the mode the device now reports) per device
+ * whose reported mode changed; *VOLUME; *GAIN. A button change causes none. */
 void sim_change_apply(const struct sim_device *d, struct sim_state *s, const struct sim_change *c,
 		      struct sim_events *ev);
 
@@ -191,8 +204,8 @@ size_t sim_state_encoded_max(const struct sim_device *d);
 /* Writes the state (little-endian) into buf; returns the length. */
 size_t sim_state_encode(const struct sim_device *d, const struct sim_state *s, unsigned char *buf);
 /* Reads a payload into s. s is reset first; parts that no longer fit the device keep their
- * starting values and set bits in *dropped. Returns 0, or -EINVAL when the payload is malformed
- * (s is then left reset). */
+ * starting values and set bits in *dropped. Returns 0, or -EINVAL when the payload is malformed,
+ * or -ENOMEM (s is then left reset). */
 int sim_state_decode(const struct sim_device *d, struct sim_state *s, const unsigned char *buf,
 		     size_t len, unsigned *dropped);
 

@@ -99,6 +99,18 @@ static void configure(void)
 
 /* ---- state comparison and validity --------------------------------------------------------- */
 
+static int same_buttons(const struct sim_device *d, const struct sim_state *a,
+			const struct sim_state *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->num_buttons; i++)
+		if (memcmp(sim_state_button(d, a, i), sim_state_button(d, b, i),
+			   sizeof(struct sim_button)) != 0)
+			return 0;
+	return 1;
+}
+
 static int same_state(const struct sim_device *d, const struct sim_state *a,
 		      const struct sim_state *b)
 {
@@ -106,7 +118,7 @@ static int same_state(const struct sim_device *d, const struct sim_state *a,
 
 	return (cells == 0 || memcmp(a->display, b->display, cells * sizeof(uint32_t)) == 0) &&
 	       (d->num_buttons == 0 ||
-		(memcmp(a->buttons, b->buttons, d->num_buttons * sizeof(struct sim_button)) == 0 &&
+		(same_buttons(d, a, b) &&
 		 memcmp(a->lamps, b->lamps, d->num_buttons * sizeof(uint32_t)) == 0)) &&
 	       memcmp(a->hook_mode, b->hook_mode, sizeof(a->hook_mode)) == 0 &&
 	       memcmp(a->volume, b->volume, sizeof(a->volume)) == 0 &&
@@ -175,8 +187,10 @@ static void check_valid(const struct sim_device *d, const struct sim_state *s)
 		}
 	}
 	for (i = 0; i < d->num_buttons; i++) {
-		check(sim_check_button(d, i, s->buttons[i].mode, s->buttons[i].function) == 0);
-		check(clean_text(s->buttons[i].text));
+		const struct sim_button *b = sim_state_button(d, s, i);
+
+		check(sim_check_button(d, i, b->mode, b->function) == 0);
+		check(clean_text(b->text));
 		if (d->lamp_modes[i] == PHONELAMPMODE_DUMMY)
 			check(s->lamps[i] == PHONELAMPMODE_DUMMY);
 		else

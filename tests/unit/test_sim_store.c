@@ -1223,6 +1223,16 @@ static void test_commands_good(void **state)
 	assert_int_equal(c.hook_mode, SIM_HOOK_MICSPEAKER);
 	assert_int_equal(parse("hook handset onhook", &c), 0);
 	assert_int_equal(c.hook_mode, SIM_HOOK_ONHOOK);
+	/* Line endings around the command, as a file or echo leaves them. */
+	assert_int_equal(parse("\r\n\thook headset mic \r\n", &c), 0);
+	assert_int_equal(c.hook_dev, SIM_HOOK_HEADSET);
+	/* Numbers by their value: leading zeros, however many. */
+	assert_int_equal(parse("press 00000000005", &c), 0);
+	assert_int_equal(c.button, 5);
+	assert_int_equal(parse("press 000000000004294967295", &c), 0);
+	assert_int_equal(c.button, 4294967295u);
+	assert_int_equal(parse("release 0", &c), 0);
+	assert_int_equal(c.button, 0);
 	/* The text ends at the first NUL or at len. */
 	assert_int_equal(sim_command_parse("suspend\0garbage", 15, &c), 0);
 	assert_int_equal(c.kind, SIM_CMD_SUSPEND);
@@ -1239,6 +1249,9 @@ static void test_commands_bad(void **state)
 		"hook handset mic extra", "hold", "release replies", "connect connect",
 		"\xff\xfe", "remove 1", "a b c d e f", "press **", "press #1", "press * #",
 		"hook * mic",
+		/* One command is one line: no CR or LF between words. */
+		"press\n5", "hook handset\r\nmic", "press \r5", "suspend\nresume",
+		"press 000000000004294967296",
 	};
 	struct sim_command c;
 	size_t i;

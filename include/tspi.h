@@ -204,7 +204,10 @@ OPENTAPI_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, 
 						     DWORD dwButtonLampID,
 						     LPPHONEBUTTONINFO const lpButtonInfo);
 /** TSPI_phoneSetData() - Async: write dwSize bytes of lpData to the start of data area dwDataID
- * (the engine has checked dwDataID and dwSize and keeps lpData valid until completion). */
+ * (the engine has checked dwDataID and dwSize and keeps lpData valid until completion). In
+ * tapisrv lpData may be a buffer the writing application shares with the server: its bytes can
+ * change while the provider reads them (only to that application's loss). A provider that
+ * reads them more than once and needs them to agree (a checksum, then the bytes) copies them. */
 OPENTAPI_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					       DWORD dwDataID, LPVOID const lpData, DWORD dwSize);
 /** TSPI_phoneSetDisplay() - Async: write UTF-16 text at (dwRow, dwColumn). */

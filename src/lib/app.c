@@ -40,7 +40,7 @@ LONG ot_lib_app_create(DWORD options, PHONECALLBACK callback, int port_fd, DWORD
 
 	if (!a)
 		return PHONEERR_NOMEM;
-	a->refs = 1;
+	atomic_init(&a->refs, 1);
 	a->options = options;
 	a->callback = callback;
 	a->port_fd = port_fd;
@@ -110,12 +110,7 @@ struct ot_lib_app *ot_lib_app_unpublish(HPHONEAPP h)
 
 void ot_lib_app_put(struct ot_lib_app *a)
 {
-	int last;
-
-	pthread_mutex_lock(&table_lock);
-	last = --a->refs == 0;
-	pthread_mutex_unlock(&table_lock);
-	if (last)
+	if (atomic_fetch_sub(&a->refs, 1) == 1)
 		destroy(a);
 }
 
@@ -317,9 +312,7 @@ LONG ot_lib_app_start(struct ot_lib_app *a)
 {
 	if (a->options == PHONEINITIALIZEEXOPTION_USEEVENT)
 		return 0;
-	pthread_mutex_lock(&table_lock);
-	a->refs++; /* the thread's */
-	pthread_mutex_unlock(&table_lock);
+	a->refs++; /* the thread's (the caller holds one: it cannot reach 0 meanwhile) */
 	if (pthread_create(&a->thread, NULL, dispatch, a) != 0) {
 		ot_lib_app_put(a);
 		return PHONEERR_RESOURCEUNAVAIL;

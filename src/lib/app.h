@@ -9,6 +9,7 @@
 #define OT_LIB_APP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <tapi.h>
@@ -16,7 +17,10 @@
 struct ot_lib_app {
 	HPHONEAPP h;      /* what the application sees */
 	HPHONEAPP remote; /* the backend's app handle */
-	int refs;         /* guarded by the table lock */
+	/* Taken by a lookup under the table lock (a published app holds the table's reference, so
+	 * it cannot reach 0 under a lookup), dropped without it: phoneGetMessage pays one lock
+	 * pair for the table, not two. */
+	atomic_int refs;
 	DWORD options;    /* PHONEINITIALIZEEXOPTION_ */
 	PHONECALLBACK callback;
 	int event_fd;     /* USEEVENT: readable while messages are queued */

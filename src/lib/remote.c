@@ -1,8 +1,11 @@
 /* remote.c — the backend that talks to tapisrv over its socket (docs/protocol.md).
  *
  * One connection per process, shared by the process's apps. A caller sends its request under
- * send_lock and waits for the REPLY with its seq; a reader thread receives every frame: REPLYs
- * wake their callers, EVENTs go to the apps' queues.
+ * send_lock and waits for the REPLY with its seq. Whoever holds the read token reads the socket
+ * and handles every frame: REPLYs complete their calls, EVENTs go to the apps' queues. A caller
+ * waiting for its REPLY takes the token itself when it is free (leader/follower), so a request
+ * costs one sleep, in recv, and no thread hop; a reader thread reads while no caller does, so
+ * events reach an idle app ("reading" below).
  *
  * The backend also remembers what the server would otherwise take with it when it goes away:
  * each app's open phones and outstanding request IDs. When the connection ends, every
@@ -13,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -78,6 +83,8 @@ static int send_all(int fd, const void *head, size_t head_len, const void *var, 
 	return 0;
 }
 
+static void await_reply(struct remote *r, struct call *call);
+
 /* Sends f (with pass_fd unless -1) and waits for its REPLY: the result, with the reply's fixed
  * fields in call->fixed and its variable bytes in out. */
 static LONG transact_tracked(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
@@ -106,12 +113,11 @@ static LONG transact_tracked(struct remote *r, struct ot_wire_frame *f, int pass
 	n = ot_wire_encode_head(head, sizeof(head), f);
 	pthread_mutex_lock(&r->send_lock);
 	if (n < 0 || send_all(r->fd, head, (size_t)n, f->var, f->var_len, pass_fd) < 0)
-		shutdown(r->fd, SHUT_RDWR); /* the reader sees the end and fails every call */
+		shutdown(r->fd, SHUT_RDWR); /* the next reader sees the end and fails every call */
 	pthread_mutex_unlock(&r->send_lock);
 
 	pthread_mutex_lock(&r->lock);
-	while (!call->done)
-		pthread_cond_wait(&call->cond, &r->lock);
+	await_reply(r, call);
 	pthread_mutex_unlock(&r->lock);
 	pthread_cond_destroy(&call->cond);
 	return call->result;
@@ -218,8 +224,11 @@ static void on_event(struct remote *r, const struct ot_wire_frame *f)
 		    ? ot_map_get(&r->apps, (uint32_t)f->fixed[OT_WIRE_EV_COOKIE]) : NULL;
 	if (a) {
 		cookie = a->cookie;
-		if (msg.dwMessageID == PHONE_REPLY)
+		if (msg.dwMessageID == PHONE_REPLY) {
 			note_reply(a, (DWORD)msg.dwParam1);
+			ot_remote_shm_on_reply(r, (uint32_t)f->fixed[OT_WIRE_EV_COOKIE],
+					       (DWORD)msg.dwParam1, (LONG)(DWORD)msg.dwParam2);
+		}
 		if (msg.dwMessageID == PHONE_CLOSE)
 			free_rphone(ot_map_remove(&r->phones, msg.hDevice));
 	}
@@ -298,6 +307,7 @@ static void server_gone(struct remote *r)
 
 	pthread_mutex_lock(&r->lock);
 	r->dead = 1;
+	pthread_cond_signal(&r->reader_cond); /* it ends, whichever thread read the end */
 	while (r->calls)
 		finish(take_call(r, r->calls->seq), PHONEERR_REINIT);
 	while ((a = ot_map_next(&r->apps, &cursor, NULL))) {
@@ -331,46 +341,195 @@ static void on_goodbye(const struct ot_wire_frame *f)
 		ot_log(OT_LOG_WARN, "lib", "tapisrv closed the connection: %s", *why ? why : "?");
 }
 
+/* ---- reading ---------------------------------------------------------------------------------
+ *
+ * One thread at a time holds the read token (r->token, under lock) and with it r->in: it reads
+ * the socket and handles every frame through on_reply() and on_event(). A caller waiting for its
+ * REPLY takes the token when it is free and reads until its call is answered (the leader);
+ * callers that find the token taken sleep on their call's condition variable (followers) until
+ * their REPLY is handled or the token is handed to them. The reader thread takes the token only
+ * while no caller holds it, to deliver events to apps that make no calls; while callers keep
+ * making requests it stands by, off the socket, so that it does not wake up with every REPLY.
+ * Whoever reads the end of the connection runs server_gone(), which answers every call.
+ */
+
+/* How long after a caller gave the token back the reader thread still leaves the socket to the
+ * next caller, when no PHONE_REPLY is owed. An event arriving for an otherwise idle app just
+ * after a call waits at most this long; an app making calls more often than this never wakes
+ * the reader thread, whose timed wait then costs one wake-up per period. */
+#define LINGER_NS 1000000ull
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* A frame of the server: 0, or -1 when it cannot be decoded (the connection is unusable). */
+static int handle_frame(struct remote *r, const uint8_t *buf, size_t size)
+{
+	struct ot_wire_frame f;
+
+	if (ot_wire_peek_opcode(buf) == OT_WIRE_REPLY) {
+		on_reply(r, buf, size);
+		return 0;
+	}
+	if (ot_wire_decode(buf, size, OT_WIRE_TO_CLIENT, 0, &f) != 0)
+		return -1;
+	if (f.opcode == OT_WIRE_EVENT)
+		on_event(r, &f);
+	else
+		on_goodbye(&f);
+	return 0;
+}
+
+/* One recv (flags: 0 or MSG_DONTWAIT) into r->in, then every complete frame there handled. The
+ * token holder only, without lock. Returns 1 after progress, 0 when nothing was there to read,
+ * -1 when the connection is over (server_gone() has run: every call is answered). */
+static int read_frames(struct remote *r, int flags)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	do
+		n = recv(r->fd, r->in + r->in_len, OT_WIRE_MAX_FRAME - r->in_len, flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n <= 0)
+		goto gone;
+	r->in_len += (size_t)n;
+	for (;;) {
+		long size = ot_wire_frame_size(r->in + off, r->in_len - off);
+
+		if (size == 0 || (size > 0 && (size_t)size > r->in_len - off))
+			break; /* the rest of the frame is still on its way (a frame fits in r->in) */
+		if (size < 0 || handle_frame(r, r->in + off, (size_t)size) < 0)
+			goto gone;
+		off += (size_t)size;
+	}
+	memmove(r->in, r->in + off, r->in_len - off);
+	r->in_len -= off;
+	return 1;
+gone:
+	server_gone(r);
+	return -1;
+}
+
+/* Whether some app still expects a PHONE_REPLY (a request whose reply comes after its REPLY,
+ * from a provider completing later). lock held. */
+static int replies_owed(struct remote *r)
+{
+	struct rapp *a;
+	size_t cursor = 0;
+
+	while ((a = ot_map_next(&r->apps, &cursor, NULL)))
+		if (a->outstanding.count)
+			return 1;
+	return 0;
+}
+
+/* The token has just become free: a sleeping follower takes it over; with none, the reader
+ * thread stops standing by if a PHONE_REPLY is owed, so that it arrives without delay. lock held. */
+static void pass_token(struct remote *r)
+{
+	struct call *c;
+
+	for (c = r->calls; c; c = c->next) {
+		if (c->waiting) {
+			c->waiting = 0; /* the next pass picks another one */
+			pthread_cond_signal(&c->cond);
+			return;
+		}
+	}
+	if (r->reader_standby && replies_owed(r))
+		pthread_cond_signal(&r->reader_cond);
+}
+
+/* Until call is answered, the calling thread reads the socket for everyone (leader), or sleeps
+ * while another thread does (follower). lock held; released while reading. */
+static void await_reply(struct remote *r, struct call *call)
+{
+	int led = 0;
+
+	while (!call->done) {
+		if (r->token) {
+			call->waiting = 1;
+			pthread_cond_wait(&call->cond, &r->lock);
+			call->waiting = 0;
+			continue;
+		}
+		r->token = 1;
+		led = 1;
+		do {
+			pthread_mutex_unlock(&r->lock);
+			read_frames(r, 0); /* at the end, server_gone() answered this call too */
+			pthread_mutex_lock(&r->lock);
+		} while (!call->done);
+		r->token = 0;
+	}
+	if (led)
+		r->last_lead_ns = now_ns();
+	/* Also when this call was answered by another reader: a follower it promoted may have
+	 * been this thread, which then must hand the promotion on. */
+	if (!r->token)
+		pass_token(r);
+}
+
+/* Whether the reader thread should keep off the socket, and if so waits (at most until the
+ * situation may have changed). lock held. Returns 1 when it waited. */
+static int stand_by(struct remote *r)
+{
+	uint64_t now = now_ns(), until;
+	struct timespec t;
+
+	if (r->token)
+		until = now + LINGER_NS;
+	else if (now < r->last_lead_ns + LINGER_NS && !replies_owed(r))
+		until = r->last_lead_ns + LINGER_NS;
+	else
+		return 0;
+	t.tv_sec = (time_t)(until / 1000000000ull);
+	t.tv_nsec = (long)(until % 1000000000ull);
+	r->reader_standby = 1;
+	pthread_cond_timedwait(&r->reader_cond, &r->lock, &t);
+	r->reader_standby = 0;
+	return 1;
+}
+
+static void wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	poll(&p, 1, -1); /* EINTR or an error: the caller looks again */
+}
+
+/* The reader thread: reads whatever arrives while no caller reads. */
 static void *reader(void *arg)
 {
 	struct remote *r = arg;
-	uint8_t *buf = ot_malloc(OT_WIRE_MAX_FRAME);
-	size_t len = 0;
 
-	while (buf) {
-		ssize_t n = recv(r->fd, buf + len, OT_WIRE_MAX_FRAME - len, 0);
-		size_t off = 0;
-
-		if (n < 0 && errno == EINTR)
+	pthread_mutex_lock(&r->lock);
+	while (!r->dead && !r->stopping) {
+		if (stand_by(r))
 			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		for (;;) {
-			long size = ot_wire_frame_size(buf + off, len - off);
-			struct ot_wire_frame f;
-
-			if (size == 0 || (size > 0 && (size_t)size > len - off))
-				break;
-			if (size < 0)
-				goto out;
-			if (ot_wire_peek_opcode(buf + off) == OT_WIRE_REPLY) {
-				on_reply(r, buf + off, (size_t)size);
-			} else if (ot_wire_decode(buf + off, (size_t)size, OT_WIRE_TO_CLIENT, 0, &f) != 0) {
-				goto out;
-			} else if (f.opcode == OT_WIRE_EVENT) {
-				on_event(r, &f);
-			} else {
-				on_goodbye(&f);
-			}
-			off += (size_t)size;
-		}
-		memmove(buf, buf + off, len - off);
-		len -= off;
+		pthread_mutex_unlock(&r->lock);
+		wait_readable(r->fd);
+		pthread_mutex_lock(&r->lock);
+		if (r->token || r->dead || r->stopping)
+			continue; /* a caller reads (or took what woke us up) */
+		r->token = 1;
+		pthread_mutex_unlock(&r->lock);
+		/* MSG_DONTWAIT: a leader may have taken the bytes poll() saw; the token must not
+		 * be held in a blocking recv by a thread that waits for nothing. */
+		read_frames(r, MSG_DONTWAIT);
+		pthread_mutex_lock(&r->lock);
+		r->token = 0;
+		pass_token(r);
 	}
-out:
-	ot_free(buf);
-	server_gone(r);
+	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
 
@@ -533,8 +692,9 @@ static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 	return ot_remote_var_struct(from(b), &f, status);
 }
 
-/* An owner's download areas, from the device's capabilities. */
-static void learn_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
+/* An owner's download areas, from the device's capabilities. Returns 0, or the error that kept
+ * them unknown (without them every phoneSetData would be sent as one the server refuses). */
+static LONG learn_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
 			struct rphone *p)
 {
 	union {
@@ -542,21 +702,28 @@ static void learn_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_ve
 		char bytes[4096];
 	} *u = ot_calloc(1, sizeof(*u));
 	DWORD n, size, offset;
+	LONG rc;
 
 	if (!u)
-		return;
+		return PHONEERR_NOMEM;
 	u->caps.dwTotalSize = sizeof(*u);
-	if (get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps) == 0) {
+	rc = get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
+	if (rc == 0) {
 		n = u->caps.dwNumSetData;
 		size = u->caps.dwSetDataSize;
 		offset = u->caps.dwSetDataOffset;
 		if (n && size >= n * sizeof(DWORD) && offset <= u->caps.dwUsedSize &&
-		    u->caps.dwUsedSize - offset >= size && (p->set_data_sizes = ot_malloc(size))) {
-			memcpy(p->set_data_sizes, u->bytes + offset, n * sizeof(DWORD));
-			p->num_set_data = n;
+		    u->caps.dwUsedSize - offset >= size) {
+			if ((p->set_data_sizes = ot_malloc(size))) {
+				memcpy(p->set_data_sizes, u->bytes + offset, n * sizeof(DWORD));
+				p->num_set_data = n;
+			} else {
+				rc = PHONEERR_NOMEM;
+			}
 		}
 	}
 	ot_free(u);
+	return rc;
 }
 
 static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
@@ -576,8 +743,12 @@ static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *p
 	p->privilege = privilege;
 	p->api_version = api_version;
 	rc = transact(r, &f, -1, NULL, 0, &c);
-	if (rc == 0 && privilege == PHONEPRIVILEGE_OWNER)
-		learn_areas(r, app, dev, api_version, p);
+	if (rc == 0 && privilege == PHONEPRIVILEGE_OWNER &&
+	    (rc = learn_areas(r, app, dev, api_version, p)) != 0) {
+		simple(r, REQUEST(OT_WIRE_CLOSE, (HPHONE)c.fixed[1]));
+		free_rphone(p);
+		return rc;
+	}
 	if (rc == 0) {
 		*phone = (HPHONE)c.fixed[1];
 		pthread_mutex_lock(&r->lock);
@@ -692,9 +863,22 @@ static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const vo
 		f.var_len = size;
 		return ot_remote_async(r, phone, &f, -1);
 	}
-	/* Large payloads travel as a sealed memfd: one copy, no socket traffic. A request the
-	 * server will refuse (handle, privilege, data ID, size, pointer) goes with an empty one:
-	 * the engine says why, and the library never reads bytes that may not be there. */
+	/* Large payloads travel as a sealed memfd: one copy, no socket traffic; the connection's
+	 * reusable one when it is free (remote_shm.c), else one made for this request. */
+	if (fits) {
+		struct ot_shm_slot *slot = ot_remote_shm_acquire(r, size);
+
+		if (slot) {
+			memcpy(slot->map, data, size);
+			f.flags = OT_WIRE_FLAG_FD;
+			rc = ot_remote_async(r, phone, &f, slot->fd);
+			ot_remote_shm_sent(r, slot, phone, rc);
+			return rc;
+		}
+	}
+	/* A request the server will refuse (handle, privilege, data ID, size, pointer) goes with
+	 * an empty memfd: the engine says why, and the library never reads bytes that may not be
+	 * there. */
 	fd = make_memfd(fits ? data : NULL, fits ? size : 0);
 	if (fd < 0)
 		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
@@ -708,6 +892,7 @@ static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *da
 {
 	struct remote *r = from(b);
 	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_DATA, phone, data_id, size);
+	struct ot_shm_slot *slot;
 	struct call c;
 	int fd = -1;
 	LONG rc;
@@ -716,7 +901,17 @@ static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *da
 		return PHONEERR_INVALPOINTER;
 	if (size <= OT_WIRE_INLINE_MAX)
 		return transact(r, &f, -1, data, size, &c);
-	/* A large read lands in a memfd the server fills. */
+	/* A large read lands in a memfd the server fills: the connection's reusable one when it is
+	 * free (the server wrote it before it answered), else one made for this request. */
+	slot = ot_remote_shm_acquire(r, size);
+	if (slot) {
+		f.flags = OT_WIRE_FLAG_FD;
+		rc = transact(r, &f, slot->fd, NULL, 0, &c);
+		if (rc == 0 && c.fixed[1] <= size)
+			memcpy(data, slot->map, (size_t)c.fixed[1]);
+		ot_remote_shm_release(r, slot);
+		return rc;
+	}
 	fd = make_memfd(NULL, size);
 	if (fd < 0)
 		return PHONEERR_NOMEM;
@@ -796,7 +991,11 @@ static void destroy(struct ot_backend *b)
 	struct rapp *a;
 	size_t i = 0;
 
-	shutdown(r->fd, SHUT_RDWR);
+	pthread_mutex_lock(&r->lock);
+	r->stopping = 1;
+	pthread_cond_signal(&r->reader_cond);
+	pthread_mutex_unlock(&r->lock);
+	shutdown(r->fd, SHUT_RDWR); /* out of poll() */
 	pthread_join(r->reader, NULL);
 	close(r->fd);
 	while ((a = ot_map_next(&r->apps, &i, NULL)))
@@ -806,8 +1005,11 @@ static void destroy(struct ot_backend *b)
 		free_rphone(p);
 	ot_map_free(&r->apps);
 	ot_map_free(&r->phones);
+	ot_remote_shm_free(r);
+	pthread_cond_destroy(&r->reader_cond);
 	pthread_mutex_destroy(&r->lock);
 	pthread_mutex_destroy(&r->send_lock);
+	ot_free(r->in);
 	ot_free(r);
 }
 
@@ -874,7 +1076,10 @@ LONG ot_remote_create(int fd, struct ot_backend **out)
 	struct call c;
 	LONG rc;
 
-	if (!r) {
+	pthread_condattr_t attr;
+
+	if (!r || !(r->in = ot_malloc(OT_WIRE_MAX_FRAME))) {
+		ot_free(r);
 		close(fd);
 		return PHONEERR_NOMEM;
 	}
@@ -882,10 +1087,16 @@ LONG ot_remote_create(int fd, struct ot_backend **out)
 	r->fd = fd;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_mutex_init(&r->send_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* stand_by()'s deadlines */
+	pthread_cond_init(&r->reader_cond, &attr);
+	pthread_condattr_destroy(&attr);
 	if (pthread_create(&r->reader, NULL, reader, r) != 0) {
 		close(fd);
+		pthread_cond_destroy(&r->reader_cond);
 		pthread_mutex_destroy(&r->lock);
 		pthread_mutex_destroy(&r->send_lock);
+		ot_free(r->in);
 		ot_free(r);
 		return PHONEERR_RESOURCEUNAVAIL;
 	}

@@ -23,6 +23,7 @@ struct call {
 	void *out;          /* where the reply's variable bytes go */
 	uint32_t out_cap, out_len;
 	HPHONE track;       /* asynchronous requests: the phone whose request ID the reply is */
+	int waiting;        /* its thread sleeps on cond as a follower (remote.c, "reading") */
 	pthread_cond_t cond;
 	struct call *next;
 };
@@ -45,18 +46,55 @@ struct rphone {
 	DWORD *set_data_sizes;
 };
 
+/* remote_shm.c: reusable memfds that carry payloads above OT_WIRE_INLINE_MAX (docs/protocol.md,
+ * "Descriptors and memfd"). Everything here is under remote.lock; a slot's buffer belongs to
+ * the thread that holds it. */
+#define OT_SHM_SLOTS 2   /* buffers per connection: tapisrv keeps as many mapped */
+#define OT_SHM_RING 64   /* PHONE_REPLYs remembered while a request's ID is not known yet */
+
+struct ot_shm_slot {
+	void *map;           /* this process's mapping of the memfd; NULL: no memfd yet */
+	size_t size;         /* the memfd's size, sealed */
+	int fd;
+	int state;           /* remote_shm.c: free, held by a thread, or waiting for a PHONE_REPLY */
+	int stale;           /* replace it before using it again: the server may still read it */
+	uint64_t since;      /* held: the ring's count when it was taken */
+	uint32_t app_id, id; /* waiting: the PHONE_REPLY after which the server no longer reads it */
+};
+
+struct ot_shm_reply {
+	uint32_t app_id, id;
+	LONG result;
+};
+
+struct ot_shm {
+	struct ot_shm_slot slot[OT_SHM_SLOTS];
+	struct ot_shm_reply ring[OT_SHM_RING]; /* the latest PHONE_REPLYs, while a slot is held */
+	uint64_t ring_count;
+	unsigned held;
+};
+
 struct remote {
 	struct ot_backend base;
 	int fd;
 	pthread_t reader;
 	pthread_mutex_t send_lock; /* one frame at a time on the socket */
+	/* The bytes read and not yet handled (OT_WIRE_MAX_FRAME of room): only the thread that
+	 * holds the read token touches them. */
+	uint8_t *in;
+	size_t in_len;
 	pthread_mutex_t lock;      /* everything below */
+	int token;                 /* a thread reads the socket (remote.c, "reading") */
+	pthread_cond_t reader_cond; /* the reader thread standing by */
+	int reader_standby, stopping;
+	uint64_t last_lead_ns;     /* when a caller last gave the token back (CLOCK_MONOTONIC) */
 	uint32_t next_seq, next_app_id;
 	struct call *calls;
 	int dead;
 	DWORD num_devices;
 	struct ot_map apps;        /* app_id (the cookie on the wire) -> struct rapp */
 	struct ot_map phones;      /* HPHONE -> struct rphone */
+	struct ot_shm shm;         /* reusable payload buffers */
 };
 
 static inline struct remote *from(struct ot_backend *b)
@@ -77,6 +115,19 @@ LONG ot_remote_async(struct remote *r, HPHONE phone, struct ot_wire_frame *f, in
 LONG ot_remote_var_struct(struct remote *r, struct ot_wire_frame *f, void *st);
 /* What this process knows of an open phone: 0 and its API version, or -1. */
 int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version);
+
+/* remote_shm.c. A reusable buffer of at least size bytes, held by the caller, or NULL when
+ * none is free (or size is beyond what is pooled): then a fresh memfd carries the payload. */
+struct ot_shm_slot *ot_remote_shm_acquire(struct remote *r, size_t size);
+/* The SET_DATA that carried s on phone was answered with rc (its request ID, or an error): s
+ * becomes free once the server no longer reads it. */
+void ot_remote_shm_sent(struct remote *r, struct ot_shm_slot *s, HPHONE phone, LONG rc);
+/* A request answered at once (GET_DATA) is done with s. */
+void ot_remote_shm_release(struct remote *r, struct ot_shm_slot *s);
+/* A PHONE_REPLY (request id of app app_id) arrived; lock held. */
+void ot_remote_shm_on_reply(struct remote *r, uint32_t app_id, DWORD id, LONG result);
+/* Unmaps and closes every buffer (the connection is gone). */
+void ot_remote_shm_free(struct remote *r);
 
 /* remote_parts.c: the operations of backend.h on a device's parts, for the ops table. */
 LONG ot_remote_set_display(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -15,6 +16,7 @@
 
 static void on_conn(void *ctx, uint32_t events);
 static int flush_locked(struct ot_conn *c);
+static void forget_grown(struct ot_conn *c);
 
 void ot_conn_accept(struct ot_server *srv, int fd)
 {
@@ -77,6 +79,8 @@ void ot_conn_drop(struct ot_conn *c, int reason, const char *why)
 	/* After this no engine callback reaches the connection. */
 	if (c->client)
 		ot_engine_client_free(srv->engine, c->client);
+	ot_dispatch_forget(c);
+	forget_grown(c);
 	ot_loop_unwatch(srv->loop, c->watch);
 	close(c->fd);
 	for (i = 0; i < c->num_fds; i++)
@@ -302,24 +306,134 @@ static int take_fd(struct ot_conn *c)
 	return fd;
 }
 
-/* Sizes the input buffer for what it must hold next: the frame whose header has arrived (up to
- * OT_WIRE_MAX_FRAME), else the minimum, so that an idle client costs little. Returns -1 (and
- * drops the client) when memory runs out. */
+/* ---- the input buffer's size ------------------------------------------------------------------
+ *
+ * It grows to the frame whose header has arrived (up to OT_WIRE_MAX_FRAME) and stays grown while
+ * the client keeps sending: a client streaming 64 KiB frames does not pay a realloc each way per
+ * frame. A periodic timer, which runs only while some buffer is grown, shrinks the buffers of
+ * clients that sent nothing for a whole period, so that an idle client costs little. */
+
+static void stop_trim(struct ot_server *srv)
+{
+	if (srv->trim_watch) {
+		ot_loop_unwatch(srv->loop, srv->trim_watch);
+		close(srv->trim_fd);
+		srv->trim_watch = NULL;
+	}
+}
+
+static void forget_grown(struct ot_conn *c)
+{
+	struct ot_server *srv = c->srv;
+
+	if (!c->grown)
+		return;
+	if (c->grown_prev)
+		c->grown_prev->grown_next = c->grown_next;
+	else
+		srv->grown = c->grown_next;
+	if (c->grown_next)
+		c->grown_next->grown_prev = c->grown_prev;
+	c->grown = 0;
+	c->grown_next = c->grown_prev = NULL;
+	if (!srv->grown)
+		stop_trim(srv);
+}
+
+/* Shrinks the buffer to what its unhandled bytes need, at least OT_CONN_IN_MIN; a failed
+ * realloc leaves it as it was, which is harmless. */
+static void shrink_input(struct ot_conn *c)
+{
+	long size = ot_wire_frame_size(c->in, c->in_len);
+	size_t want = size > (long)OT_CONN_IN_MIN ? (size_t)size : OT_CONN_IN_MIN;
+	uint8_t *in;
+
+	if (want < c->in_len)
+		want = c->in_len;
+	if (want < c->in_cap && (in = ot_realloc(c->in, want))) {
+		c->in = in;
+		c->in_cap = want;
+	}
+	if (c->in_cap <= OT_CONN_IN_MIN)
+		forget_grown(c);
+}
+
+static void on_trim(void *ctx, uint32_t events)
+{
+	struct ot_server *srv = ctx;
+	struct ot_conn *c, *next;
+	uint64_t ticks;
+
+	(void)events;
+	if (read(srv->trim_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		ot_log(OT_LOG_WARN, "server", "trim timer: %m");
+	for (c = srv->grown; c; c = next) {
+		next = c->grown_next;
+		if (c->in_active)
+			c->in_active = 0; /* it sent something this period: not idle yet */
+		else
+			shrink_input(c); /* may stop the timer: c was the last one */
+	}
+}
+
+static int start_trim(struct ot_server *srv)
+{
+	struct itimerspec every = {
+		.it_interval = { OT_CONN_TRIM_MS / 1000, (OT_CONN_TRIM_MS % 1000) * 1000000L },
+	};
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+
+	every.it_value = every.it_interval;
+	if (fd < 0)
+		return -1;
+	if (timerfd_settime(fd, 0, &every, NULL) < 0 ||
+	    !(srv->trim_watch = ot_loop_watch(srv->loop, fd, EPOLLIN, on_trim, srv))) {
+		close(fd);
+		return -1;
+	}
+	srv->trim_fd = fd;
+	return 0;
+}
+
+/* The buffer is larger than an idle client's: keep it for now, and shrink it once the client
+ * has been idle; without a timer (out of descriptors or memory) shrink it at once. */
+static void keep_grown(struct ot_conn *c)
+{
+	struct ot_server *srv = c->srv;
+
+	if (c->grown)
+		return;
+	if (!srv->trim_watch && start_trim(srv) < 0) {
+		shrink_input(c);
+		return;
+	}
+	c->grown = 1;
+	c->grown_prev = NULL;
+	c->grown_next = srv->grown;
+	if (srv->grown)
+		srv->grown->grown_prev = c;
+	srv->grown = c;
+}
+
+/* Sizes the input buffer for what it must hold next: at least the frame whose header has
+ * arrived. Returns -1 (and drops the client) when memory runs out. */
 static int fit_input(struct ot_conn *c, size_t have)
 {
 	long size = ot_wire_frame_size(c->in, have);
 	size_t want = size > (long)OT_CONN_IN_MIN ? (size_t)size : OT_CONN_IN_MIN;
 	uint8_t *in;
 
-	if (want == c->in_cap || (want < c->in_cap && have > want))
-		return 0;
-	in = ot_realloc(c->in, want);
-	if (!in) {
-		ot_conn_drop(c, OT_WIRE_BYE_OVERFLOW, "out of memory for its input");
-		return -1;
+	if (want > c->in_cap) {
+		in = ot_realloc(c->in, want);
+		if (!in) {
+			ot_conn_drop(c, OT_WIRE_BYE_OVERFLOW, "out of memory for its input");
+			return -1;
+		}
+		c->in = in;
+		c->in_cap = want;
 	}
-	c->in = in;
-	c->in_cap = want;
+	if (c->in_cap > OT_CONN_IN_MIN)
+		keep_grown(c);
 	return 0;
 }
 
@@ -376,6 +490,39 @@ static int handle_input(struct ot_conn *c)
 	return fit_input(c, c->in_len);
 }
 
+/* Reads at most this many times per wake-up, so that a client that never stops sending cannot
+ * keep the loop from the others (epoll reports the rest again). */
+#define READS_PER_WAKEUP 8
+
+/* Reads and handles what the client sent. While part of a frame is waiting (a large frame,
+ * whose header made the buffer grow), the socket is read again at once: the rest is usually
+ * there already, and waiting for epoll to say so costs a trip through the loop per frame. */
+static void read_input(struct ot_conn *c)
+{
+	unsigned reads = 0;
+
+	do {
+		ssize_t n = receive(c);
+
+		if (c->overflowed) {
+			ot_conn_drop(c, OT_WIRE_BYE_OVERFLOW, "stopped reading its events");
+			return;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && !c->broken)
+			return;
+		if (n <= 0 || c->broken) {
+			ot_conn_drop(c, 0, NULL);
+			return;
+		}
+		c->in_len += (size_t)n;
+		c->in_active = 1;
+		cork(c, 1);
+		if (handle_input(c) < 0)
+			return; /* dropped */
+		cork(c, 0);
+	} while (c->in_len && ++reads < READS_PER_WAKEUP);
+}
+
 static void on_conn(void *ctx, uint32_t events)
 {
 	struct ot_conn *c = ctx;
@@ -386,22 +533,6 @@ static void on_conn(void *ctx, uint32_t events)
 			break_locked(c);
 		pthread_mutex_unlock(&c->out_lock);
 	}
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		ssize_t n = receive(c);
-
-		if (c->overflowed) {
-			ot_conn_drop(c, OT_WIRE_BYE_OVERFLOW, "stopped reading its events");
-			return;
-		}
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || c->broken) {
-			ot_conn_drop(c, 0, NULL);
-			return;
-		}
-		if (n > 0) {
-			c->in_len += (size_t)n;
-			cork(c, 1);
-			if (handle_input(c) == 0)
-				cork(c, 0);
-		}
-	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		read_input(c);
 }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -165,26 +166,153 @@ static int close_phone(struct ot_conn *c, const struct ot_wire_frame *f)
 	return reply(c, f, ot_engine_close(c->srv->engine, c->client, D(0)), NULL, 0, NULL, 0);
 }
 
+/* ---- large payloads: a client's memfd (docs/protocol.md, "Descriptors and memfd") ---- */
+
+/* A memfd with these seals has its size fixed for good and is the client's reusable buffer:
+ * tapisrv maps it once and keeps the mapping for the next request that brings it again. */
+#define REUSABLE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
+/* A reusable buffer is mapped whole; one far larger than the request that brings it (a sparse
+ * file, say) is mapped for that request only, like a per-request memfd. */
+#define REUSABLE_SLACK (1u << 20)
+
+/* A reusable buffer's mapping. The record lives in a page of its own just in front of the mapped
+ * bytes, so that the engine's release(data, size) finds it from the payload pointer alone. */
+struct ot_payload_map {
+	dev_t dev;
+	ino_t ino;          /* the file's identity: the mapping keeps the file, so it cannot be reused */
+	size_t len;         /* bytes mapped after the record's page: the file's (fixed) size */
+	int writable;       /* not write-sealed: GET_DATA may fill it */
+	atomic_uint refs;   /* the connection's cache, plus each request the engine holds */
+};
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void payload_map_put(struct ot_payload_map *m)
+{
+	if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
+		munmap(m, page_size() + m->len);
+}
+
+/* The engine's release for a payload in a cached mapping: any thread. */
+static void release_cached(void *data, size_t size)
+{
+	(void)size;
+	payload_map_put((struct ot_payload_map *)((char *)data - page_size()));
+}
+
+/* The engine's release for a per-request memfd's mapping. */
 static void unmap_payload(void *data, size_t size)
 {
 	munmap(data, size);
 }
 
-/* Maps a client's sealed memfd of at least size bytes; NULL when it is not one. */
-static void *map_memfd(int fd, size_t size, int writable)
+/* Maps a reusable buffer whole behind its record's page. Page tables are filled at once for the
+ * bytes this request needs (one pass instead of a fault per page); later requests find them. */
+static struct ot_payload_map *payload_map_new(int fd, const struct stat *st, int writable,
+					      size_t need)
 {
-	int want = writable ? (F_SEAL_SHRINK | F_SEAL_GROW) : (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+	size_t page = page_size(), len = (size_t)st->st_size;
+	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+	char *base = mmap(NULL, page + len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	struct ot_payload_map *m;
+
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mmap(base + page, len, prot, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(base, page + len);
+		return NULL;
+	}
+	/* A failure only means page faults later. */
+	(void)madvise(base + page, need, writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+	m = (struct ot_payload_map *)base;
+	m->dev = st->st_dev;
+	m->ino = st->st_ino;
+	m->len = len;
+	m->writable = writable;
+	atomic_init(&m->refs, 1); /* the cache's */
+	return m;
+}
+
+/* The connection's mapping of a reusable buffer, mapped now if it is new and not far larger
+ * than the request (the least recently used one is let go), with a reference for the request;
+ * NULL if it is not cached and cannot be. */
+static struct ot_payload_map *cached_map(struct ot_conn *c, int fd, const struct stat *st,
+					 int writable, size_t need)
+{
+	struct ot_payload_map *m = NULL;
+	unsigned i;
+
+	for (i = 0; i < OT_CONN_MAPS && c->maps[i]; i++) {
+		if (c->maps[i]->dev == st->st_dev && c->maps[i]->ino == st->st_ino) {
+			m = c->maps[i];
+			break;
+		}
+	}
+	if (!m) {
+		if ((uint64_t)st->st_size > 2ull * need + REUSABLE_SLACK)
+			return NULL;
+		m = payload_map_new(fd, st, writable, need);
+		if (!m)
+			return NULL;
+		i = OT_CONN_MAPS - 1;
+		if (c->maps[i])
+			payload_map_put(c->maps[i]);
+	}
+	memmove(&c->maps[1], &c->maps[0], i * sizeof(c->maps[0])); /* most recent first */
+	c->maps[0] = m;
+	atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+	return m;
+}
+
+void ot_dispatch_forget(struct ot_conn *c)
+{
+	unsigned i;
+
+	for (i = 0; i < OT_CONN_MAPS; i++) {
+		if (c->maps[i])
+			payload_map_put(c->maps[i]);
+		c->maps[i] = NULL;
+	}
+}
+
+/* Maps size bytes of a client's memfd for a request; *release lets go of them. NULL when it is
+ * not a memfd that may be used: not sealed against shrinking (the server could meet SIGBUS),
+ * smaller than size, write-sealed when the server must write, or not mappable. */
+static void *map_payload(struct ot_conn *c, int fd, DWORD size, int writable,
+			 ot_release_fn *release)
+{
 	int seals = fcntl(fd, F_GET_SEALS);
 	struct stat st;
 	void *p;
 
-	if (seals < 0 || (seals & want) != want || fstat(fd, &st) < 0 || (size_t)st.st_size < size ||
-	    size == 0)
+	if (seals < 0 || !(seals & F_SEAL_SHRINK) || fstat(fd, &st) < 0 || size == 0 ||
+	    (uint64_t)st.st_size < size || (writable && (seals & F_SEAL_WRITE)))
 		return NULL;
-	/* Populated at once: one pass over the page tables instead of a fault per page. */
-	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED | MAP_POPULATE,
-		 fd, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if ((seals & REUSABLE_SEALS) == REUSABLE_SEALS) {
+		struct ot_payload_map *m = cached_map(c, fd, &st, !(seals & F_SEAL_WRITE), size);
+
+		if (m && (size > m->len || (writable && !m->writable))) {
+			payload_map_put(m);
+			return NULL;
+		}
+		if (m) {
+			*release = release_cached;
+			return (char *)m + page_size();
+		}
+		/* Not cached (far larger than the request, or no room to map it whole): mapped
+		 * for this request alone. */
+	}
+	/* A memfd for this request alone: populated at once, unmapped when the engine is done. */
+	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ,
+		 MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	*release = unmap_payload;
+	return p;
 }
 
 static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
@@ -205,13 +333,13 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 			return reply(c, f, ot_engine_set_data(c->srv->engine, c->client, D(0), D(1),
 							      NULL, size, NULL), NULL, 0, NULL, 0);
 		}
-		data = map_memfd(fd, size, 0);
+		/* The engine keeps the mapping until the provider is done: no copy. */
+		data = map_payload(c, fd, size, 0, &release);
 		close(fd);
 		if (!data) {
 			snprintf(c->why, sizeof(c->why), "SET_DATA with a bad memfd");
 			return -1;
 		}
-		release = unmap_payload; /* the engine keeps the mapping: no copy */
 	}
 	rc = ot_engine_set_data(c->srv->engine, c->client, D(0), D(1), size ? data : NULL, size,
 				release);
@@ -221,17 +349,20 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 static int get_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
 	DWORD size = D(2), copied = 0;
+	ot_release_fn release = NULL;
 	void *buf;
 	LONG rc;
 
 	if (fd >= 0) {
 		/* A large read goes straight into the client's memfd. */
-		buf = map_memfd(fd, size, 1);
+		buf = map_payload(c, fd, size, 1, &release);
 		close(fd);
-		if (!buf)
+		if (!buf) {
+			snprintf(c->why, sizeof(c->why), "GET_DATA with a bad memfd");
 			return -1;
+		}
 		rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), buf, size, &copied);
-		munmap(buf, size);
+		release(buf, size);
 		return reply(c, f, rc, (uint64_t[]){ copied }, 1, NULL, 0);
 	}
 	if (size > OT_WIRE_INLINE_MAX)

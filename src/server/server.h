@@ -20,8 +20,11 @@
 
 #define OT_SERVER_MAX_FDS 8 /* descriptors received but not yet claimed by a frame */
 #define OT_CONN_IN_MIN 4096u /* an idle client's input buffer */
+#define OT_CONN_MAPS 2 /* reusable payload buffers of a client that tapisrv keeps mapped */
+#define OT_CONN_TRIM_MS 1000u /* a grown input buffer shrinks after this long without input */
 
 struct ot_server;
+struct ot_payload_map;
 
 struct ot_conn {
 	struct ot_server *srv;
@@ -36,9 +39,14 @@ struct ot_conn {
 
 	/* Input: loop thread only. */
 	uint8_t *in;
-	size_t in_len, in_cap; /* grows to the frame being read, back to OT_CONN_IN_MIN after */
+	size_t in_len, in_cap; /* grows to the frame being read, back to OT_CONN_IN_MIN when idle */
 	int fds[OT_SERVER_MAX_FDS];
 	unsigned num_fds;
+	int in_active;        /* input arrived since the last trim tick */
+	int grown;            /* on the server's list of grown input buffers */
+	struct ot_conn *grown_next, *grown_prev;
+	/* The client's reusable payload memfds, mapped once (dispatch.c), most recent first. */
+	struct ot_payload_map *maps[OT_CONN_MAPS];
 
 	/* Output: any thread, under out_lock. */
 	pthread_mutex_t out_lock;
@@ -62,6 +70,11 @@ struct ot_server {
 	size_t num_conns;
 	size_t max_out; /* bytes of unsent events before a client is dropped */
 	int accept_paused; /* out of descriptors: the listening socket rests until a client leaves */
+	/* Connections whose input buffer is larger than OT_CONN_IN_MIN, and the periodic timer
+	 * (a timerfd, only while that list is not empty) that shrinks those gone idle. */
+	struct ot_conn *grown;
+	struct ot_watch *trim_watch;
+	int trim_fd;
 };
 
 /* conn.c */
@@ -74,6 +87,9 @@ int ot_conn_send(struct ot_conn *c, const struct ot_wire_frame *f);
 /* dispatch.c: handles one decoded request; fd is the descriptor that came with it or -1 (the
  * handler owns it). Returns 0, or -1 on a protocol error (the caller drops the client). */
 int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd);
+/* Lets go of the connection's cached payload mappings (each stays until the last request that
+ * uses it is released). */
+void ot_dispatch_forget(struct ot_conn *c);
 extern const struct ot_sink ot_server_sink;
 
 #endif

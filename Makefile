@@ -13,19 +13,24 @@ DEPS       := gcc pkg-config meson ninja-build libinih-dev libcmocka-dev libsyst
 
 all: build
 
-# Installs what is missing when run as root; otherwise prints the one line to run.
-deps:
-	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# $(call install_packages,WHAT,PACKAGES): installs those of PACKAGES that are missing when run as
+# root; otherwise prints the one line to run, and fails.
+define install_packages
+	@missing=$$(for p in $(2); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing:" $$missing; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 		else \
-			echo "Missing build dependencies. Run:"; \
+			echo "Missing $(1). Run:"; \
 			echo "  sudo apt-get install -y" $$missing; \
 			exit 1; \
 		fi; \
 	fi
+endef
+
+deps:
+	$(call install_packages,build dependencies,$(DEPS))
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -93,17 +98,7 @@ BENCH_DEPS := gnuplot-nox dbus-daemon
 .PHONY: bench bench-report bench-deps
 
 bench-deps:
-	@missing=$$(for p in $(BENCH_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing:" $$missing; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else \
-			echo "Missing benchmark dependencies. Run:"; \
-			echo "  sudo apt-get install -y" $$missing; \
-			exit 1; \
-		fi; \
-	fi
+	$(call install_packages,benchmark dependencies,$(BENCH_DEPS))
 
 bench: build bench-deps
 	python3 bench/run.py --build $(BUILD)
@@ -111,3 +106,28 @@ bench: build bench-deps
 bench-report: bench-deps
 	@test -f bench/results.json || $(MAKE) --no-print-directory bench
 	python3 bench/run.py report
+
+# make check-valgrind: the integration suites (integration, integration-server) under valgrind
+# memcheck, every process they start included: tapisrv, phonectl, forked clients
+# (docs/reliability.md, "Valgrind"). Only this target needs VALGRIND_DEPS. A definite or
+# indirect leak, or any memcheck error, fails the test (exit status 99). System programs the
+# tests run (sh, rm) are not traced. OPENTAPI_TEST_SCALE divides the long loops of the tests
+# that read it; VALGRIND_TESTS, when set, names the tests to run instead of both suites.
+VALGRIND_DEPS := valgrind
+VALGRIND_SCALE ?= 10
+VALGRIND_TESTS ?=
+VALGRIND := valgrind --tool=memcheck --trace-children=yes --vgdb=no \
+	--trace-children-skip='/bin/*,/usr/bin/*,/usr/sbin/*,/sbin/*' \
+	--leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --error-exitcode=99 \
+	--suppressions=$(CURDIR)/tests/valgrind.supp --quiet
+
+.PHONY: check-valgrind valgrind-deps
+
+valgrind-deps:
+	$(call install_packages,valgrind,$(VALGRIND_DEPS))
+
+check-valgrind: build valgrind-deps
+	OPENTAPI_TEST_SCALE=$(VALGRIND_SCALE) meson test -C $(BUILD) --print-errorlogs \
+		--timeout-multiplier 20 --wrapper "$(VALGRIND)" \
+		$(if $(VALGRIND_TESTS),$(VALGRIND_TESTS),--suite integration --suite integration-server)

@@ -7,10 +7,14 @@
 
 static atomic_long fail_countdown = -1;
 static atomic_long live;
+static atomic_long attempts;
 
 static int injected_failure(void)
 {
-	long n = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+	long n;
+
+	atomic_fetch_add_explicit(&attempts, 1, memory_order_relaxed);
+	n = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
 
 	if (n < 0)
 		return 0;
@@ -82,4 +86,9 @@ void ot_alloc_fail_after(long n)
 long ot_alloc_live(void)
 {
 	return atomic_load(&live);
+}
+
+long ot_alloc_count(void)
+{
+	return atomic_load(&attempts);
 }

@@ -18,8 +18,12 @@ void ot_free(void *ptr);
 
 /* Test hooks. ot_alloc_fail_after(n): the next n allocations succeed, the one after fails, and
  * every later one succeeds again; n < 0 disables injection. ot_alloc_live(): allocations made
- * through this file and not yet freed (for leak checks around a failure). */
+ * through this file and not yet freed (for leak checks around a failure). Each component linked
+ * with its own copy of this file (a provider module) has its own counters. */
 void ot_alloc_fail_after(long n);
 long ot_alloc_live(void);
+/* Allocations attempted through this file so far (failed ones included): how many failure
+ * points a scripted run has, for a sweep over all of them. */
+long ot_alloc_count(void);
 
 #endif

@@ -215,6 +215,36 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, const struc
 	return rc;
 }
 
+#ifdef OT_FAULT_INJECTION
+/* Only in tapisrv-fault, the test build (tests/fault/, never installed): OT_FAIL_ALLOC=N makes
+ * the Nth allocation through ot_malloc fail (0: none, only count). At exit one line reports the
+ * allocations made and those not freed, for the allocation sweep. */
+static void report_allocations(void)
+{
+	fprintf(stderr, "fault injection: %ld allocations, %ld live at exit\n", ot_alloc_count(),
+		ot_alloc_live());
+}
+
+static void start_fault_injection(void)
+{
+	const char *v = getenv("OT_FAIL_ALLOC");
+	char *end;
+	long n;
+
+	if (!v)
+		return;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0) {
+		fprintf(stderr, "fault injection: OT_FAIL_ALLOC=%s is not a number >= 0\n", v);
+		exit(2);
+	}
+	if (n > 0)
+		ot_alloc_fail_after(n - 1);
+	atexit(report_allocations);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -224,6 +254,9 @@ int main(int argc, char **argv)
 	char err[1024] = "";
 	int rc = 1, signal_fd;
 
+#ifdef OT_FAULT_INJECTION
+	start_fault_injection();
+#endif
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	/* Before any thread exists (providers start some), so that all of them inherit the mask

@@ -49,14 +49,6 @@ static const char file_config[] = "[phone \"A\"]\n"
 
 static struct srv server;
 
-static unsigned scale(unsigned n)
-{
-	const char *v = getenv("OPENTAPI_TEST_SCALE");
-	long d = v ? strtol(v, NULL, 10) : 1;
-
-	return d > 1 && n / (unsigned)d > 0 ? n / (unsigned)d : n;
-}
-
 #define ASSERT_RESULT(expr, want)                                                                  \
 	do {                                                                                       \
 		LONG got_ = (expr);                                                                \
@@ -225,7 +217,7 @@ static void test_short_io_and_eintr_in_the_server(void **state)
 
 	(void)state;
 	restart("short,eintr", NULL);
-	socket_session(scale(20), 1);
+	socket_session(test_scaled_down(20, 1), 1);
 	srv_kill(&server, 15);
 	server_fault_counts(&s, &e, &f);
 	print_message("# tapisrv: %ld short calls, %ld EINTR\n", s, e);
@@ -240,7 +232,7 @@ static void test_short_io_and_eintr_in_the_client(void **state)
 	(void)state;
 	restart(NULL, NULL);
 	assert_int_equal(iofault_configure_sockets("short,eintr", 7), 0);
-	socket_session(scale(20), 2);
+	socket_session(test_scaled_down(20, 1), 2);
 	assert_int_equal(iofault_configure_sockets(NULL, 1), 0);
 	after = iofault_get_stats();
 	print_message("# client: %ld short calls, %ld EINTR\n", after.shortened - before.shortened,
@@ -252,7 +244,7 @@ static void test_short_io_and_eintr_in_the_client(void **state)
 /* Both sides at once, with several seeds (and so several ways to cut the same frames). */
 static void test_short_io_and_eintr_on_both_sides(void **state)
 {
-	unsigned long seed, seeds = scale(4);
+	unsigned long seed, seeds = test_scaled_down(4, 1);
 
 	(void)state;
 	for (seed = 1; seed <= seeds; seed++) {
@@ -263,7 +255,7 @@ static void test_short_io_and_eintr_on_both_sides(void **state)
 		restart("short,eintr", NULL);
 		unsetenv("OT_IOFAULT_SEED");
 		assert_int_equal(iofault_configure_sockets("short,eintr", seed), 0);
-		socket_session(scale(5), 100 * seed);
+		socket_session(test_scaled_down(5, 1), 100 * seed);
 		assert_int_equal(iofault_configure_sockets(NULL, 1), 0);
 		srv_kill(&server, 15);
 	}

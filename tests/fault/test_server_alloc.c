@@ -34,14 +34,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "session.h"
+#include "tapisrv.h"
 
 #define SMALL 200u
 #define BIG 100000u /* more than 64 KiB: a memfd */
@@ -71,32 +70,6 @@ static uint64_t now_ms(void)
 }
 
 /* ---- the server ------------------------------------------------------------------------------ */
-
-static int can_connect(void)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int ok;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.100s", sock_path);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-static int log_has(const char *text)
-{
-	char line[1024];
-	FILE *f = fopen(log_path, "r");
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, text) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
 
 /* Starts tapisrv-fault with OT_FAIL_ALLOC=n, its stderr in a fresh log. Returns its pid once it
  * listens; or -1 with *status set when it exited first (*status = -1: it never listened and
@@ -128,7 +101,7 @@ static pid_t start_server(long n, int *status)
 	}
 	/* The socket listens before the engine exists: ready is the log line, not a connect. */
 	for (i = 0; i < 3000; i++) { /* up to 30 s: valgrind */
-		if (log_has("ready:") && can_connect())
+		if (file_has(log_path, "ready:") && srv_can_connect(sock_path))
 			return pid;
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return -1;
@@ -353,7 +326,7 @@ static int run_point(long n, long *allocations)
 	if (pid < 0) {
 		/* Bring-up failed: that must be an error exit, said in the log. */
 		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) == 0 ||
-		    !log_has("error")) {
+		    !file_has(log_path, "error")) {
 			fprintf(stderr, "N=%ld: tapisrv neither served nor failed cleanly (status 0x%x)\n",
 				n, status);
 			dump_log();

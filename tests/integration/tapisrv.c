@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "tapisrv.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int can_connect(const char *path)
+int srv_can_connect(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -28,8 +29,8 @@ static int can_connect(const char *path)
 
 pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket)
 {
+	int i, tries = 500 * (int)test_scale(); /* 10 ms each: 5 s, longer under valgrind */
 	pid_t pid = fork();
-	int i;
 
 	if (pid < 0)
 		return -1;
@@ -43,8 +44,8 @@ pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char
 		execv(bin, argv);
 		_exit(127);
 	}
-	for (i = 0; i < 500; i++) { /* up to 5 s */
-		if (can_connect(socket))
+	for (i = 0; i < tries; i++) {
+		if (srv_can_connect(socket))
 			return pid;
 		if (waitpid(pid, NULL, WNOHANG) == pid)
 			return -1;
@@ -111,10 +112,10 @@ void srv_stop(struct srv *s)
 		fprintf(stderr, "could not remove %s\n", s->dir);
 }
 
-int srv_log_has(const struct srv *s, const char *text)
+int file_has(const char *path, const char *text)
 {
 	char line[1024];
-	FILE *f = fopen(s->log, "r");
+	FILE *f = fopen(path, "r");
 	int found = 0;
 
 	while (f && !found && fgets(line, sizeof(line), f))
@@ -122,6 +123,11 @@ int srv_log_has(const struct srv *s, const char *text)
 	if (f)
 		fclose(f);
 	return found;
+}
+
+int srv_log_has(const struct srv *s, const char *text)
+{
+	return file_has(s->log, text);
 }
 
 int srv_wait_log(const struct srv *s, const char *text, int ms)
@@ -132,4 +138,29 @@ int srv_wait_log(const struct srv *s, const char *text, int ms)
 		usleep(10000);
 	}
 	return srv_log_has(s, text);
+}
+
+unsigned test_scale(void)
+{
+	const char *v = getenv("OPENTAPI_TEST_SCALE");
+	char *end;
+	long d;
+
+	if (!v)
+		return 1;
+	errno = 0;
+	d = strtol(v, &end, 10);
+	/* Anything but a plain number from 1 to 1000 is a mistake: run at full strength. */
+	if (errno || end == v || *end || d < 1 || d > 1000)
+		return 1;
+	return (unsigned)d;
+}
+
+unsigned test_scaled_down(unsigned n, unsigned at_least)
+{
+	unsigned m = n / test_scale();
+
+	if (m < at_least)
+		m = at_least;
+	return m < n ? m : n;
 }

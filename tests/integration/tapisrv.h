@@ -15,8 +15,8 @@ struct srv {
 };
 
 /* Starts bin with argv (argv[0] first, NULL-terminated), its stderr appended to log, and waits
- * up to 5 s until socket accepts connections. Returns the pid, or -1 when it could not be
- * started, exited, or never listened (then it is killed). */
+ * up to 5 s (times test_scale()) until socket accepts connections. Returns the pid, or -1 when
+ * it could not be started, exited, or never listened (then it is killed). */
 pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket);
 /* Writes config_text, starts tapisrv and waits until it accepts connections; points
  * OPENTAPI_SERVER at its socket. Returns 0 or -1. */
@@ -27,9 +27,20 @@ int srv_restart(struct srv *s);
 void srv_kill(struct srv *s, int sig);
 /* SIGTERM, wait, and remove the directory. */
 void srv_stop(struct srv *s);
+/* Does a server accept connections on socket? */
+int srv_can_connect(const char *socket);
+/* Does a line of the file at path contain text? */
+int file_has(const char *path, const char *text);
 /* Does the server's log contain text? */
 int srv_log_has(const struct srv *s, const char *text);
 /* Waits up to ms milliseconds for text to appear in the server's log. */
 int srv_wait_log(const struct srv *s, const char *text, int ms);
+
+/* OPENTAPI_TEST_SCALE (default 1): how much slower the processes run than in a normal build;
+ * make check-valgrind sets it to 10. Tests divide their long loops by it and stretch their
+ * timing windows by it; normal builds keep their full strength. */
+unsigned test_scale(void);
+/* n divided by test_scale(), but never below at_least (nor above n). */
+unsigned test_scaled_down(unsigned n, unsigned at_least);
 
 #endif

@@ -59,8 +59,10 @@ static const uint32_t area_size[AREAS] = { 512, 4096, 70000 }; /* the last one t
 	"[phone \"P0\"]\nprovider = sim\ndata_areas = 512, 4096, 70000\ndurable = yes\n"         \
 	"[phone \"P1\"]\nprovider = sim\ndata_areas = 512, 4096, 70000\ndurable = yes\n"
 
+/* Divided by test_scale() under valgrind, where an iteration takes seconds. */
 #define KILL_ITERATIONS 200
 #define TORN_ITERATIONS 200
+#define MIN_ITERATIONS 5
 #define SEQ_STEP 1000000ull /* sequence numbers of iteration i: i * SEQ_STEP + 1 ... */
 #define MAGIC 0x48535243u    /* "CRSH" */
 #define HDR 32u
@@ -427,12 +429,13 @@ static pid_t fork_child(void)
 	return pid;
 }
 
-/* Waits for a child up to 10 s; returns its exit status, or 1000 + signal. */
+/* Waits for a child up to 10 s (times test_scale()); returns its exit status, or 1000 +
+ * signal. */
 static int reap(pid_t pid)
 {
-	int st, i;
+	int st, i, tries = 1000 * (int)test_scale();
 
-	for (i = 0; i < 1000; i++) {
+	for (i = 0; i < tries; i++) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 
 		if (r == pid)
@@ -478,9 +481,11 @@ static void run_loop(unsigned iterations, int tear)
 		if (rd == 0)
 			_exit(reader((const int64_t(*)[AREAS])st.floor, mix(rnd + 7)));
 		/* A quarter of the kills come early (while phones open and recover), the rest while
-		 * the writers are busy. */
+		 * the writers are busy; under valgrind everything takes test_scale() times longer,
+		 * and so does the window. */
 		rnd = mix(rnd);
 		delay_us = rnd % 4 == 0 ? (long)(rnd >> 8) % 10000 : 10000 + (long)(rnd >> 8) % 70000;
+		delay_us *= (long)test_scale();
 		usleep((useconds_t)delay_us);
 		srv_kill(&server, SIGKILL);
 		for (p = 0; p < PHONES; p++) {
@@ -546,13 +551,13 @@ static int teardown(void **state)
 static void sigkill_loop_loses_no_acknowledged_write(void **state)
 {
 	(void)state;
-	run_loop(KILL_ITERATIONS, 0);
+	run_loop(test_scaled_down(KILL_ITERATIONS, MIN_ITERATIONS), 0);
 }
 
 static void a_torn_journal_tail_recovers_old_or_new(void **state)
 {
 	(void)state;
-	run_loop(TORN_ITERATIONS, 1);
+	run_loop(test_scaled_down(TORN_ITERATIONS, MIN_ITERATIONS), 1);
 }
 
 /* test_crash [PATTERN]: only the tests whose name matches PATTERN (cmocka's filter). */

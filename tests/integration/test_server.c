@@ -214,13 +214,17 @@ static void doomed_child(int in, int out)
 static void two_processes_contend_for_owner(void **state)
 {
 	struct child c;
-	PHONESTATUS *st = calloc(1, 512);
+	PHONESTATUS *st;
 	HPHONEAPP app;
 	HPHONE mon, h;
 	PHONEMESSAGE m;
 
 	(void)state;
+	/* The status buffer is allocated after the fork: a child that inherited it would exit
+	 * holding an unreachable block, which valgrind (make check-valgrind) counts as a leak. */
 	spawn(&c, owner_child);
+	st = calloc(1, 512);
+	assert_non_null(st);
 	assert_int_equal(expect_from(&c), 'o');
 	app = init("parent");
 	assert_int_equal(phoneOpen(app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER),

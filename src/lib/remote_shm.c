@@ -15,7 +15,8 @@
  * failed at once (an error REPLY) was let go before that REPLY. But a PHONE_REPLY with an error
  * may come from the engine's watchdog while the provider still reads the bytes; such a buffer is
  * never written again: it is replaced (our descriptor and mapping go; tapisrv's mapping keeps the
- * file for as long as it needs it). GET_DATA is answered at once: the server has written its bytes before the REPLY.
+ * file for as long as it needs it). GET_DATA is answered at once: the server has written its
+ * bytes before the REPLY.
  *
  * A slot is free, held (a thread writes it or waits for the REPLY of its request) or waiting (for
  * the PHONE_REPLY of a known request ID). A PHONE_REPLY may arrive before the REPLY that tells the

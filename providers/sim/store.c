@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "copy.h"
 #include "log.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && !defined(SIM_NO_HW_CRC)
@@ -564,7 +565,7 @@ static int replay(struct sim_store *s)
 
 			if (len > a->size)
 				break;
-			memcpy(a->mem, h + SIM_REC_HEADER_SIZE, len);
+			ot_copy(a->mem, h + SIM_REC_HEADER_SIZE, len);
 			if (len > a->dirty)
 				a->dirty = len;
 		}
@@ -836,7 +837,7 @@ long sim_store_read(struct sim_store *s, uint32_t area, void *buf, size_t len)
 		len = a->size;
 	if (len) {
 		pthread_rwlock_rdlock(&s->lock);
-		memcpy(buf, a->mem, len);
+		ot_copy(buf, a->mem, len);
 		pthread_rwlock_unlock(&s->lock);
 	}
 	return (long)len;
@@ -990,7 +991,7 @@ void sim_store_apply(struct sim_store *s, const struct sim_store_write *w)
 	if (!w->len)
 		return;
 	pthread_rwlock_wrlock(&s->lock);
-	memcpy(a->mem, w->data, w->len);
+	ot_copy(a->mem, w->data, w->len);
 	pthread_rwlock_unlock(&s->lock);
 	if (s->durable && w->len > a->dirty)
 		a->dirty = w->len;

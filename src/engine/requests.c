@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "copy.h"
 #include "internal.h"
 #include "log.h"
 
@@ -163,7 +164,7 @@ static LONG copy_payload(struct ot_engine *e, struct ot_client *c, HPHONE phone,
 
 	pthread_mutex_unlock(&e->lock);
 	if (size && (copy = ot_malloc(size)))
-		memcpy(copy, *data, size);
+		ot_copy(copy, *data, size);
 	pthread_mutex_lock(&e->lock);
 	if (size && !copy)
 		return PHONEERR_NOMEM;

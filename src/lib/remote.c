@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "copy.h"
 #include "app.h"
 #include "log.h"
 #include "remote.h"
@@ -198,7 +199,7 @@ static void on_reply(struct remote *r, const uint8_t *buf, size_t len)
 	memcpy(c->fixed, f.fixed, sizeof(f.fixed));
 	c->out_len = f.var_len < c->out_cap ? f.var_len : c->out_cap;
 	if (c->out_len)
-		memcpy(c->out, f.var, c->out_len);
+		ot_copy(c->out, f.var, c->out_len);
 	/* A request ID names an outstanding request from now on (unless its reply came first):
 	 * recorded here, in stream order, not by the caller after it wakes up. */
 	if (c->track)
@@ -869,7 +870,7 @@ static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const vo
 		struct ot_shm_slot *slot = ot_remote_shm_acquire(r, size);
 
 		if (slot) {
-			memcpy(slot->map, data, size);
+			ot_copy(slot->map, data, size);
 			f.flags = OT_WIRE_FLAG_FD;
 			rc = ot_remote_async(r, phone, &f, slot->fd);
 			ot_remote_shm_sent(r, slot, phone, rc);
@@ -908,7 +909,7 @@ static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *da
 		f.flags = OT_WIRE_FLAG_FD;
 		rc = transact(r, &f, slot->fd, NULL, 0, &c);
 		if (rc == 0 && c.fixed[1] <= size)
-			memcpy(data, slot->map, (size_t)c.fixed[1]);
+			ot_copy(data, slot->map, (size_t)c.fixed[1]);
 		ot_remote_shm_release(r, slot);
 		return rc;
 	}

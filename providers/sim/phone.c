@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "copy.h"
 #include "log.h"
 #include "sim.h"
 #include "varstruct.h"
@@ -478,7 +479,7 @@ LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct item *req)
 		return PHONEERR_NOMEM;
 	*it = *req;
 	if (req->w.len)
-		memcpy(it + 1, req->w.data, req->w.len);
+		ot_copy(it + 1, req->w.data, req->w.len);
 	it->w.data = it + 1;
 	return submit(id, ph, it, 1);
 }

@@ -909,7 +909,9 @@ static void at_the_descriptor_limit_the_server_neither_spins_nor_floods_its_log(
 	probe_start(&p);
 	(void)probe_for(&p, 0, NULL);
 	probe_stop(&p);
-	assert_true(cpu1 - cpu0 < 300);
+	/* A spinning loop takes a whole CPU (≈ 1,000 ms in that second); under valgrind an idle
+	 * tapisrv already takes ≈ 200, so the bound rises there, still far below a spin. */
+	assert_true(cpu1 - cpu0 < (test_scale() > 1 ? 600 : 300));
 	assert_true(lines <= 10);
 }
 

@@ -732,13 +732,6 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 	return 0;
 }
 
-/* Sets a fixed DWORD field only when it lies inside the fixed part of the caller's version. */
-static void set_field(void *st, uint32_t fixed, size_t off, uint32_t v)
-{
-	if (off + 4 <= fixed)
-		ot_var_set(st, off, v);
-}
-
 IPP_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersion,
 					     DWORD dwExtVersion, LPPHONECAPS lpPhoneCaps)
 {
@@ -762,13 +755,13 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 		return PHONEERR_STRUCTURETOOSMALL;
 	d = ipp_vendor_desc(ph->cfg.vendor);
 
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPermanentPhoneID), ph->permanent_id);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwStringFormat), STRINGFORMAT_ASCII);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneStates),
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPermanentPhoneID), ph->permanent_id);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwStringFormat), STRINGFORMAT_ASCII);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneStates),
 		  PHONESTATE_CONNECTED | PHONESTATE_DISCONNECTED);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumSetData), ph->cfg.num_areas);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumGetData), 0);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneFeatures),
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumSetData), ph->cfg.num_areas);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumGetData), 0);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneFeatures),
 		  ph->cfg.num_areas ? PHONEFEATURE_SETDATA : 0);
 	if (offsetof(PHONECAPS, PermanentPhoneGuid) + sizeof(GUID) <= fixed)
 		memcpy((char *)lpPhoneCaps + offsetof(PHONECAPS, PermanentPhoneGuid), &ph->guid,
@@ -815,7 +808,7 @@ IPP_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 
 	ot_var_set(lpPhoneStatus, offsetof(PHONESTATUS, dwStatusFlags), flags);
 	/* Pushes are accepted while disconnected too: they are what finds the phone again. */
-	set_field(lpPhoneStatus, fixed, offsetof(PHONESTATUS, dwPhoneFeatures),
+	ot_var_set_fixed(lpPhoneStatus, fixed, offsetof(PHONESTATUS, dwPhoneFeatures),
 		  ph->cfg.num_areas ? PHONEFEATURE_SETDATA : 0);
 	return 0;
 }

@@ -196,7 +196,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButto
 		ot_var_append(lpButtonInfo, offsetof(PHONEBUTTONINFO, dwButtonTextSize), b.text,
 			      (uint32_t)strlen(b.text) + 1);
 	/* dwButtonState is a 1.4 field: only callers whose fixed part has it get it. */
-	set_field(lpButtonInfo, fixed, offsetof(PHONEBUTTONINFO, dwButtonState), state);
+	ot_var_set_fixed(lpButtonInfo, fixed, offsetof(PHONEBUTTONINFO, dwButtonState), state);
 	return 0;
 }
 

@@ -56,13 +56,6 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 	return 0;
 }
 
-/* Sets a fixed DWORD field only when it lies inside the fixed part of the caller's version. */
-void set_field(void *st, uint32_t fixed, size_t off, uint32_t v)
-{
-	if (off + 4 <= fixed)
-		ot_var_set(st, off, v);
-}
-
 /* Appends display cells as UTF-8 text with its NUL, by the rules of ot_var_append (whole or not
  * at all, dwNeededSize always counts it) but encoding straight into the structure. */
 void append_display(void *st, size_t size_field, const uint32_t *cells, size_t n)
@@ -120,11 +113,11 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 	if (fixed < CAPS_SIZE_1X || fixed > sizeof(PHONECAPS) || total < fixed)
 		return PHONEERR_STRUCTURETOOSMALL;
 
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPermanentPhoneID), c->permanent_id);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwStringFormat), STRINGFORMAT_ASCII);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneStates),
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPermanentPhoneID), c->permanent_id);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwStringFormat), STRINGFORMAT_ASCII);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneStates),
 		  sim_device_states(d, dwTSPIVersion));
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwHookSwitchDevs), d->hook_devs);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwHookSwitchDevs), d->hook_devs);
 	for (i = 0; i < SIM_NUM_HOOK; i++) {
 		/* A mode that is not monitored reads as UNKNOWN: the device can report that too. */
 		uint32_t unknown = d->hook_monitored[i] != d->hook_modes[i]
@@ -133,19 +126,19 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 
 		if (!(d->hook_devs & (1u << i)))
 			continue;
-		set_field(lpPhoneCaps, fixed, modes_field[i], d->hook_modes[i] | unknown);
-		set_field(lpPhoneCaps, fixed, settable_field[i], d->hook_settable[i]);
-		set_field(lpPhoneCaps, fixed, monitored_field[i], d->hook_monitored[i] | unknown);
+		ot_var_set_fixed(lpPhoneCaps, fixed, modes_field[i], d->hook_modes[i] | unknown);
+		ot_var_set_fixed(lpPhoneCaps, fixed, settable_field[i], d->hook_settable[i]);
+		ot_var_set_fixed(lpPhoneCaps, fixed, monitored_field[i], d->hook_monitored[i] | unknown);
 	}
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwVolumeFlags), d->volume_devs);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwGainFlags), d->gain_devs);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwDisplayNumRows), d->rows);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwDisplayNumColumns), d->cols);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumRingModes), d->ring_modes);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumButtonLamps), d->num_buttons);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumSetData), c->num_areas);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumGetData), c->num_areas);
-	set_field(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneFeatures),
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwVolumeFlags), d->volume_devs);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwGainFlags), d->gain_devs);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwDisplayNumRows), d->rows);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwDisplayNumColumns), d->cols);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumRingModes), d->ring_modes);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumButtonLamps), d->num_buttons);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumSetData), c->num_areas);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwNumGetData), c->num_areas);
+	ot_var_set_fixed(lpPhoneCaps, fixed, offsetof(PHONECAPS, dwPhoneFeatures),
 		  sim_device_features(d, c->num_areas > 0));
 	if (offsetof(PHONECAPS, PermanentPhoneGuid) + sizeof(GUID) <= fixed)
 		memcpy((char *)lpPhoneCaps + offsetof(PHONECAPS, PermanentPhoneGuid), &c->guid,
@@ -234,7 +227,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 	if (d->rows)
 		append_display(lpPhoneStatus, offsetof(PHONESTATUS, dwDisplaySize), ph->st->display,
 			       (size_t)d->rows * d->cols);
-	set_field(lpPhoneStatus, fixed, offsetof(PHONESTATUS, dwPhoneFeatures), features);
+	ot_var_set_fixed(lpPhoneStatus, fixed, offsetof(PHONESTATUS, dwPhoneFeatures), features);
 	pthread_mutex_unlock(&prov.lock);
 	return 0;
 }

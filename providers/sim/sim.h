@@ -203,8 +203,6 @@ void free_config(void);
 /* submit() of a write with its own copy of the payload (durable phones). */
 LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct item *req);
 
-/* Sets a fixed DWORD field only when it lies inside the fixed part of the caller's version. */
-void set_field(void *st, uint32_t fixed, size_t off, uint32_t v);
 /* Appends display cells as UTF-8 text with its NUL (ot_var_append's rules). */
 void append_display(void *st, size_t size_field, const uint32_t *cells, size_t n);
 SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone);

@@ -19,6 +19,12 @@ void ot_var_set(void *st, size_t field, uint32_t value)
 	memcpy((char *)st + field, &value, sizeof(value));
 }
 
+void ot_var_set_fixed(void *st, uint32_t fixed, size_t field, uint32_t value)
+{
+	if (field + sizeof(value) <= fixed)
+		ot_var_set(st, field, value);
+}
+
 int ot_var_begin(void *st, uint32_t fixed_size)
 {
 	uint32_t total = ot_var_get(st, TOTAL);

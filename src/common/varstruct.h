@@ -23,5 +23,8 @@ void ot_var_append(void *st, size_t size_field, const void *data, uint32_t len);
 /* Reads or writes one DWORD field of a packed structure. */
 uint32_t ot_var_get(const void *st, size_t field);
 void ot_var_set(void *st, size_t field, uint32_t value);
+/* ot_var_set() only when the field lies inside the first `fixed` bytes: the fixed part of the
+ * caller's version of the structure (a field newer than that version is not there to write). */
+void ot_var_set_fixed(void *st, uint32_t fixed, size_t field, uint32_t value);
 
 #endif

@@ -1969,6 +1969,11 @@ static void test_alloc_failures(void **state)
 	ot_alloc_fail_after(-1);
 	assert_int_equal(r, PHONEERR_NOMEM);
 	assert_int_equal(count_events(), 0);
+	/* A durable phone's write takes its own copy of the payload: refused when it cannot. */
+	ot_alloc_fail_after(0);
+	r = TSPI_phoneSetData(id, hd, 0, (LPVOID) "x", 1);
+	ot_alloc_fail_after(-1);
+	assert_int_equal(r, PHONEERR_NOMEM);
 	ot_alloc_fail_after(0);
 	r = ASYNC(TSPI_phoneSetRing, hd, 1, 1);
 	ot_alloc_fail_after(-1);

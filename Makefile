@@ -50,14 +50,18 @@ check: build
 	$(MAKE) --no-print-directory check-asan || status=1; \
 	exit $$status
 
+# A skip counts as a failure unless the test named a reason outside the project
+# (tests/check_skips.sh).
 check-plain: build
 	meson test -C $(BUILD) --print-errorlogs
+	@tests/check_skips.sh $(BUILD)/meson-logs/testlog.txt
 
 check-asan: deps
 	@test -f $(ASAN_BUILD)/build.ninja || \
 		meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false $(MESON_OPTS)
 	ninja -C $(ASAN_BUILD)
 	meson test -C $(ASAN_BUILD) --print-errorlogs
+	@tests/check_skips.sh $(ASAN_BUILD)/meson-logs/testlog.txt
 
 install: build
 	meson install -C $(BUILD)

@@ -38,6 +38,7 @@ BENCHES = [
     ("durable", "durable", [], 180, True),
     ("scale", "scale", [], 240, True),
     ("dbus-peer", "dbus-peer", [], 180, True),
+    ("hostile", "hostile", [], 180, True),
     ("ipphone-fanout", "ipphone_fanout", [], 240, False),
 ]
 

@@ -243,6 +243,70 @@ int raw_drain(struct raw *r, int timeout_ms)
 	}
 }
 
+int raw_flood_once(const char *socket, enum raw_flood_kind kind, int ready_fd,
+		   unsigned give_up_ms)
+{
+	static struct raw r; /* big: not on the stack */
+	const int big = kind == RAW_FLOOD_BIG_READS;
+	uint32_t app, phone, sent = 0;
+	uint8_t buf[OT_WIRE_MAX_HEAD + 16];
+	struct ot_wire_frame f;
+	long n, end = now_ms() + (long)give_up_ms;
+	int rc = 1;
+
+	if (raw_open(&r, socket) < 0 || raw_hello(&r) != 0 ||
+	    raw_app_new(&r, "flooder", 1, &app) != 0 ||
+	    raw_open_phone(&r, app, big ? 0 : 1, big ? PHONEPRIVILEGE_MONITOR : PHONEPRIVILEGE_OWNER,
+			   &phone) != 0) {
+		raw_close(&r);
+		return -1;
+	}
+	if (ready_fd >= 0 && write(ready_fd, "r", 1) != 1) {
+		raw_close(&r);
+		return -2;
+	}
+	f = big ? (struct ot_wire_frame){ .opcode = OT_WIRE_GET_DATA, .seq = 1,
+					  OT_WIRE_FIELDS(phone, 1, 65536) }
+		: (struct ot_wire_frame){ .opcode = OT_WIRE_SET_DATA, .seq = 1,
+					  OT_WIRE_FIELDS(phone, 0, 8),
+					  .var = (const uint8_t *)"flooding", .var_len = 8 };
+	n = ot_wire_encode(buf, sizeof(buf), &f);
+	while (now_ms() < end) {
+		ssize_t w;
+
+		/* A fresh 24-bit seq per request (never 0). */
+		if ((++sent & 0xFFFFFFu) == 0)
+			sent++;
+		buf[8] = (uint8_t)sent, buf[9] = (uint8_t)(sent >> 8), buf[10] = (uint8_t)(sent >> 16);
+		w = send(r.fd, buf, (size_t)n, MSG_NOSIGNAL);
+		if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+			rc = 0; /* dropped, as it should be */
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			rc = -3;
+			break;
+		}
+	}
+	raw_close(&r);
+	return rc;
+}
+
+int raw_flooder(const char *socket, enum raw_flood_kind kind, int ready_fd, int stop_fd,
+		int report_fd, unsigned give_up_ms)
+{
+	struct pollfd stop = { stop_fd, POLLIN, 0 };
+	int drops = 0, rc;
+
+	do {
+		rc = raw_flood_once(socket, kind, drops == 0 ? ready_fd : -1, give_up_ms);
+		if (rc != 0)
+			return 10 - rc;
+		drops++;
+	} while (poll(&stop, 1, 0) == 0);
+	return write(report_fd, &drops, sizeof(drops)) == (ssize_t)sizeof(drops) ? 0 : 20;
+}
+
 long proc_rss_kib(int pid)
 {
 	char path[64], line[256];
@@ -279,6 +343,23 @@ long proc_cpu_ms(int pid)
 			  &stime) != 2)
 		return -1;
 	return (long)((utime + stime) * 1000UL / (unsigned long)(hz > 0 ? hz : 100));
+}
+
+char proc_state(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command may contain spaces */
+	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 unsigned count_lines(const char *file, const char *const *texts)

@@ -48,10 +48,33 @@ long raw_open_phone(struct raw *r, uint32_t app, uint32_t dev, uint32_t privileg
 /* Reads frames until end of file or timeout_ms; returns 1 at end of file, 0 on timeout. */
 int raw_drain(struct raw *r, int timeout_ms);
 
+/* ---- clients that flood and never read (test_hostile.c, bench/hostile.c) ---------------- */
+
+enum raw_flood_kind {
+	RAW_FLOOD_SMALL_WRITES, /* SET_DATA of 8 bytes into area 0 of device 1, as its owner */
+	RAW_FLOOD_BIG_READS,    /* GET_DATA of 64 KiB of area 1 of device 0 (each reply 64 KiB) */
+};
+
+/* One connection to socket that sends requests of `kind` without ever reading, until the server
+ * hangs up. Writes one byte to ready_fd (when >= 0) once the phone is open and before the first
+ * request. Returns 0 when the server dropped it, 1 when it was still connected after
+ * give_up_ms (a hang guard), or < 0 on any other failure. */
+int raw_flood_once(const char *socket, enum raw_flood_kind kind, int ready_fd,
+		   unsigned give_up_ms);
+/* Floods, is dropped, connects again and floods again until stop_fd is readable or hung up
+ * (the other end closed); the first connection signals ready_fd. Writes the number of drops (an
+ * int) to report_fd and returns 0, or returns what raw_flood_once returned otherwise (as an
+ * exit status: 10 - rc). Meant to be a forked child's whole life. */
+int raw_flooder(const char *socket, enum raw_flood_kind kind, int ready_fd, int stop_fd,
+		int report_fd, unsigned give_up_ms);
+
 /* The resident set size of a process in KiB (VmRSS of /proc/PID/status), or -1. */
 long proc_rss_kib(int pid);
 /* User + system CPU time of a process in milliseconds (/proc/PID/stat), or -1. */
 long proc_cpu_ms(int pid);
+/* The scheduler state of a process ('R' running or runnable, 'S' sleeping, ...), from
+ * /proc/PID/stat, or 0. */
+char proc_state(int pid);
 /* Number of lines of file that contain every one of the given texts (NULL-terminated list). */
 unsigned count_lines(const char *file, const char *const *texts);
 

@@ -29,7 +29,7 @@ int srv_can_connect(const char *path)
 
 pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket)
 {
-	int i, tries = 500 * (int)test_scale(); /* 10 ms each: 5 s, longer under valgrind */
+	int i, tries = (int)test_deadline_ms(5000) / 10; /* 10 ms each */
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -154,6 +154,28 @@ unsigned test_scale(void)
 	if (errno || end == v || *end || d < 1 || d > 1000)
 		return 1;
 	return (unsigned)d;
+}
+
+/* A sanitizer build of this file means a sanitizer build of everything it tests. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OT_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OT_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef OT_TEST_SANITIZED
+#define OT_TEST_SANITIZED 0
+#endif
+
+unsigned test_slowness(void)
+{
+	return test_scale() * (OT_TEST_SANITIZED ? 4 : 1);
+}
+
+unsigned test_deadline_ms(unsigned ms)
+{
+	return ms * test_slowness();
 }
 
 unsigned test_scaled_down(unsigned n, unsigned at_least)

@@ -3,6 +3,7 @@
 #ifndef OT_TEST_TAPISRV_H
 #define OT_TEST_TAPISRV_H
 
+#include <stdio.h> /* test_skip_outside */
 #include <sys/types.h>
 
 struct srv {
@@ -15,7 +16,7 @@ struct srv {
 };
 
 /* Starts bin with argv (argv[0] first, NULL-terminated), its stderr appended to log, and waits
- * up to 5 s (times test_scale()) until socket accepts connections. Returns the pid, or -1 when
+ * up to test_deadline_ms(5000) until socket accepts connections. Returns the pid, or -1 when
  * it could not be started, exited, or never listened (then it is killed). */
 pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket);
 /* Writes config_text, starts tapisrv and waits until it accepts connections; points
@@ -42,5 +43,22 @@ int srv_wait_log(const struct srv *s, const char *text, int ms);
 unsigned test_scale(void);
 /* n divided by test_scale(), but never below at_least (nor above n). */
 unsigned test_scaled_down(unsigned n, unsigned at_least);
+
+/* Hang guards, in one place. A test asserts behaviour, never speed: a deadline only stops a test
+ * that would otherwise hang, so it is generous and stretched for the builds that run slower.
+ * test_slowness() is test_scale() (valgrind), times 4 in a sanitizer build; test_deadline_ms(ms)
+ * is ms times that. Use them for every wait that must end for the test to pass. */
+unsigned test_slowness(void);
+unsigned test_deadline_ms(unsigned ms);
+
+/* Skips the current cmocka test for a reason outside the project (a privilege the test run does
+ * not have, a kernel feature the machine lacks), printing "# skipped, outside the project: why".
+ * make check fails on any skip that did not print that line (tests/check_skips.sh). */
+#define test_skip_outside(why)                                                                   \
+	do {                                                                                     \
+		printf("# skipped, outside the project: %s\n", (why));                          \
+		fflush(stdout);                                                                  \
+		skip();                                                                          \
+	} while (0)
 
 #endif

@@ -2,8 +2,7 @@
  * "OpenTAPI Simulated Phone") driven through every function of its parts, as an application
  * sees it: a 2 x 40 display, keypad buttons 0-11 plus feature buttons with lamps, handset,
  * speaker and headset with volume and gain, 4 ring modes; the dev-specific commands that press
- * buttons and lift handsets; and what it answers for identification. A sim provider that does
- * not offer the parts yet (no display in its PHONECAPS) skips these tests. */
+ * buttons and lift handsets; and what it answers for identification. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +33,14 @@ static int a_lamp(const PHONECAPS *caps)
 	return -1;
 }
 
-/* Opens the app and skips the test when the sim has no parts yet. */
-static HPHONEAPP app_or_skip(const char *name, PHONECAPS **caps)
+/* Opens the app and reads the default phone's caps, which must have its parts (a display). */
+static HPHONEAPP app_with_parts(const char *name, PHONECAPS **caps)
 {
 	HPHONEAPP app = h_init_event(name);
 
 	*caps = caps_of(app);
-	if ((*caps)->dwDisplayNumRows == 0) {
-		free(*caps);
-		h_shutdown(app);
-		skip();
-	}
+	assert_int_equal((*caps)->dwDisplayNumRows, 2);
+	assert_int_equal((*caps)->dwDisplayNumColumns, 40);
 	return app;
 }
 
@@ -67,7 +63,7 @@ static DWORD_PTR state_msg(HPHONEAPP app, HPHONE phone, DWORD state)
 static void test_default_phone_shape(void **state)
 {
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("shape", &caps);
+	HPHONEAPP app = app_with_parts("shape", &caps);
 	DWORD i, want = PHONEFEATURE_GETDISPLAY | PHONEFEATURE_SETDISPLAY | PHONEFEATURE_GETLAMP |
 			PHONEFEATURE_SETLAMP | PHONEFEATURE_GETBUTTONINFO |
 			PHONEFEATURE_SETBUTTONINFO | PHONEFEATURE_GETRING | PHONEFEATURE_SETRING |
@@ -94,7 +90,7 @@ static void test_default_phone_shape(void **state)
 static void test_setters_and_their_messages(void **state)
 {
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("setters", &caps);
+	HPHONEAPP app = app_with_parts("setters", &caps);
 	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 1);
 	HPHONE mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 2);
 	int lamp = a_lamp(caps);
@@ -148,7 +144,7 @@ static void test_button_info_both_encodings(void **state)
 {
 	static const char16_t text[] = u"R\u00e9p\u00e9ter";
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("buttons", &caps);
+	HPHONEAPP app = app_with_parts("buttons", &caps);
 	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	int lamp = a_lamp(caps);
 	char buf[256], out[256];
@@ -177,7 +173,7 @@ static void test_button_info_both_encodings(void **state)
 static void test_errors_of_the_default_phone(void **state)
 {
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("errors", &caps);
+	HPHONEAPP app = app_with_parts("errors", &caps);
 	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	HPHONE mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0);
 	DWORD n = caps->dwNumButtonLamps;
@@ -208,7 +204,7 @@ static void command(HPHONEAPP app, HPHONE h, const char *cmd)
 static void test_press_and_hook(void **state)
 {
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("press", &caps);
+	HPHONEAPP app = app_with_parts("press", &caps);
 	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	HPHONE mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0x44);
 	PHONEMESSAGE m;
@@ -261,7 +257,7 @@ static void test_identification(void **state)
 static void test_removed_device(void **state)
 {
 	PHONECAPS *caps;
-	HPHONEAPP app = app_or_skip("removed", &caps);
+	HPHONEAPP app = app_with_parts("removed", &caps);
 	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	LONG id = phoneDevSpecific(owner, "remove", 7);
 	PHONEMESSAGE m;

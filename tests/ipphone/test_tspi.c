@@ -401,12 +401,13 @@ static void test_timeouts(void **state)
 	p.kv[3] = addr_of(emu_port(e));
 	hd = one_phone(&p, options);
 
-	/* Slower than the timeout: a failure, within about the timeout. */
-	emu_set_mode(e, EMU_SLOW, 2000);
+	/* Slower than the timeout: a failure (the phone would answer success after 30 s), not
+	 * before the timeout. */
+	emu_set_mode(e, EMU_SLOW, 30000);
 	t0 = th_now_ms();
 	r = push_str(hd, 0, "<YealinkIPPhoneStatus/>");
 	assert_int_equal(r, PHONEERR_OPERATIONFAILED);
-	assert_in_range(th_now_ms() - t0, 250, 3000);
+	assert_true(th_now_ms() - t0 >= 250);
 
 	/* Never answering: the same; the second one in a row reports the phone disconnected,
 	 * and the event comes before that push's completion. */
@@ -417,7 +418,7 @@ static void test_timeouts(void **state)
 		assert_true(th_set_data(hd, 0, "<YealinkIPPhoneStatus/>", 23, &id) > 0);
 		t0 = th_now_ms();
 		assert_int_equal(th_wait(id, WAIT_MS), PHONEERR_OPERATIONFAILED);
-		assert_in_range(th_now_ms() - t0, 250, 3000);
+		assert_true(th_now_ms() - t0 >= 250);
 		assert_true(th_wait_state(0, PHONESTATE_DISCONNECTED, 10) >= 0);
 		assert_true(th_wait_state(0, PHONESTATE_DISCONNECTED, 10) < th_completion_seq(id));
 	}
@@ -440,16 +441,13 @@ static void test_unreachable_then_back(void **state)
 	static const char *const options[] = { "failures_before_disconnected", "3", NULL };
 	struct emu *e;
 	HDRVPHONE hd;
-	uint64_t t0;
 	int i;
 
 	(void)state;
 	assert_true(port > 0);
 	hd = one_phone(&p, options);
 	for (i = 1; i <= 3; i++) {
-		t0 = th_now_ms();
 		assert_int_equal(push_str(hd, 0, "Key:Headset"), PHONEERR_OPERATIONFAILED);
-		assert_true(th_now_ms() - t0 < 2500);
 		if (i < 3) {
 			assert_int_equal(th_events(0), 0);
 			assert_int_equal(status_flags(hd), PHONESTATUSFLAGS_CONNECTED);
@@ -548,9 +546,9 @@ static void test_parallel_limit(void **state)
 	for (i = 0; i < N; i++)
 		assert_int_equal(th_wait(id[i], WAIT_MS), 0);
 	took = th_now_ms() - t0;
-	/* Two rounds of three: about 600 ms, not 300 (unlimited) and not 1800 (serial). */
+	/* Three at a time (not unlimited, not serial), so two rounds of 300 ms at least. */
 	assert_int_equal(emu_global_max(), 3);
-	assert_in_range(took, 550, 3000);
+	assert_true(took >= 550);
 	for (i = 0; i < N; i++)
 		assert_int_equal(TH.close(hd[i]), 0);
 	th_shutdown();
@@ -562,10 +560,12 @@ static void test_parallel_limit(void **state)
 static void test_close_with_pushes_outstanding(void **state)
 {
 	struct emu *e = emu_start(EMU_YEALINK, NULL, NULL, 0, 1);
-	struct th_phone p = { "Y", { "vendor", "yealink", "address", NULL, NULL } };
+	/* A push timeout of 10 minutes: a close that waited for the push in flight would not
+	 * return before it (the test's time limit ends it first). */
+	struct th_phone p = { "Y", { "vendor", "yealink", "address", NULL, "timeout_ms", "600000",
+				     NULL } };
 	DRV_REQUESTID id[3];
 	HDRVPHONE hd;
-	uint64_t t0;
 	int i;
 
 	(void)state;
@@ -576,14 +576,12 @@ static void test_close_with_pushes_outstanding(void **state)
 	for (i = 0; i < 3; i++)
 		assert_true(th_set_data(hd, 0, "<YealinkIPPhoneStatus/>", 23, &id[i]) > 0);
 	usleep(100 * 1000); /* the first push is on the wire */
-	t0 = th_now_ms();
 	assert_int_equal(TH.close(hd), 0);
-	/* Everything completed before TSPI_phoneClose returned, and quickly (not after the 8 s
-	 * timeout of the push in flight). */
+	/* Everything completed before TSPI_phoneClose returned (not after the timeout of the push
+	 * in flight). */
 	assert_int_equal(th_completions(), 3);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(th_wait(id[i], 0), PHONEERR_OPERATIONFAILED);
-	assert_true(th_now_ms() - t0 < 3000);
 	/* The handle is gone; the phone can be opened again and works. */
 	assert_int_equal(th_set_data(hd, 0, "x", 1, &id[0]), PHONEERR_INVALPHONEHANDLE);
 	emu_set_mode(e, EMU_OK, 0);

@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "../integration/tapisrv.h" /* test_skip_outside */
 
 /* The example of DESIGN.md, "Pinned interfaces", verbatim. */
 static const char design_example[] =
@@ -731,10 +732,9 @@ static void test_search_default(void **state)
 	struct ot_config *cfg = NULL;
 
 	(void)state;
-	if (access("/etc/opentapi/opentapi.conf", F_OK) == 0) {
-		skip(); /* the system file would be found before the built-in default */
-		return;
-	}
+	if (access("/etc/opentapi/opentapi.conf", F_OK) == 0)
+		test_skip_outside("/etc/opentapi/opentapi.conf is installed on this machine: it "
+				  "would be found before the built-in default");
 	setenv("XDG_CONFIG_HOME", tmp_path("empty"), 1);
 	assert_int_equal(ot_config_load(&cfg, err, sizeof(err)), 0);
 	assert_null(cfg->path);

@@ -10,8 +10,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +36,33 @@ static struct ot_lib_app *from_cookie(uint64_t cookie)
 	return (struct ot_lib_app *)(uintptr_t)cookie;
 }
 
+/* How the dispatch thread writes to a completion descriptor without ever blocking in write(),
+ * whatever the application does with it: a pipe gets a non-blocking open file description of
+ * our own (the application's flags stay as they are), a socket send(MSG_DONTWAIT); anything
+ * else (a file) does not block. Plus the eventfd that wakes the thread at phoneShutdown. */
+static int open_port(struct ot_lib_app *a)
+{
+	struct stat st;
+	char path[40];
+
+	if (fstat(a->port_fd, &st) < 0)
+		return -1;
+	a->port_is_socket = S_ISSOCK(st.st_mode);
+	if (S_ISFIFO(st.st_mode)) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", a->port_fd);
+		a->port_nb = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (a->port_nb < 0)
+			return -1;
+	}
+	a->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (a->wake_fd < 0) {
+		if (a->port_nb >= 0)
+			close(a->port_nb);
+		return -1;
+	}
+	return 0;
+}
+
 LONG ot_lib_app_create(DWORD options, PHONECALLBACK callback, int port_fd, DWORD completion_key,
 		       struct ot_lib_app **out)
 {
@@ -45,13 +76,17 @@ LONG ot_lib_app_create(DWORD options, PHONECALLBACK callback, int port_fd, DWORD
 	a->callback = callback;
 	a->port_fd = port_fd;
 	a->completion_key = completion_key;
-	a->event_fd = -1;
+	a->event_fd = a->wake_fd = a->port_nb = -1;
 	if (options == PHONEINITIALIZEEXOPTION_USEEVENT) {
 		a->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (a->event_fd < 0) {
 			ot_free(a);
 			return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
 		}
+	}
+	if (options == PHONEINITIALIZEEXOPTION_USECOMPLETIONPORT && open_port(a) < 0) {
+		ot_free(a);
+		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
 	}
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_condattr_init(&attr);
@@ -66,6 +101,10 @@ static void destroy(struct ot_lib_app *a)
 {
 	if (a->event_fd >= 0)
 		close(a->event_fd);
+	if (a->wake_fd >= 0)
+		close(a->wake_fd);
+	if (a->port_nb >= 0)
+		close(a->port_nb);
 	pthread_mutex_destroy(&a->lock);
 	pthread_cond_destroy(&a->cond);
 	ot_free(a->ring);
@@ -261,15 +300,25 @@ LONG ot_lib_app_get_message(struct ot_lib_app *a, PHONEMESSAGE *msg, DWORD timeo
 	return rc;
 }
 
-/* Writes one completion record; a short write to a pipe cannot happen for 44 bytes (PIPE_BUF). */
+/* Writes one completion record, whole (44 bytes: a pipe never splits a write up to PIPE_BUF).
+ * While the application has not made room for it, waits for room or for phoneShutdown, which
+ * drops it like every message still queued then. */
 static void post_record(struct ot_lib_app *a, const PHONEMESSAGE *msg)
 {
 	struct record rec = { a->completion_key, *msg };
+	struct pollfd room[2] = { { a->port_fd, POLLOUT, 0 }, { a->wake_fd, POLLIN, 0 } };
 	ssize_t n;
 
-	do
-		n = write(a->port_fd, &rec, sizeof(rec));
-	while (n < 0 && errno == EINTR);
+	for (;;) {
+		if (a->port_is_socket)
+			n = send(a->port_fd, &rec, sizeof(rec), MSG_DONTWAIT | MSG_NOSIGNAL);
+		else
+			n = write(a->port_nb >= 0 ? a->port_nb : a->port_fd, &rec, sizeof(rec));
+		if (n >= 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+		if (errno == EAGAIN && (poll(room, 2, -1) < 0 ? errno != EINTR : room[1].revents != 0))
+			return; /* phoneShutdown (or poll failed: nothing to wait with) */
+	}
 	if (n != (ssize_t)sizeof(rec))
 		ot_log(OT_LOG_WARN, "lib", "completion descriptor %d: message %u lost: %s",
 		       a->port_fd, (unsigned)msg->dwMessageID, n < 0 ? "write failed" : "short write");
@@ -323,10 +372,14 @@ LONG ot_lib_app_start(struct ot_lib_app *a)
 
 void ot_lib_app_close(struct ot_lib_app *a)
 {
+	uint64_t one = 1;
+
 	pthread_mutex_lock(&a->lock);
 	a->closing = 1;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
+	if (a->wake_fd >= 0 && write(a->wake_fd, &one, sizeof(one)) < 0)
+		ot_log(OT_LOG_WARN, "lib", "wake-up descriptor: %m");
 	if (!a->has_thread)
 		return;
 	/* phoneShutdown from the app's own callback: the thread ends when the callback returns. */

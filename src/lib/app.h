@@ -25,6 +25,10 @@ struct ot_lib_app {
 	PHONECALLBACK callback;
 	int event_fd;     /* USEEVENT: readable while messages are queued */
 	int port_fd;      /* USECOMPLETIONPORT: the application's descriptor */
+	int port_nb;      /* ... a non-blocking descriptor of our own for it (a pipe), or -1 */
+	int port_is_socket;
+	int wake_fd;      /* ... readable once the app closes: wakes a dispatch thread waiting for
+			     room in the application's descriptor */
 	DWORD completion_key;
 
 	pthread_mutex_t lock; /* guards everything below */

@@ -21,7 +21,10 @@
 #include "paths.h"
 #include "utf.h"
 
-pthread_rwlock_t ot_lib_backend_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* Writers first: glibc's default rwlock lets a steady stream of readers (threads calling phone
+ * functions in a loop) keep phoneInitializeEx and phoneShutdown waiting for as long as the stream
+ * lasts. No call takes the lock twice, so the non-recursive kind is safe. */
+pthread_rwlock_t ot_lib_backend_lock = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
 struct ot_backend *ot_lib_backend;
 
 /* The backend's handle of an app of this process, or 0. ot_lib_backend_lock held. */

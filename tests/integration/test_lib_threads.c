@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,84 @@ static void test_server_dies_between_calls(void **state)
 	h_shutdown(app);
 }
 
+/* Threads that call a phone function in a loop until told to stop. */
+struct busy_caller {
+	pthread_t thread;
+	HPHONE phone;
+	atomic_int *stop;
+	long calls;
+};
+
+static void *call_in_a_loop(void *arg)
+{
+	struct busy_caller *c = arg;
+	DWORD states, modes, button_states;
+
+	while (!atomic_load(c->stop)) {
+		if (phoneGetStatusMessages(c->phone, &states, &modes, &button_states) != 0)
+			break;
+		c->calls++;
+	}
+	return NULL;
+}
+
+struct init_shutdown {
+	int rounds;
+	LONG rc;
+};
+
+static void *init_and_shutdown(void *arg)
+{
+	struct init_shutdown *is = arg;
+
+	for (int i = 0; i < is->rounds && is->rc == 0; i++) {
+		HPHONEAPP app;
+
+		is->rc = h_try_init_event(&app, "writer", NULL, NULL);
+		if (is->rc == 0)
+			is->rc = phoneShutdown(app);
+	}
+	return NULL;
+}
+
+/* phoneInitializeEx and phoneShutdown, which change the process's set of apps, do not wait for
+ * eight other threads calling phone functions in a loop to stop: the callers go on until the
+ * rounds are done, so a starved thread would wait forever (here: until the hang guard). */
+static void test_init_and_shutdown_are_not_starved(void **state)
+{
+	enum { CALLERS = 8 };
+	struct busy_caller c[CALLERS];
+	struct init_shutdown is = { 20, 0 };
+	HPHONEAPP app = h_init_event("busy");
+	HPHONE phone = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0);
+	atomic_int stop = 0;
+	struct timespec t;
+	pthread_t writer;
+	int i, rc;
+
+	(void)state;
+	for (i = 0; i < CALLERS; i++) {
+		c[i] = (struct busy_caller){ .phone = phone, .stop = &stop };
+		assert_int_equal(pthread_create(&c[i].thread, NULL, call_in_a_loop, &c[i]), 0);
+	}
+	assert_int_equal(pthread_create(&writer, NULL, init_and_shutdown, &is), 0);
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += test_deadline_ms(60000) / 1000;
+	rc = pthread_timedjoin_np(writer, NULL, &t);
+	atomic_store(&stop, 1);
+	for (i = 0; i < CALLERS; i++)
+		assert_int_equal(pthread_join(c[i].thread, NULL), 0);
+	if (rc == ETIMEDOUT)
+		fail_msg("phoneInitializeEx/phoneShutdown did not finish %d rounds in %u s while %d "
+			 "threads called phone functions: starved", is.rounds,
+			 test_deadline_ms(60000) / 1000, CALLERS);
+	assert_int_equal(rc, 0);
+	assert_int_equal(is.rc, 0);
+	for (i = 0; i < CALLERS; i++)
+		assert_true(c[i].calls > 0);
+	h_shutdown(app);
+}
+
 #define T(fn) cmocka_unit_test_prestate_setup_teardown(fn, h_setup, h_teardown, (void *)config_fast)
 
 int main(void)
@@ -305,11 +384,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_threads_and_an_idle_watcher),
 		T(test_event_after_a_call_reaches_an_idle_app),
+		T(test_init_and_shutdown_are_not_starved),
 		/* Server mode only: embedded, there is no server to lose. */
 		T(test_server_dies_under_waiting_calls),
 		T(test_server_dies_between_calls),
 	};
 
 	return _cmocka_run_group_tests("lib_threads", tests,
-				       h_server_mode() ? 4 : 2, NULL, NULL);
+				       h_server_mode() ? 5 : 3, NULL, NULL);
 }

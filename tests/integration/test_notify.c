@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -255,6 +256,57 @@ static void test_completion_port_reader_closed(void **state)
 	assert_int_equal(status, 0);
 }
 
+#define SMALL_PIPE 4096                                 /* the least a pipe holds */
+#define RECORDS_IN_SMALL_PIPE (SMALL_PIPE / (int)sizeof(OT_COMPLETIONRECORD)) /* 93 */
+
+/* Fills a completion pipe nobody reads (more replies than it holds), shuts down, then reads:
+ * exit status 0 when phoneShutdown returned 0 and the pipe holds whole records, the first
+ * replies in order. A phoneShutdown that blocks is killed by the parent's hang guard. */
+static int full_port_child(void *arg)
+{
+	enum { REQUESTS = 3 * RECORDS_IN_SMALL_PIPE };
+	OT_COMPLETIONRECORD rec;
+	LONG ids[REQUESTS];
+	HPHONEAPP app;
+	HPHONE phone;
+	int p[2], queued = 0, i, n;
+	char data[8] = "full";
+
+	(void)arg;
+	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[1], F_SETPIPE_SZ, SMALL_PIPE) < 0)
+		return 40;
+	if (h_try_init_port(&app, "full port", p[1], 7, NULL) ||
+	    h_try_open(app, 0, PHONEPRIVILEGE_OWNER, 0, &phone))
+		return 41;
+	for (i = 0; i < REQUESTS; i++)
+		if ((ids[i] = phoneSetData(phone, 0, data, sizeof(data))) <= 0)
+			return 42;
+	/* The dispatch thread fills the pipe, then waits for room that never comes. */
+	while (queued < RECORDS_IN_SMALL_PIPE * (int)sizeof(rec)) {
+		if (ioctl(p[0], FIONREAD, &queued) < 0)
+			return 43;
+		usleep(1000);
+	}
+	if (phoneShutdown(app) != 0)
+		return 44;
+	/* What was written is whole and in order; what was still queued was discarded. */
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	for (i = 0; (n = (int)read(p[0], &rec, sizeof(rec))) > 0; i++)
+		if (n != (int)sizeof(rec) || rec.dwCompletionKey != 7 ||
+		    rec.msg.dwMessageID != PHONE_REPLY || rec.msg.dwParam1 != (DWORD_PTR)ids[i])
+			return 45;
+	return i == RECORDS_IN_SMALL_PIPE ? 0 : 46;
+}
+
+/* 10c''. phoneShutdown returns while the application has not read its completion descriptor and
+ * it is full (Windows posts completions without ever blocking, and tells the application to
+ * close its port only after phoneShutdown). */
+static void test_completion_port_full_at_shutdown(void **state)
+{
+	(void)state;
+	assert_int_equal(h_wait_child(h_fork(full_port_child, NULL), test_deadline_ms(20000)), 0);
+}
+
 /* 10d. phoneInitialize (TAPI 1.x) delivers through its callback too. */
 static void test_phone_initialize_1x(void **state)
 {
@@ -420,6 +472,7 @@ int main(void)
 		T(test_callback_thread, config_a),
 		T(test_completion_port, config_a),
 		T(test_completion_port_reader_closed, config_a),
+		T(test_completion_port_full_at_shutdown, config_a),
 		T(test_phone_initialize_1x, config_a),
 		T(test_initialize_ex_errors, config_a),
 		T(test_initialize_ex_outputs, config_three),

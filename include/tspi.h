@@ -363,6 +363,23 @@ OPENTAPI_EXPORT LONG TSPIAPI OTSPI_providerSetOptions(DWORD dwPermanentProviderI
 						      DWORD dwNumSettings, LPCSTR lpszConfigPath,
 						      LPSTR lpszError, DWORD dwErrorSize);
 
+/**
+ * OTSPI_phoneDevSpecificAs() - TSPI_phoneDevSpecific, told the caller's privilege (optional
+ *   export).
+ * @dwRequestID, @hdPhone, @lpParams, @dwSize: as for TSPI_phoneDevSpecific.
+ * @dwPrivilege: PHONEPRIVILEGE_OWNER when the handle that called phoneDevSpecific owns the phone,
+ *   else PHONEPRIVILEGE_MONITOR.
+ * When a provider exports it, the engine calls it instead of TSPI_phoneDevSpecific, so that the
+ * provider can refuse a command that changes the phone for others (suspends it, holds its
+ * replies, removes it) to a handle that does not own the phone: a monitor must never disturb the
+ * owner. phoneDevSpecific documents that further results are device-specific; OpenTAPI's
+ * providers answer such a command PHONEERR_NOTOWNER, synchronously.
+ * Returns dwRequestID (the request completes through ASYNC_COMPLETION), or a PHONEERR_ value.
+ */
+OPENTAPI_EXPORT LONG TSPIAPI OTSPI_phoneDevSpecificAs(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+						      LPVOID lpParams, DWORD dwSize,
+						      DWORD dwPrivilege);
+
 #ifdef __cplusplus
 }
 #endif

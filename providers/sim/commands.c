@@ -151,3 +151,9 @@ int sim_command_parse(const char *buf, size_t len, struct sim_command *out)
 	}
 	return -EINVAL;
 }
+
+int sim_command_needs_owner(enum sim_command_kind kind)
+{
+	return kind == SIM_CMD_SUSPEND || kind == SIM_CMD_DISCONNECT ||
+	       kind == SIM_CMD_HOLD_REPLIES || kind == SIM_CMD_REMOVE;
+}

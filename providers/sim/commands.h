@@ -14,6 +14,12 @@
  *   press ID | release ID   ID = a button/lamp ID, or * (= 10) or # (= 11), the keypad's keys
  *   hook DEV MODE      DEV = handset | speaker | headset
  *                      MODE = onhook | mic | speaker | micspeaker
+ *
+ * Who may send them: the commands that take service away from the owner (suspend, disconnect,
+ * hold-replies, remove) only a handle that owns the phone — a monitor must never disturb the
+ * owner. Those that give it back (resume, connect, release-replies) and those of the person at
+ * the phone (press, release, hook) any handle: none of them can make the phone serve its owner
+ * less.
  */
 #ifndef SIM_COMMANDS_H
 #define SIM_COMMANDS_H
@@ -48,5 +54,8 @@ struct sim_command {
  * missing or extra word, bad number or name); *out is then unspecified. buf may be NULL when len
  * is 0. */
 int sim_command_parse(const char *buf, size_t len, struct sim_command *out);
+
+/* Whether a command of this kind needs owner privilege (see "Who may send them" above). */
+int sim_command_needs_owner(enum sim_command_kind kind);
 
 #endif

@@ -181,8 +181,9 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 	return 0;
 }
 
-SIM_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
-					      LPVOID lpParams, DWORD dwSize)
+/* A command from a handle with that privilege (tspi.h, OTSPI_phoneDevSpecificAs). */
+static LONG dev_specific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone, LPVOID lpParams,
+			 DWORD dwSize, DWORD privilege)
 {
 	struct sim_phone *ph = phone_by_handle(hdPhone);
 	struct sim_command cmd;
@@ -196,6 +197,8 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHO
 		return PHONEERR_INVALPHONEHANDLE;
 	if (sim_command_parse(lpParams, lpParams ? dwSize : 0, &cmd) < 0)
 		return PHONEERR_INVALPARAM;
+	if (sim_command_needs_owner(cmd.kind) && privilege != PHONEPRIVILEGE_OWNER)
+		return PHONEERR_NOTOWNER; /* a monitor never disturbs the owner */
 	/* Allocated up front so that a failure changes nothing. */
 	it = ot_malloc(sizeof(*it));
 	if (!it)
@@ -246,6 +249,20 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHO
 		end_busy(ph);
 	}
 	return (LONG)dwRequestID;
+}
+
+/* The engine calls this one (it knows the caller's privilege). */
+SIM_EXPORT LONG TSPIAPI OTSPI_phoneDevSpecificAs(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+						 LPVOID lpParams, DWORD dwSize, DWORD dwPrivilege)
+{
+	return dev_specific(dwRequestID, hdPhone, lpParams, dwSize, dwPrivilege);
+}
+
+/* A host that knows no privileges (a plain TSPI host) is the phone's owner. */
+SIM_EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
+					      LPVOID lpParams, DWORD dwSize)
+{
+	return dev_specific(dwRequestID, hdPhone, lpParams, dwSize, PHONEPRIVILEGE_OWNER);
 }
 
 /* ---- the timer ------------------------------------------------------------------------------ */

@@ -73,6 +73,7 @@ LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider *
 	}
 	RESOLVE(p, providerConfigure, OTSPI_providerConfigure);
 	RESOLVE(p, providerSetOptions, OTSPI_providerSetOptions);
+	RESOLVE(p, phoneDevSpecificAs, OTSPI_phoneDevSpecificAs);
 	RESOLVE(p, lineNegotiateTSPIVersion, TSPI_lineNegotiateTSPIVersion);
 	RESOLVE(p, providerEnumDevices, TSPI_providerEnumDevices);
 	RESOLVE(p, providerInit, TSPI_providerInit);

@@ -21,6 +21,7 @@ struct ot_provider {
 
 	__typeof__(&OTSPI_providerConfigure) providerConfigure;
 	__typeof__(&OTSPI_providerSetOptions) providerSetOptions;
+	__typeof__(&OTSPI_phoneDevSpecificAs) phoneDevSpecificAs; /* optional */
 	__typeof__(&TSPI_lineNegotiateTSPIVersion) lineNegotiateTSPIVersion;
 	__typeof__(&TSPI_providerEnumDevices) providerEnumDevices;
 	__typeof__(&TSPI_providerInit) providerInit;

@@ -221,9 +221,12 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 									    : ot_free_payload });
 }
 
+/* a->a: the caller's privilege, for a provider that wants it. */
 static LONG call_dev_specific(struct ot_device *dev, HDRVPHONE hd, DRV_REQUESTID drv_id,
 			      const struct ot_call_args *a)
 {
+	if (dev->prov->phoneDevSpecificAs)
+		return dev->prov->phoneDevSpecificAs(drv_id, hd, a->data, a->size, a->a);
 	return dev->prov->phoneDevSpecific(drv_id, hd, a->data, a->size);
 }
 
@@ -241,7 +244,7 @@ LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE pho
 	if (size)
 		memcpy(copy, params, size);
 	rc = ot_phone_lock(e, c, phone, &h);
-	if (rc == 0 && !h->dev->prov->phoneDevSpecific) {
+	if (rc == 0 && !h->dev->prov->phoneDevSpecific && !h->dev->prov->phoneDevSpecificAs) {
 		ot_phone_unlock(e, h->dev);
 		rc = PHONEERR_OPERATIONUNAVAIL;
 	}
@@ -250,6 +253,6 @@ LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE pho
 		return rc;
 	}
 	return ot_request_submit(e, h, call_dev_specific,
-				 &(struct ot_call_args){ .data = copy, .size = size,
+				 &(struct ot_call_args){ .a = h->privilege, .data = copy, .size = size,
 							 .release = ot_free_payload });
 }

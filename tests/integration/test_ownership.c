@@ -354,6 +354,44 @@ static void test_shutdown_closes_phones(void **state)
 	h_shutdown(app2);
 }
 
+/* 6e. A monitor cannot disturb the owner: the sim's commands that take service away (suspend,
+ * disconnect, hold-replies, remove) are refused to a handle that does not own the phone, even
+ * when nobody owns it, and the owner goes on undisturbed; the person-at-the-phone commands stay
+ * open to monitors. */
+static void test_monitor_cannot_disturb_the_owner(void **state)
+{
+	static const char *const owner_only[] = { "suspend", "disconnect", "hold-replies", "remove" };
+	HPHONEAPP owner_app = h_init_event("owner");
+	HPHONEAPP mon_app = h_init_event("monitor");
+	HPHONE mon = h_open(mon_app, 0, PHONEPRIVILEGE_MONITOR, 0);
+	HPHONE owner;
+	PHONESTATUS *st;
+	char data[8] = "mine", back[8];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(owner_only) / sizeof(owner_only[0]); i++) /* nobody owns it yet */
+		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), PHONEERR_NOTOWNER);
+	owner = h_open(owner_app, 0, PHONEPRIVILEGE_OWNER, 0);
+	for (i = 0; i < sizeof(owner_only) / sizeof(owner_only[0]); i++)
+		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), PHONEERR_NOTOWNER);
+	h_command(mon_app, mon, "press 1");
+	h_command(mon_app, mon, "release 1");
+	/* The owner's writes are answered and applied as if nothing had happened. */
+	h_set_data(owner_app, owner, 0, data, sizeof(data));
+	assert_int_equal(phoneGetData(mon, 0, back, sizeof(back)), 0);
+	assert_memory_equal(back, data, sizeof(data));
+	st = h_get_status(owner);
+	assert_int_equal(st->dwStatusFlags & (PHONESTATUSFLAGS_SUSPENDED | PHONESTATUSFLAGS_CONNECTED),
+			 PHONESTATUSFLAGS_CONNECTED);
+	free(st);
+	/* The owner itself may. */
+	h_command(owner_app, owner, "suspend");
+	h_command(mon_app, mon, "resume");
+	h_shutdown(mon_app);
+	h_shutdown(owner_app);
+}
+
 struct blocked_get {
 	HPHONEAPP app;
 	atomic_int started;
@@ -425,6 +463,7 @@ int main(void)
 		T(test_close_last_handle, config_limit4),
 		T(test_shutdown_closes_phones, config_a),
 		T(test_shutdown_wakes_get_message, config_a),
+		T(test_monitor_cannot_disturb_the_owner, config_a),
 	};
 
 	return cmocka_run_group_tests_name("api_ownership", tests, NULL, NULL);

@@ -399,14 +399,27 @@ if [ -n "$TAPISRV" ]; then
 		fail "status shows 1 owner (phonectl) and 1 monitor"
 	ok "status shows another process as owner (phonectl) and one as monitor"
 
-	# Suspended while other handles keep the phone open: set-data is refused by the phone.
+	# While another process owns the phone, nobody else may suspend it: refused to a monitor,
+	# and the phone cannot be had as owner.
+	pc sim 0 suspend
+	[ $rc -eq 1 ] && any_has "'suspend' needs owner privilege" ||
+		fail "sim 0 suspend while another process owns the phone is refused"
+	pc --privilege monitor sim 0 suspend
+	[ $rc -eq 1 ] && any_has 'PHONEERR_NOTOWNER' ||
+		fail "sim 0 suspend as monitor fails with PHONEERR_NOTOWNER"
+	pc --privilege monitor status
+	out_has '^  state: +connected$' || fail "status shows the phone not suspended"
+	ok "sim 0 suspend is refused while another process owns the phone (PHONEERR_NOTOWNER)"
+
+	# Once the owner has gone, suspend takes the phone as owner; while monitors keep it open
+	# the phone refuses set-data.
+	kill -TERM "$owner_pid"
+	reap "$owner_pid"
+	[ $reaped_rc -eq 0 ] || fail "monitor ends with status 0 on SIGTERM"
 	pc sim 0 suspend
 	[ $rc -eq 0 ] || fail "sim 0 suspend in server mode"
 	pc --privilege monitor status
 	out_has '^  state: +connected, suspended$' || fail "status shows the phone suspended"
-	kill -TERM "$owner_pid"
-	reap "$owner_pid"
-	[ $reaped_rc -eq 0 ] || fail "monitor ends with status 0 on SIGTERM"
 	pc set-data 0 0 "$f/a0"
 	[ $rc -eq 1 ] && any_has 'PHONEERR_INVALPHONESTATE' ||
 		fail "set-data on a suspended phone fails with PHONEERR_INVALPHONESTATE"

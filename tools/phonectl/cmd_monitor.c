@@ -25,37 +25,40 @@ static bool parse_dev(const char *arg, DWORD *dev, int *rc)
 	return false;
 }
 
-/* Sends one text command (NUL included) with phoneDevSpecific and waits for its reply. */
-static int send_command(struct pc_session *s, const char *text)
+/* Sends one text command (NUL included) with phoneDevSpecific: its request ID or error. */
+static LONG submit_command(struct pc_session *s, const char *text)
 {
 	size_t len = strlen(text) + 1;
-	char *block, what[96];
-	int rc;
+	char *block = malloc(len);
+	LONG req;
 
 	/* phoneDevSpecific takes a writable block ("passed unchanged to and from the provider"). */
-	block = malloc(len);
-	if (!block) {
-		pc_err("out of memory");
-		return PC_EXIT_USAGE;
-	}
+	if (!block)
+		return PHONEERR_NOMEM;
 	memcpy(block, text, len);
-	snprintf(what, sizeof what, "%.*s", (int)(sizeof what - 1), text);
-	rc = pc_session_request(s, "phoneDevSpecific", phoneDevSpecific(s->phone, block, (DWORD)len),
-				what);
+	req = phoneDevSpecific(s->phone, block, (DWORD)len);
 	free(block);
-	return rc;
+	return req;
 }
 
-/* Opens dev for sim and press: as monitor unless --privilege says otherwise (phoneDevSpecific
- * needs no owner, and a monitor does not disturb an app that owns the phone). With -v, every
- * state and button message is turned on so that what the command causes is printed. */
-static int open_for_commands(struct pc_session *s, const struct pc_options *opt, DWORD dev)
+/* Sends one text command and waits for its reply. */
+static int send_command(struct pc_session *s, const char *text)
+{
+	char what[96];
+
+	snprintf(what, sizeof what, "%.*s", (int)(sizeof what - 1), text);
+	return pc_session_request(s, "phoneDevSpecific", submit_command(s, text), what);
+}
+
+/* Opens dev for sim and press with that privilege. With -v, every state and button message is
+ * turned on so that what the command causes is printed. */
+static int open_for_commands(struct pc_session *s, const struct pc_options *opt, DWORD dev,
+			     DWORD privilege)
 {
 	int rc = pc_session_init(s, opt);
 
 	if (rc == PC_EXIT_OK)
-		rc = pc_session_open(s, dev, opt->privilege ? opt->privilege
-							    : PHONEPRIVILEGE_MONITOR);
+		rc = pc_session_open(s, dev, privilege);
 	if (rc == PC_EXIT_OK && opt->verbose)
 		pc_session_watch(s, pc_all_phone_states(s->api_version), true);
 	return rc;
@@ -84,9 +87,26 @@ int pc_cmd_sim(const struct pc_options *opt, int argc, char **argv)
 			strcat(text, " ");
 		strcat(text, argv[i]);
 	}
-	rc = open_for_commands(&s, opt, dev);
-	if (rc == PC_EXIT_OK)
-		rc = send_command(&s, text);
+	/* As monitor unless --privilege says otherwise: a monitor does not disturb an app that owns
+	 * the phone. A command the provider keeps for the owner (PHONEERR_NOTOWNER) is sent again
+	 * as owner, which works while no other app owns the phone. */
+	rc = open_for_commands(&s, opt, dev, opt->privilege ? opt->privilege : PHONEPRIVILEGE_MONITOR);
+	if (rc == PC_EXIT_OK) {
+		char what[96];
+		LONG req = submit_command(&s, text);
+
+		if (req == PHONEERR_NOTOWNER && !opt->privilege) {
+			pc_info(opt, "'%s' needs owner privilege: opening phone %u as owner\n", text,
+				(unsigned)dev);
+			pc_session_end(&s);
+			rc = open_for_commands(&s, opt, dev, PHONEPRIVILEGE_OWNER);
+			if (rc == PC_EXIT_OK)
+				req = submit_command(&s, text);
+		}
+		snprintf(what, sizeof what, "%.*s", (int)(sizeof what - 1), text);
+		if (rc == PC_EXIT_OK)
+			rc = pc_session_request(&s, "phoneDevSpecific", req, what);
+	}
 	pc_session_end(&s);
 	free(text);
 	return rc;
@@ -104,7 +124,7 @@ int pc_cmd_press(const struct pc_options *opt, int argc, char **argv)
 		return rc;
 	if (!pc_parse_dword(argv[1], &id))
 		return pc_usage_error(pc_current_command, "bad button ID '%s'", argv[1]);
-	rc = open_for_commands(&s, opt, dev);
+	rc = open_for_commands(&s, opt, dev, opt->privilege ? opt->privilege : PHONEPRIVILEGE_MONITOR);
 	if (rc == PC_EXIT_OK) {
 		snprintf(text, sizeof text, "press %u", (unsigned)id);
 		rc = send_command(&s, text);

@@ -167,7 +167,10 @@ static const struct pc_command commands[] = {
 			"for its PHONE_REPLY. The sim provider understands:\n"
 			"  suspend, resume, disconnect, connect, remove,\n"
 			"  press ID, release ID, hook handset|speaker|headset onhook|mic|speaker|micspeaker\n"
-			"(and hold-replies, release-replies). Other providers define their own blocks.\n",
+			"(and hold-replies, release-replies). Other providers define their own blocks.\n"
+			"suspend, disconnect, hold-replies and remove take service away from the owner\n"
+			"and need owner privilege: refused to a monitor (PHONEERR_NOTOWNER), they are\n"
+			"sent again as owner unless --privilege is given.\n",
 		.min_args = 2, .max_args = 64,
 		.options = PC_OPT_TIMEOUT,
 		.run = pc_cmd_sim,

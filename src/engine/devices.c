@@ -130,6 +130,18 @@ void ot_device_close_handles(struct ot_engine *e, struct ot_device *d, int remov
 	d->open = 0;
 }
 
+void ot_device_pay_close(struct ot_engine *e, struct ot_device *d)
+{
+	HDRVPHONE hd = d->owed_hd;
+
+	if (!d->close_owed)
+		return;
+	d->close_owed = 0;
+	pthread_mutex_unlock(&e->lock);
+	d->prov->phoneClose(hd);
+	pthread_mutex_lock(&e->lock);
+}
+
 /* Every app of every client, for announcements. */
 #define FOR_EACH_APP(e, a)                                                                     \
 	for (size_t ci_ = 0; ci_ < (e)->num_clients; ci_++)                                     \

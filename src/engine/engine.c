@@ -319,6 +319,7 @@ static void remove_device(struct ot_engine *e, struct ot_device *d)
 
 	pthread_mutex_lock(&d->call_lock);
 	pthread_mutex_lock(&e->lock);
+	ot_device_pay_close(e, d);
 	was_open = d->open;
 	ot_device_gone(e, d);
 	pthread_mutex_unlock(&e->lock);
@@ -386,6 +387,7 @@ void ot_engine_quiesce(struct ot_engine *e)
 
 		pthread_mutex_lock(&d->call_lock);
 		pthread_mutex_lock(&e->lock);
+		ot_device_pay_close(e, d);
 		open = d->open;
 		d->open = 0;
 		pthread_mutex_unlock(&e->lock);

@@ -46,7 +46,8 @@ struct ot_device {
 	char *signature;  /* provider and settings: a reload replaces the phone when they change */
 	size_t cfg_index; /* its section in the configuration being applied */
 	int removed;      /* gone for good: its ID answers PHONEERR_NODEVICE (guarded by the lock) */
-	int close_owed;   /* its provider removed it while open: TSPI_phoneClose(owed_hd) is due */
+	int close_owed;   /* removed while open, or closed after a request timed out:
+			     TSPI_phoneClose(owed_hd) is due, before any new TSPI_phoneOpen */
 	HDRVPHONE owed_hd;
 	DWORD tspi_version;
 	pthread_mutex_t call_lock;
@@ -99,6 +100,7 @@ struct ot_request {
 	DWORD id;             /* the app's request ID */
 	HPHONEAPP app;
 	HPHONE phone;
+	struct ot_device *dev; /* devices live as long as the engine */
 	DWORD_PTR callback_instance;
 	void *data;
 	size_t size;
@@ -141,6 +143,9 @@ int ot_device_matches(const struct ot_device *d, const struct ot_phone_config *p
 LONG ot_device_check(struct ot_engine *e, DWORD dev);
 /* Engine lock held: every handle gets PHONE_CLOSE (1.4 handles PHONE_STATE(REMOVED) first). */
 void ot_device_close_handles(struct ot_engine *e, struct ot_device *d, int removed);
+/* The device's call lock and the engine lock held: runs the TSPI_phoneClose it owes, if any
+ * (the engine lock is dropped around the call and held again on return). */
+void ot_device_pay_close(struct ot_engine *e, struct ot_device *d);
 /* Engine lock held: the device is gone for good; apps are told (PHONE_REMOVE). */
 void ot_device_gone(struct ot_engine *e, struct ot_device *d);
 /* Engine lock held: a new device; apps are told (PHONE_CREATE, or REINIT to 1.3 apps). */

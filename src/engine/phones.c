@@ -168,6 +168,8 @@ LONG ot_engine_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWO
 	pthread_mutex_lock(&d->call_lock);
 	pthread_mutex_lock(&e->lock);
 	rc = check_open(e, c, app, dev, api_version, ext_version, privilege);
+	if (rc == 0 && !d->open)
+		ot_device_pay_close(e, d); /* the old session ends at the provider before a new one */
 	if (rc == 0 && !d->open) {
 		pthread_mutex_unlock(&e->lock);
 		rc = d->prov->phoneOpen(dev, (HTAPIPHONE)d, &hd, d->tspi_version, ot_on_phone_event);

@@ -43,6 +43,7 @@ static LONG record(struct ot_engine *e, struct ot_handle *h, void *data, size_t 
 	r->id = app->last_request_id;
 	r->app = app->h;
 	r->phone = h->h;
+	r->dev = h->dev;
 	r->callback_instance = h->callback_instance;
 	r->data = data;
 	r->size = size;
@@ -92,6 +93,7 @@ static void reply(struct ot_engine *e, struct ot_app *app, const struct ot_reque
 void ot_request_expire(struct ot_engine *e, struct ot_request *r)
 {
 	struct ot_app *app = ot_handles_get(&e->apps, r->app);
+	struct ot_device *d = r->dev;
 
 	/* The provider still owns the payload: the request stays until it completes (or shuts
 	 * down), and that late completion is then only freed. */
@@ -101,6 +103,18 @@ void ot_request_expire(struct ot_engine *e, struct ot_request *r)
 	ot_log(OT_LOG_WARN, "engine", "request %u of app %u not completed by its provider in %u ms: "
 	       "answered PHONEERR_OPERATIONFAILED", (unsigned)r->drv_id, (unsigned)r->app,
 	       e->request_timeout_ms);
+	/* That answer may be false: the provider may still carry the request out. So nobody goes
+	 * on trusting what they know of the phone: it is closed for every handle (PHONE_CLOSE after
+	 * the reply), and at its provider before anyone opens it again (docs/decisions.md). */
+	if (d->open && !d->removed) {
+		ot_log(OT_LOG_WARN, "engine", "phone %u '%s' closed for every application: its provider "
+		       "did not answer in time, so the outcome of request %u is unknown; open the "
+		       "phone again and read its state", (unsigned)d->id, d->name,
+		       (unsigned)r->drv_id);
+		ot_device_close_handles(e, d, 0);
+		d->close_owed = 1;
+		d->owed_hd = d->hd;
+	}
 }
 
 void TSPIAPI ot_on_completion(DRV_REQUESTID drv_id, LONG result)

@@ -3,6 +3,8 @@
  *  - a request its provider never completes is answered PHONEERR_OPERATIONFAILED once
  *    [limits] request_timeout_ms has passed (the provider keeps the payload until it completes
  *    or shuts down; a late completion is logged and only freed);
+ *    — and since that answer may be false, the phone is closed for every handle and, here, at
+ *    its provider;
  *  - a phone its provider removed while it was open gets the TSPI_phoneClose that TAPI owes it,
  *    here rather than inside the provider's PHONE_REMOVE callback (no re-entry).
  *
@@ -29,24 +31,23 @@ void ot_watchdog_kick(struct ot_engine *e)
 		pthread_cond_signal(&e->watchdog_cond);
 }
 
-/* Runs the closes owed to providers; engine lock held, dropped around each call. */
+/* Runs the closes owed to providers; engine lock held, dropped around each call. The device's
+ * call lock comes first (the order of every call), and the debt is looked at again under it:
+ * ot_engine_open may have paid it meanwhile. */
 static void close_owed(struct ot_engine *e)
 {
 	DWORD i;
 
 	for (i = 0; i < e->num_devices; i++) {
 		struct ot_device *d = e->devices[i];
-		HDRVPHONE hd;
 
 		if (!d->close_owed)
 			continue;
-		d->close_owed = 0;
-		hd = d->owed_hd;
 		pthread_mutex_unlock(&e->lock);
 		pthread_mutex_lock(&d->call_lock);
-		d->prov->phoneClose(hd);
-		pthread_mutex_unlock(&d->call_lock);
 		pthread_mutex_lock(&e->lock);
+		ot_device_pay_close(e, d);
+		pthread_mutex_unlock(&d->call_lock);
 	}
 }
 
@@ -79,6 +80,7 @@ static void *watch(void *arg)
 
 		close_owed(e);
 		next = expire_due(e, ot_now_ms());
+		close_owed(e); /* what expiring just closed */
 		until.tv_sec = (time_t)(next / 1000);
 		until.tv_nsec = (long)(next % 1000) * 1000000L;
 		pthread_cond_timedwait(&e->watchdog_cond, &e->lock, &until);

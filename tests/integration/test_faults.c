@@ -204,8 +204,8 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* The next PHONE_REPLY within ms (other messages are skipped); 0 when one came. */
-static int next_reply(HPHONEAPP app, DWORD ms, PHONEMESSAGE *out)
+/* The next message msg_id within ms (other messages are skipped); 0 when one came. */
+static int next_of(HPHONEAPP app, DWORD msg_id, DWORD ms, PHONEMESSAGE *out)
 {
 	long end = now_ms() + ms;
 
@@ -214,9 +214,14 @@ static int next_reply(HPHONEAPP app, DWORD ms, PHONEMESSAGE *out)
 
 		if (left < 0 || phoneGetMessage(app, out, (DWORD)left) != 0)
 			return -1;
-		if (out->dwMessageID == PHONE_REPLY)
+		if (out->dwMessageID == msg_id)
 			return 0;
 	}
+}
+
+static int next_reply(HPHONEAPP app, DWORD ms, PHONEMESSAGE *out)
+{
+	return next_of(app, PHONE_REPLY, ms, out);
 }
 
 static unsigned log_count(const char *text)
@@ -346,18 +351,21 @@ static void completions_from_another_thread_work(void **state)
 }
 
 /* With [limits] request_timeout_ms, a request the provider never completes is answered with
- * PHONEERR_OPERATIONFAILED, not before the timeout. */
+ * PHONEERR_OPERATIONFAILED, not before the timeout. That answer may be false (the provider may
+ * still carry the request out), so the phone is then closed for every handle: PHONE_CLOSE to
+ * the owner after the reply, and to a monitor in another app; it can be opened again. */
 static void timeout_answers(void **state)
 {
-	HPHONEAPP app = 0;
+	HPHONEAPP app = 0, watcher = init();
 	PHONEMESSAGE m;
-	HPHONE h;
+	HPHONE h, mon;
 	LONG id;
 	long t0;
 
 	(void)state;
 	assert_int_equal(try_init(&app), 0);
 	h = open_owner(app, 0);
+	assert_int_equal(phoneOpen(watcher, 0, &mon, 0x00020002, 0, 0x52, PHONEPRIVILEGE_MONITOR), 0);
 	t0 = now_ms();
 	id = phoneSetData(h, 0, "lost", 5);
 	assert_true(id > 0);
@@ -365,9 +373,56 @@ static void timeout_answers(void **state)
 	assert_int_equal(m.dwParam1, id);
 	assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
 	assert_true(now_ms() - t0 >= TIMEOUT_MS - 50);
-	/* exactly once, even if the provider wakes up later */
+	assert_int_equal(next_of(app, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
+	assert_int_equal(m.hDevice, h);
+	assert_int_equal(next_of(watcher, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
+	assert_int_equal(m.hDevice, mon);
+	assert_int_equal(phoneSetData(h, 0, "gone", 5), PHONEERR_INVALPHONEHANDLE);
+	/* exactly one reply, even if the provider wakes up later */
+	assert_int_equal(next_reply(app, 300, &m), -1);
+	h = open_owner(app, 0);
+	assert_int_equal(phoneClose(h), 0);
+	assert_int_equal(phoneShutdown(watcher), 0);
+	assert_int_equal(phoneShutdown(app), 0);
+}
+
+/* The same with the sim holding a durable write (hold-replies), which it carries out after all
+ * when the engine closes the phone at the provider: the application was told
+ * PHONEERR_OPERATIONFAILED and then, by PHONE_CLOSE, that it cannot trust that answer; opened
+ * again, the phone shows the truth (the write was applied). */
+static void a_timed_out_write_is_never_applied_untold(void **state)
+{
+	HPHONEAPP app = init();
+	HPHONE h = open_owner(app, 0);
+	PHONEMESSAGE m;
+	char back[4];
+	LONG id;
+
+	(void)state;
+	assert_true((id = phoneSetData(h, 0, "old", 4)) > 0);
+	assert_int_equal(next_reply(app, test_deadline_ms(5000), &m), 0);
+	assert_int_equal(m.dwParam2, 0);
+	assert_true((id = phoneDevSpecific(h, "hold-replies", 13)) > 0);
+	assert_int_equal(next_reply(app, test_deadline_ms(5000), &m), 0);
+	assert_int_equal(m.dwParam2, 0);
+	id = phoneSetData(h, 0, "new", 4);
+	assert_true(id > 0);
+	assert_int_equal(next_reply(app, test_deadline_ms(10000), &m), 0);
+	assert_int_equal(m.dwParam1, id);
+	assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
+	assert_int_equal(next_of(app, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
+	assert_int_equal(m.hDevice, h);
+	h = open_owner(app, 0);
+	assert_int_equal(phoneGetData(h, 0, back, sizeof(back)), 0);
+	assert_memory_equal(back, "new", 4);
 	assert_int_equal(next_reply(app, 300, &m), -1);
 	assert_int_equal(phoneShutdown(app), 0);
+}
+
+static int setup_sim_timeout(void **state)
+{
+	(void)state;
+	return start(TIMEOUT_LIMIT "[phone \"S\"]\nprovider = sim\ndata_areas = 64\ndurable = yes\n");
 }
 
 static void a_request_never_completed_times_out(void **state)
@@ -487,6 +542,8 @@ int main(int argc, char **argv)
 						setup_never_timeout, teardown),
 		cmocka_unit_test_setup_teardown(a_request_completed_only_with_bogus_ids_times_out,
 						setup_bogus_timeout, teardown),
+		cmocka_unit_test_setup_teardown(a_timed_out_write_is_never_applied_untold,
+						setup_sim_timeout, teardown),
 		cmocka_unit_test_setup_teardown(a_crashing_provider_takes_the_server_down_cleanly,
 						setup_crash, teardown),
 	};

@@ -44,7 +44,7 @@
 #define SIM_TSPI_LOW 0x00010003u
 #define SIM_TSPI_HIGH 0x00020002u
 
-/* Fixed-part sizes by version (tapi-phone-reference.md §5). */
+/* Fixed-part sizes by version (Microsoft's TSPI documentation; docs/decisions.md, "Versions"). */
 #define CAPS_SIZE_1X 144u
 #define STATUS_SIZE_1X 100u
 #define BUTTONINFO_SIZE_13 36u

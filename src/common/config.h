@@ -1,7 +1,7 @@
 /* config.h — the OpenTAPI configuration: which phones exist, which provider serves each, and the
  * server's and engine's settings.
  *
- * Owns: finding the file (search order of DESIGN.md), parsing it with inih, checking every key of
+ * Owns: finding the file (search order of docs/configuration.md), parsing it with inih, checking every key of
  * the [server] and [limits] sections, and the built-in default (one simulated phone). Keys inside
  * a [phone "..."] section other than "provider" belong to that phone's provider, which checks them
  * (OTSPI_providerConfigure); this module only keeps them in order with their line numbers.

@@ -1,4 +1,4 @@
-/* paths.h — where tapisrv listens and where clients look for it, as DESIGN.md pins it.
+/* paths.h — where tapisrv listens and where clients look for it, as docs/configuration.md describes it.
  *
  * Owns: the default socket path: /run/opentapi/tapisrv.sock for the system server (root), else
  * $XDG_RUNTIME_DIR/opentapi/tapisrv.sock.

@@ -2,7 +2,7 @@
  * the application (event descriptor + phoneGetMessage, callback thread, or completion records).
  *
  * Owns: the process's table of HPHONEAPP values, the per-app queue and the notification
- * mechanisms pinned in DESIGN.md.
+ * mechanisms of include/tapi.h ("Notification on Linux").
  * Must not: call the backend (phone.c does), or block while holding a queue lock.
  */
 #ifndef OT_LIB_APP_H

@@ -19,7 +19,7 @@
 #include "config.h"
 #include "../integration/tapisrv.h" /* test_skip_outside */
 
-/* The example of DESIGN.md, "Pinned interfaces", verbatim. */
+/* A configuration in the shape of docs/configuration.md's example, a comment on every line. */
 static const char design_example[] =
 	"[server]\n"
 	"socket = /run/opentapi/tapisrv.sock\n"

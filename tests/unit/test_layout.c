@@ -1,5 +1,5 @@
 /* test_layout.c - include/tapi.h and include/tspi.h against the Windows SDK facts
- * (reference/tapi-phone-reference.md): sizes and field offsets of every structure at compile time
+ * (Microsoft's documentation and the mingw-w64 headers): sizes and field offsets of every structure at compile time
  * (Win64 values on LP64, Win32 values on 32-bit targets), prototypes and A/W mapping at compile
  * time, and every constant value at run time. Needs no library: nothing is called or linked.
  */

@@ -63,7 +63,7 @@ static void configure_bad(const struct kv *kv, size_t n, const char *want)
 
 /* ---- configuration -------------------------------------------------------------------------- */
 
-/* The built-in default phone of DESIGN.md. */
+/* The built-in default phone (docs/providers/sim.md, "The default phone"). */
 static void test_defaults(void **state)
 {
 	static const char *const keypad = "0123456789*#";

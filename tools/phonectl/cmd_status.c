@@ -22,7 +22,7 @@
 #include "errors.h"
 #include "wire.h"
 
-/* The system server's socket (DESIGN.md). */
+/* The system server's socket (docs/configuration.md). */
 #define SYSTEM_SOCKET "/run/opentapi/tapisrv.sock"
 
 struct server_info {

@@ -57,7 +57,8 @@
 #define IPP_TSPI_LOW 0x00010003u
 #define IPP_TSPI_HIGH 0x00020002u
 
-/* Fixed-part sizes of PHONECAPS and PHONESTATUS for TSPI 1.x (Microsoft's TSPI documentation; docs/decisions.md, "Versions"). */
+/* Fixed-part sizes of PHONECAPS and PHONESTATUS for TSPI 1.x (Microsoft's TSPI documentation;
+ * docs/decisions.md, "Versions"). */
 #define CAPS_SIZE_1X 144u
 #define STATUS_SIZE_1X 100u
 

@@ -1,4 +1,4 @@
-/* paths.h — where tapisrv listens and where clients look for it, as docs/configuration.md describes it.
+/* paths.h — where tapisrv listens and where clients look for it (docs/configuration.md).
  *
  * Owns: the default socket path: /run/opentapi/tapisrv.sock for the system server (root), else
  * $XDG_RUNTIME_DIR/opentapi/tapisrv.sock.

@@ -28,7 +28,7 @@
 
 #include "tapisrv.h"
 
-/* How long a test waits for a message that must come: a hang guard (tapisrv.h, test_deadline_ms). */
+/* How long a test waits for a message that must come: a hang guard (test_deadline_ms). */
 #define H_REPLY_TIMEOUT test_deadline_ms(10000u)
 /* How long a test listens for a message that must not come. */
 #define H_QUIET_MS 200u

@@ -2,9 +2,10 @@
  * server's and engine's settings.
  *
  * Owns: finding the file (search order of docs/configuration.md), parsing it with inih, checking
- * every key of the [server] and [limits] sections, and the built-in default (one simulated phone). Keys inside
- * a [phone "..."] section other than "provider" belong to that phone's provider, which checks them
- * (OTSPI_providerConfigure); this module only keeps them in order with their line numbers.
+ * every key of the [server] and [limits] sections, and the built-in default (one simulated
+ * phone). Keys inside a [phone "..."] section other than "provider" belong to that phone's
+ * provider, which checks them (OTSPI_providerConfigure); this module only keeps them in order
+ * with their line numbers.
  * Must not: load providers, create files or directories, or log (errors go to the caller's buffer
  * as "FILE:LINE: key 'KEY': why").
  */

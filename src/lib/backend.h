@@ -76,7 +76,8 @@ struct ot_backend {
  * reason is logged). */
 LONG ot_embedded_create(struct ot_backend **out);
 
-/* Connects to tapisrv's socket at path: the descriptor, or -1 (nobody listens). */
+/* Connects to tapisrv's socket at path: the descriptor, or -errno (ENOENT, ECONNREFUSED: nobody
+ * listens; EACCES: not allowed). */
 int ot_remote_connect(const char *path);
 /* The server backend over a connected socket (taken over, closed on failure): the version
  * handshake, then a reader thread. Returns 0, or PHONEERR_INCOMPATIBLEAPIVERSION (the server

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tapi.h>
 
@@ -18,6 +19,7 @@
 #include "app.h"
 #include "entry.h"
 #include "log.h"
+#include "ondemand.h"
 #include "paths.h"
 #include "utf.h"
 
@@ -45,15 +47,49 @@ static HPHONEAPP remote_app(HPHONEAPP h)
 		WITH_BACKEND((remote = remote_app(h)) ? (expr) : PHONEERR_INVALAPPHANDLE);     \
 	} while (0)
 
+/* OPENTAPI_SERVER unset: the server at the per-user socket, else the system server, else one
+ * started on demand at the per-user socket (docs/server.md, "When no server runs"). A system
+ * server that refuses this user is an error with its fix, never a reason to start another. The
+ * engine runs in-process only when no server can be started (logged: other processes do not
+ * see this one's ownership then). */
+static LONG find_server(void)
+{
+	char paths[2][108], own[108];
+	int fd, i, n = ot_client_sockets(paths);
+
+	for (i = 0; i < n; i++) {
+		fd = ot_remote_connect(paths[i]);
+		if (fd >= 0)
+			return ot_remote_create(fd, &ot_lib_backend);
+		if (fd == -EACCES) {
+			ot_log(OT_LOG_ERROR, "lib", "the telephony server at %s does not let user %u in: "
+			       "an administrator adds the user to the socket's group (docs/server.md, "
+			       "\"Who may connect\"), or run in-process with OPENTAPI_SERVER=embedded",
+			       paths[i], (unsigned)geteuid());
+			return PHONEERR_OPERATIONFAILED;
+		}
+	}
+	if (ot_ondemand_socket(own, sizeof(own)) < 0) {
+		ot_log(OT_LOG_WARN, "lib", "no telephony server runs and XDG_RUNTIME_DIR is not set, "
+		       "so none can be started: the phones are served in this process only, and "
+		       "other processes do not see its ownership; start tapisrv (docs/server.md)");
+		return ot_embedded_create(&ot_lib_backend);
+	}
+	fd = ot_ondemand_connect(own);
+	if (fd >= 0)
+		return ot_remote_create(fd, &ot_lib_backend);
+	if (fd == -ENOENT || fd == -EACCES) /* no tapisrv to start (logged) */
+		return ot_embedded_create(&ot_lib_backend);
+	return PHONEERR_OPERATIONFAILED;
+}
+
 /* Creates the backend for the first app of the process, as OPENTAPI_SERVER says: "embedded",
- * a socket path (that server or PHONEERR_SERVICE_NOT_RUNNING), or unset (the server at the
- * default socket if one listens — the user's, then the system's —, else embedded).
+ * a socket path (that server or PHONEERR_SERVICE_NOT_RUNNING), or unset (find_server).
  * ot_lib_backend_lock held for writing. */
 static LONG ensure_backend(void)
 {
 	const char *mode = getenv("OPENTAPI_SERVER");
-	char paths[2][108];
-	int fd, i, n;
+	int fd;
 
 	if (ot_lib_backend)
 		return 0;
@@ -67,11 +103,7 @@ static LONG ensure_backend(void)
 		}
 		return ot_remote_create(fd, &ot_lib_backend);
 	}
-	n = ot_client_sockets(paths);
-	for (i = 0; i < n; i++)
-		if ((fd = ot_remote_connect(paths[i])) >= 0)
-			return ot_remote_create(fd, &ot_lib_backend);
-	return ot_embedded_create(&ot_lib_backend);
+	return find_server();
 }
 
 static LONG initialize(LPHPHONEAPP lphPhoneApp, PHONECALLBACK callback, const char *name,

@@ -1056,14 +1056,16 @@ int ot_remote_connect(const char *path)
 	int fd;
 
 	if (strlen(path) >= sizeof(addr.sun_path))
-		return -1;
+		return -ENAMETOOLONG;
 	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+
 		close(fd);
-		return -1;
+		return -e;
 	}
 	return fd;
 }

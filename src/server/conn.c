@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "idle.h"
 #include "log.h"
 #include "server.h"
 
@@ -53,6 +54,7 @@ void ot_conn_accept(struct ot_server *srv, int fd)
 		srv->conns->prev = c;
 	srv->conns = c;
 	srv->num_conns++;
+	ot_idle_note(srv);
 	ot_log(OT_LOG_DEBUG, "server", "%s: connected", c->who);
 }
 
@@ -92,6 +94,7 @@ void ot_conn_drop(struct ot_conn *c, int reason, const char *why)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->num_conns--;
+	ot_idle_note(srv);
 	if (srv->accept_paused) {
 		srv->accept_paused = 0;
 		ot_loop_modify(srv->loop, srv->listen_watch, EPOLLIN);

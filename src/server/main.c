@@ -1,7 +1,8 @@
 /* main.c — tapisrv: the telephony server. Hosts the engine and the configured providers, and
  * serves libopentapi clients on an AF_UNIX socket (docs/server.md).
  *
- *   tapisrv [--config FILE] [--socket PATH] [--state-dir DIR] [-v|--verbose] [-q|--quiet]
+ *   tapisrv [--config FILE] [--socket PATH] [--state-dir DIR] [--idle-exit MS] [--ready-fd N]
+ *           [-v|--verbose] [-q|--quiet]
  *
  * Foreground, logs to stderr. SIGTERM/SIGINT: a clean shutdown. SIGHUP: the configuration is
  * read again and phones added or removed. With systemd: sd_notify readiness, and socket
@@ -9,7 +10,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 
 #include "alloc.h"
 #include "config.h"
+#include "idle.h"
 #include "listen.h"
 #include "log.h"
 #include "server.h"
@@ -31,6 +35,8 @@
 
 struct options {
 	const char *config, *socket, *state_dir;
+	unsigned idle_exit_ms; /* 0: never */
+	int ready_fd;          /* -1: none */
 };
 
 static void usage(FILE *out)
@@ -42,8 +48,21 @@ static void usage(FILE *out)
 		"                    $XDG_RUNTIME_DIR/opentapi/tapisrv.sock, or /run/opentapi/tapisrv.sock as root)\n"
 		"  --state-dir DIR   where providers keep durable state (default: [server] state_dir, else\n"
 		"                    $OPENTAPI_STATE_DIR, $XDG_STATE_HOME/opentapi, or /var/lib/opentapi as root)\n"
+		"  --idle-exit MS    leave after MS milliseconds without clients (how the library runs a\n"
+		"                    server it starts on demand; docs/server.md)\n"
+		"  --ready-fd N      close descriptor N once listening (the library waits for that)\n"
 		"  -v, --verbose     log more (repeat for debug)\n"
 		"  -q, --quiet       log errors only\n");
+}
+
+/* A whole decimal number from min to max. */
+static int parse_number(const char *s, long min, long max, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -52,6 +71,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "state-dir", required_argument, NULL, 'd' },
+		{ "idle-exit", required_argument, NULL, 'i' },
+		{ "ready-fd", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -59,12 +80,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, level = OT_LOG_INFO;
+	long n;
 
 	while ((opt = getopt_long(argc, argv, "vqh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o->config = optarg; break;
 		case 's': o->socket = optarg; break;
 		case 'd': o->state_dir = optarg; break;
+		case 'i':
+			if (parse_number(optarg, 1, 86400000, &n) < 0) {
+				fprintf(stderr, "tapisrv: --idle-exit takes milliseconds, 1 to 86400000\n");
+				return -1;
+			}
+			o->idle_exit_ms = (unsigned)n;
+			break;
+		case 'r':
+			if (parse_number(optarg, 0, INT_MAX, &n) < 0 || fcntl((int)n, F_GETFD) < 0) {
+				fprintf(stderr, "tapisrv: --ready-fd takes an open descriptor\n");
+				return -1;
+			}
+			/* Nothing the server starts (providers) inherits it. */
+			o->ready_fd = (int)n;
+			fcntl(o->ready_fd, F_SETFD, FD_CLOEXEC);
+			break;
 		case 'v': level = level < OT_LOG_DEBUG ? level + 1 : level; break;
 		case 'q': level = OT_LOG_ERROR; break;
 		case 'h': usage(stdout); exit(0);
@@ -200,15 +238,20 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, const struc
 		ot_log(OT_LOG_ERROR, "server", "cannot set up the event loop: %m");
 		return -1;
 	}
+	if (o->idle_exit_ms && ot_idle_start(srv, l, o->idle_exit_ms) < 0)
+		return -1;
 	ot_log(OT_LOG_INFO, "server", "tapisrv %s ready: %u phones, socket %s", OT_VERSION,
 	       (unsigned)ot_engine_num_devices(srv->engine), l->path);
 	sd_notify(0, "READY=1");
+	if (o->ready_fd >= 0)
+		close(o->ready_fd);
 	rc = ot_loop_run(srv->loop);
 	sd_notify(0, "STOPPING=1");
 	/* Outstanding requests complete (and are answered) first; then clients are told. */
 	ot_engine_quiesce(srv->engine);
 	while (srv->conns)
 		ot_conn_drop(srv->conns, OT_WIRE_BYE_SHUTDOWN, "the server is shutting down");
+	ot_idle_stop(srv);
 	ot_loop_unwatch(srv->loop, sw);
 	ot_loop_unwatch(srv->loop, srv->listen_watch);
 	close(sig.fd);
@@ -247,7 +290,7 @@ static void start_fault_injection(void)
 
 int main(int argc, char **argv)
 {
-	struct options o = { 0 };
+	struct options o = { .ready_fd = -1 };
 	struct ot_server srv = { 0 };
 	struct ot_listener listener;
 	struct ot_config *cfg;

@@ -75,6 +75,7 @@ struct ot_server {
 	struct ot_conn *grown;
 	struct ot_watch *trim_watch;
 	int trim_fd;
+	struct ot_idle *idle; /* started on demand (--idle-exit): leaves when idle (idle.c) */
 };
 
 /* conn.c */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -84,18 +85,60 @@ int h_server_mode(void)
 	return getenv("OPENTAPI_TEST_TAPISRV") != NULL;
 }
 
+int h_ondemand_mode(void)
+{
+	return getenv("OPENTAPI_TEST_ONDEMAND") != NULL;
+}
+
+/* The pid of whoever listens on ROOT/run/opentapi/tapisrv.sock, or 0. */
+static pid_t ondemand_pid(void)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char path[1100];
+	pid_t pid = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/run/opentapi/tapisrv.sock", root);
+	fd = srv_connect(path);
+	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		pid = cred.pid;
+	if (fd >= 0)
+		close(fd);
+	return pid;
+}
+
 pid_t h_server_pid(void)
 {
-	return server_pid;
+	return h_ondemand_mode() ? ondemand_pid() : server_pid;
+}
+
+int h_wait_gone(pid_t pid)
+{
+	unsigned waited = 0;
+	char state;
+
+	kill(pid, SIGTERM);
+	while ((state = proc_state(pid)) != 0 && state != 'Z') {
+		if (waited >= test_deadline_ms(10000))
+			return -1;
+		usleep(10000);
+		waited += 10;
+	}
+	return 0;
 }
 
 static void stop_server(void)
 {
+	pid_t pid;
+
 	if (server_pid > 0) {
 		kill(server_pid, SIGTERM);
 		waitpid(server_pid, NULL, 0);
 	}
 	server_pid = 0;
+	if (h_ondemand_mode() && root[0] && (pid = ondemand_pid()) > 0 && h_wait_gone(pid) < 0)
+		fprintf(stderr, "harness: the on-demand tapisrv (pid %d) did not stop\n", (int)pid);
 }
 
 /* (Re)starts the test's tapisrv with its current configuration and state directory. */
@@ -129,6 +172,8 @@ void h_write_config(const char *text)
 	assert_int_equal(setenv("OPENTAPI_CONFIG", config_path, 1), 0);
 	if (h_server_mode())
 		assert_int_equal(start_server(), 0);
+	if (h_ondemand_mode())
+		stop_server(); /* the next phoneInitializeEx starts one on the new text */
 }
 
 const char *h_use_state_subdir(const char *sub)
@@ -141,6 +186,8 @@ const char *h_use_state_subdir(const char *sub)
 	setenv("OPENTAPI_STATE_DIR", state_dir, 1);
 	if (h_server_mode() && start_server() < 0)
 		return NULL;
+	if (h_ondemand_mode())
+		stop_server(); /* the next phoneInitializeEx starts one on the new directory */
 	return state_dir;
 }
 
@@ -163,8 +210,15 @@ int h_setup(void **state)
 	setenv("XDG_CONFIG_HOME", path, 1);
 	make_dir("%s/%s", "xdg-state", path, sizeof(path));
 	setenv("XDG_STATE_HOME", path, 1);
-	/* tests/meson.build sets it; keep the tests in-process when run by hand, too. */
-	setenv("OPENTAPI_SERVER", "embedded", 0);
+	if (h_ondemand_mode()) {
+		if (make_dir("%s/%s", "run", path, sizeof(path)) < 0)
+			return -1;
+		setenv("XDG_RUNTIME_DIR", path, 1);
+		unsetenv("OPENTAPI_SERVER");
+	} else {
+		/* tests/meson.build sets it; keep the tests in-process when run by hand, too. */
+		setenv("OPENTAPI_SERVER", "embedded", 0);
+	}
 	snprintf(config_path, sizeof(config_path), "%s/opentapi.conf", root);
 	if (config) {
 		FILE *f = fopen(config_path, "w");

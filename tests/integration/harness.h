@@ -54,9 +54,18 @@ int h_teardown(void **state);
 
 /* Server mode: $OPENTAPI_TEST_TAPISRV names tapisrv, and every test gets a private server
  * started on its configuration and state directory (restarted by h_write_config and
- * h_use_state_subdir). h_server_pid() is 0 in embedded mode. */
+ * h_use_state_subdir).
+ * On-demand mode: $OPENTAPI_TEST_ONDEMAND is set, OPENTAPI_SERVER is not, and XDG_RUNTIME_DIR is
+ * ROOT/run, so the library starts a tapisrv ($OPENTAPI_TAPISRV) itself at the first
+ * phoneInitializeEx, as it does for a user who set up nothing (docs/server.md); the harness
+ * stops it where server mode would restart its own, and at teardown.
+ * h_server_pid() is the server's pid (SO_PEERCRED in on-demand mode), 0 when none runs. */
 int h_server_mode(void);
+int h_ondemand_mode(void);
 pid_t h_server_pid(void);
+/* Sends SIGTERM to the process and waits (hang guard: test_deadline_ms(10000)) until it is gone
+ * or a zombie, for processes that are not the caller's children. 0 or -1. */
+int h_wait_gone(pid_t pid);
 
 /* Paths of the current test's directory. */
 const char *h_root(void);

@@ -345,37 +345,3 @@ long proc_cpu_ms(int pid)
 	return (long)((utime + stime) * 1000UL / (unsigned long)(hz > 0 ? hz : 100));
 }
 
-char proc_state(int pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* the command may contain spaces */
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-unsigned count_lines(const char *file, const char *const *texts)
-{
-	char line[2048];
-	unsigned count = 0;
-	FILE *f = fopen(file, "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		const char *const *t;
-
-		for (t = texts; *t && strstr(line, *t); t++)
-			;
-		count += *t == NULL;
-	}
-	if (f)
-		fclose(f);
-	return count;
-}

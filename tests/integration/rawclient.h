@@ -72,10 +72,5 @@ int raw_flooder(const char *socket, enum raw_flood_kind kind, int ready_fd, int 
 long proc_rss_kib(int pid);
 /* User + system CPU time of a process in milliseconds (/proc/PID/stat), or -1. */
 long proc_cpu_ms(int pid);
-/* The scheduler state of a process ('R' running or runnable, 'S' sleeping, ...), from
- * /proc/PID/stat, or 0. */
-char proc_state(int pid);
-/* Number of lines of file that contain every one of the given texts (NULL-terminated list). */
-unsigned count_lines(const char *file, const char *const *texts);
 
 #endif

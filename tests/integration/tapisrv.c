@@ -14,17 +14,43 @@
 #include <time.h>
 #include <unistd.h>
 
-int srv_can_connect(const char *path)
+int srv_connect(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int ok;
 
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%.100s", path);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int srv_can_connect(const char *path)
+{
+	int fd = srv_connect(path);
+
 	if (fd >= 0)
 		close(fd);
-	return ok;
+	return fd >= 0;
+}
+
+char proc_state(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command may contain spaces */
+	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 pid_t srv_spawn(const char *bin, char *const argv[], const char *log, const char *socket)
@@ -185,4 +211,22 @@ unsigned test_scaled_down(unsigned n, unsigned at_least)
 	if (m < at_least)
 		m = at_least;
 	return m < n ? m : n;
+}
+
+unsigned count_lines(const char *file, const char *const *texts)
+{
+	char line[2048];
+	unsigned count = 0;
+	FILE *f = fopen(file, "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		const char *const *t;
+
+		for (t = texts; *t && strstr(line, *t); t++)
+			;
+		count += *t == NULL;
+	}
+	if (f)
+		fclose(f);
+	return count;
 }

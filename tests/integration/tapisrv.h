@@ -28,10 +28,17 @@ int srv_restart(struct srv *s);
 void srv_kill(struct srv *s, int sig);
 /* SIGTERM, wait, and remove the directory. */
 void srv_stop(struct srv *s);
+/* A connected socket to path, or -1. */
+int srv_connect(const char *path);
 /* Does a server accept connections on socket? */
 int srv_can_connect(const char *socket);
+/* The scheduler state of a process ('R' running or runnable, 'S' sleeping, 'Z' a zombie, ...),
+ * from /proc/PID/stat, or 0 when there is no such process. */
+char proc_state(int pid);
 /* Does a line of the file at path contain text? */
 int file_has(const char *path, const char *text);
+/* Number of lines of file that contain every one of the given texts (NULL-terminated list). */
+unsigned count_lines(const char *file, const char *const *texts);
 /* Does the server's log contain text? */
 int srv_log_has(const struct srv *s, const char *text);
 /* Waits up to ms milliseconds for text to appear in the server's log. */

@@ -2,7 +2,9 @@
  * version) and who uses each phone.
  *
  * The mode is worked out here the way libopentapi chooses it from OPENTAPI_SERVER (docs/server.md,
- * "Which server a client uses"), since the public API does not say. For a server, phonectl
+ * "Which server a client uses"), since the public API does not say; with OPENTAPI_SERVER unset,
+ * after phoneInitializeEx has made its choice (and perhaps started a server on demand), from the
+ * sockets the library looks at (src/common/paths.h). For a server, phonectl
  * connects itself and says HELLO with the wire codec (src/proto/wire.h): the REPLY carries the
  * server's protocol and software versions. This is the only place where phonectl goes past the
  * phone* API; everything about the phones comes from the API as usual.
@@ -20,10 +22,8 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "paths.h"
 #include "wire.h"
-
-/* The system server's socket (docs/configuration.md). */
-#define SYSTEM_SOCKET "/run/opentapi/tapisrv.sock"
 
 struct server_info {
 	bool answered;         /* HELLO was answered (accepted or refused) */
@@ -33,24 +33,6 @@ struct server_info {
 	bool have_pid;
 	pid_t pid;
 };
-
-/* Where a client looks when OPENTAPI_SERVER is unset, in order: the user's server
- * ($XDG_RUNTIME_DIR/opentapi/tapisrv.sock; an XDG_RUNTIME_DIR that is not absolute counts as
- * unset), then the system's; root uses the system's only. Returns how many paths. */
-static int candidate_sockets(char paths[2][sizeof(((struct sockaddr_un *)0)->sun_path)])
-{
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	size_t size = sizeof(paths[0]);
-	int n = 0;
-
-	if (geteuid() != 0 && runtime && runtime[0] == '/') {
-		int len = snprintf(paths[n], size, "%s/opentapi/tapisrv.sock", runtime);
-		if (len > 0 && (size_t)len < size)
-			n++;
-	}
-	snprintf(paths[n++], size, "%s", SYSTEM_SOCKET);
-	return n;
-}
 
 static int connect_socket(const char *path)
 {
@@ -279,11 +261,11 @@ static bool print_phone(struct pc_session *s, DWORD dev, bool embedded)
 
 int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 {
-	char paths[2][sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char paths[2][108];
 	const char *mode = getenv("OPENTAPI_SERVER");
 	struct server_info info = { 0 };
 	const char *server = NULL;
-	bool embedded = false, ok = true;
+	bool embedded = false, ok = true, session = false;
 	struct pc_session s;
 	int fd = -1, n, rc;
 
@@ -291,7 +273,7 @@ int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 	(void)argv;
 	/* The library's choice (docs/server.md): "embedded"; a path (that server, or
 	 * PHONEERR_SERVICE_NOT_RUNNING); unset or empty: the first default socket that accepts a
-	 * connection, else embedded. */
+	 * connection, else one started on demand, else embedded. */
 	if (mode && strcmp(mode, "embedded") == 0) {
 		embedded = true;
 		puts("mode: embedded (OPENTAPI_SERVER=embedded): the engine runs inside phonectl");
@@ -303,7 +285,11 @@ int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 			ok = false;
 		}
 	} else {
-		n = candidate_sockets(paths);
+		rc = pc_session_init(&s, opt); /* TAPI chooses first: it may start a server */
+		if (rc != PC_EXIT_OK)
+			return rc;
+		session = true;
+		n = ot_client_sockets(paths);
 		for (int i = 0; i < n && fd < 0; i++) {
 			fd = connect_socket(paths[i]);
 			if (fd >= 0)
@@ -330,7 +316,7 @@ int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 	fflush(stdout);
 
 	/* Now TAPI itself, which makes the same choice. */
-	rc = pc_session_init(&s, opt);
+	rc = session ? PC_EXIT_OK : pc_session_init(&s, opt);
 	if (rc != PC_EXIT_OK)
 		return rc;
 	printf("phones: %u\n", (unsigned)s.num_devs);

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -58,16 +57,6 @@ const char *h_sim_phone_dir(const char *name)
 	return buf;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) < 0)
-		fprintf(stderr, "harness: cannot remove %s: %s\n", path, strerror(errno));
-	return 0;
-}
-
 static int make_dir(const char *fmt, const char *arg, char *out, size_t outlen)
 {
 	snprintf(out, outlen, fmt, root, arg); /* arg is a short literal or test-made name */
@@ -93,39 +82,15 @@ int h_ondemand_mode(void)
 /* The pid of whoever listens on ROOT/run/opentapi/tapisrv.sock, or 0. */
 static pid_t ondemand_pid(void)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
 	char path[1100];
-	pid_t pid = 0;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/run/opentapi/tapisrv.sock", root);
-	fd = srv_connect(path);
-	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-		pid = cred.pid;
-	if (fd >= 0)
-		close(fd);
-	return pid;
+	return srv_peer_pid(path);
 }
 
 pid_t h_server_pid(void)
 {
 	return h_ondemand_mode() ? ondemand_pid() : server_pid;
-}
-
-int h_wait_gone(pid_t pid)
-{
-	unsigned waited = 0;
-	char state;
-
-	kill(pid, SIGTERM);
-	while ((state = proc_state(pid)) != 0 && state != 'Z') {
-		if (waited >= test_deadline_ms(10000))
-			return -1;
-		usleep(10000);
-		waited += 10;
-	}
-	return 0;
 }
 
 static void stop_server(void)
@@ -137,8 +102,12 @@ static void stop_server(void)
 		waitpid(server_pid, NULL, 0);
 	}
 	server_pid = 0;
-	if (h_ondemand_mode() && root[0] && (pid = ondemand_pid()) > 0 && h_wait_gone(pid) < 0)
-		fprintf(stderr, "harness: the on-demand tapisrv (pid %d) did not stop\n", (int)pid);
+	if (h_ondemand_mode() && root[0] && (pid = ondemand_pid()) > 0) {
+		kill(pid, SIGTERM);
+		if (!proc_wait_gone(pid))
+			fprintf(stderr, "harness: the on-demand tapisrv (pid %d) did not stop\n",
+				(int)pid);
+	}
 }
 
 /* (Re)starts the test's tapisrv with its current configuration and state directory. */
@@ -249,7 +218,7 @@ int h_teardown(void **state)
 		fprintf(stderr, "harness: an app is still initialised after the test\n");
 	stop_server();
 	if (root[0])
-		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		test_remove_tree(root);
 	root[0] = '\0';
 	unsetenv("OPENTAPI_CONFIG");
 	return ok ? 0 : -1;

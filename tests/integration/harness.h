@@ -63,9 +63,6 @@ int h_teardown(void **state);
 int h_server_mode(void);
 int h_ondemand_mode(void);
 pid_t h_server_pid(void);
-/* Sends SIGTERM to the process and waits (hang guard: test_deadline_ms(10000)) until it is gone
- * or a zombie, for processes that are not the caller's children. 0 or -1. */
-int h_wait_gone(pid_t pid);
 
 /* Paths of the current test's directory. */
 const char *h_root(void);

@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -128,14 +130,9 @@ void srv_kill(struct srv *s, int sig)
 
 void srv_stop(struct srv *s)
 {
-	char cmd[160];
-
 	srv_kill(s, SIGTERM);
-	if (getenv("OPENTAPI_TEST_KEEP"))
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", s->dir);
+	if (!getenv("OPENTAPI_TEST_KEEP"))
+		test_remove_tree(s->dir);
 }
 
 int file_has(const char *path, const char *text)
@@ -229,4 +226,65 @@ unsigned count_lines(const char *file, const char *const *texts)
 	if (f)
 		fclose(f);
 	return count;
+}
+
+pid_t srv_peer_pid(const char *socket)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd = srv_connect(socket);
+	pid_t pid = 0;
+
+	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		pid = cred.pid;
+	if (fd >= 0)
+		close(fd);
+	return pid;
+}
+
+int proc_wait_gone(pid_t pid)
+{
+	for (unsigned waited = 0; waited < test_deadline_ms(10000); waited += 10) {
+		char st = proc_state(pid);
+
+		if (st == 0 || st == 'Z')
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+pid_t test_fork(int (*fn)(void *arg), void *arg)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+}
+
+int test_reap(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) < 0)
+		fprintf(stderr, "cannot remove %s: %s\n", path, strerror(errno));
+	return 0;
+}
+
+void test_remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

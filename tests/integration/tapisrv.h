@@ -32,6 +32,18 @@ void srv_stop(struct srv *s);
 int srv_connect(const char *path);
 /* Does a server accept connections on socket? */
 int srv_can_connect(const char *socket);
+/* The pid of the process listening on socket (SO_PEERCRED), or 0 when nobody listens. */
+pid_t srv_peer_pid(const char *socket);
+/* Waits until pid (not necessarily a child of ours) is gone or a zombie. 1, or 0 when it is still
+ * there at the hang guard, test_deadline_ms(10000). */
+int proc_wait_gone(pid_t pid);
+/* fork(): the child runs fn(arg) and _exit()s with what it returns (buffered output is flushed
+ * first, so nothing is written twice). The child's pid, or -1. */
+pid_t test_fork(int (*fn)(void *arg), void *arg);
+/* waitpid(): the exit status (0-255), 128 + the signal that killed it, or -1. */
+int test_reap(pid_t pid);
+/* rm -rf dir (a cannot-remove is printed, never fatal). */
+void test_remove_tree(const char *dir);
 /* The scheduler state of a process ('R' running or runnable, 'S' sleeping, 'Z' a zombie, ...),
  * from /proc/PID/stat, or 0 when there is no such process. */
 char proc_state(int pid);

@@ -19,7 +19,6 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +42,6 @@ static char log_path[128];
 static int saved_stderr = -1;
 
 /* ---- fixtures ------------------------------------------------------------------------------- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
 
 /* Starts the world of one test on config. Returns 0 or -1. */
 static int start(const char *config)
@@ -109,7 +99,7 @@ static int teardown(void **state)
 		saved_stderr = -1;
 	}
 	if (root[0] && !getenv("OPENTAPI_TEST_KEEP"))
-		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		test_remove_tree(root);
 	root[0] = '\0';
 	return 0;
 }

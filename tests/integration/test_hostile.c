@@ -182,26 +182,13 @@ static void stop_pipe_open(struct stop_pipe *sp)
 
 /* ---- children ------------------------------------------------------------------------------ */
 
-static pid_t spawn(int (*fn)(void *), void *arg)
+/* A forked child running fn(arg); fails the test when fork does. */
+static pid_t spawn_child(int (*fn)(void *), void *arg)
 {
-	pid_t pid;
-
-	fflush(NULL); /* nothing buffered is written twice */
-	pid = fork();
+	pid_t pid = test_fork(fn, arg);
 
 	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(fn(arg));
 	return pid;
-}
-
-static int reap(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* Warnings and errors the server logged about a peer of this pid. */
@@ -445,9 +432,9 @@ static void hostile_frames_drop_only_their_sender(void **state)
 	(void)state;
 	/* Each offence once, by its own process: what the server answers. */
 	for (i = 0; i < NUM_OFFENCES; i++)
-		pids[i] = spawn(offend, (void *)(intptr_t)i);
+		pids[i] = spawn_child(offend, (void *)(intptr_t)i);
 	for (i = 0; i < NUM_OFFENCES; i++) {
-		int rc = reap(pids[i]);
+		int rc = test_reap(pids[i]);
 
 		if (rc != 0) {
 			printf("# offender '%s' (pid %d): exit %d\n", offence_names[i], (int)pids[i], rc);
@@ -463,14 +450,14 @@ static void hostile_frames_drop_only_their_sender(void **state)
 	assert_int_equal(pipe(ready), 0);
 	st.ready = ready[1];
 	stop_pipe_open(&st.stop);
-	pid = spawn(storm, &st);
+	pid = spawn_child(storm, &st);
 	close(ready[1]);
 	close(st.stop.r);
 	assert_int_equal(read(ready[0], &c, 1), 1); /* a whole round is done: the storm is on */
 	close(ready[0]);
 	busy = probe_n(&p, busy_round_trips(), &rss_busy);
 	close(st.stop.w);
-	assert_int_equal(reap(pid), 0);
+	assert_int_equal(test_reap(pid), 0);
 	usleep(100000);
 	rss_after = proc_rss_kib(server.pid);
 	print_latency("quiet", quiet);
@@ -493,9 +480,9 @@ static void each_offender_is_logged_once(void **state)
 
 	(void)state;
 	for (i = 0; i < NUM_OFFENCES; i++)
-		pids[i] = spawn(offend, (void *)(intptr_t)i);
+		pids[i] = spawn_child(offend, (void *)(intptr_t)i);
 	for (i = 0; i < NUM_OFFENCES; i++)
-		assert_int_equal(reap(pids[i]), 0);
+		assert_int_equal(test_reap(pids[i]), 0);
 	/* The server logs when it drops the peer; the last drop may trail the child's exit. */
 	for (i = 0; i < 200; i++) {
 		if (offender_lines(pids[NUM_PROTOCOL_OFFENCES - 1]) > 0)
@@ -644,7 +631,7 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 		fl[i].ready = ready[i][1];
 		fl[i].report = report[i][1];
 		fl[i].stop = stop;
-		pids[i] = spawn(flooder, &fl[i]);
+		pids[i] = spawn_child(flooder, &fl[i]);
 		close(ready[i][1]);
 		close(report[i][1]);
 		assert_int_equal(read(ready[i][0], &c, 1), 1);
@@ -654,7 +641,7 @@ static void flooders_are_dropped_and_memory_stays_bounded(void **state)
 	busy = probe_n(&p, busy_round_trips(), &rss_busy);
 	close(stop.w);
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(reap(pids[i]), 0);
+		assert_int_equal(test_reap(pids[i]), 0);
 		assert_int_equal(read(report[i][0], &drops[i], sizeof(int)), (ssize_t)sizeof(int));
 		close(report[i][0]);
 	}
@@ -785,7 +772,7 @@ static void one_crowd(struct probe *p, int n, struct latency *busy, long *rss_bu
 	c.stop = to_child[0];
 	c.parents_ends[0] = from_child[0];
 	c.parents_ends[1] = to_child[1];
-	pid = spawn(crowd_main, &c);
+	pid = spawn_child(crowd_main, &c);
 	close(from_child[1]);
 	close(to_child[0]);
 	assert_int_equal(read(from_child[0], &opened, sizeof(opened)), (ssize_t)sizeof(opened));
@@ -793,7 +780,7 @@ static void one_crowd(struct probe *p, int n, struct latency *busy, long *rss_bu
 	*rss_busy = 0;
 	*busy = probe_n(p, busy_round_trips(), rss_busy);
 	close(to_child[1]);
-	assert_int_equal(reap(pid), 0);
+	assert_int_equal(test_reap(pid), 0);
 	close(from_child[0]);
 	/* The server has seen every hang-up once a new client is served after them. */
 	(void)probe_n(p, 1, NULL);
@@ -959,14 +946,14 @@ static void a_peer_outside_the_allowed_group_cannot_connect(void **state)
 	assert_int_equal(stat(server.socket, &st), 0);
 	printf("# socket mode %o, group %u ('opentapi' %s)\n", (unsigned)(st.st_mode & 0777),
 	       (unsigned)st.st_gid, g ? "exists" : "does not exist");
-	assert_int_equal(reap(spawn(connect_as, &nobody)), 1); /* EACCES */
-	assert_int_equal(reap(spawn(connect_as, &root)), 0);
+	assert_int_equal(test_reap(spawn_child(connect_as, &nobody)), 1); /* EACCES */
+	assert_int_equal(test_reap(spawn_child(connect_as, &root)), 0);
 	if (g) {
 		struct identity member = nobody;
 
 		member.groups[0] = g->gr_gid;
 		member.ngroups = 1;
-		assert_int_equal(reap(spawn(connect_as, &member)), 0);
+		assert_int_equal(test_reap(spawn_child(connect_as, &member)), 0);
 	}
 }
 
@@ -1025,10 +1012,10 @@ static void owner_groups_decide_who_may_own(void **state)
 	other_group = (struct identity){ nobody, nogroup, { OTHER_GID }, 1 };
 	primary = (struct identity){ nobody, OWNER_GID, { 0 }, 0 };
 	uid_like_gid = (struct identity){ OWNER_GID, nogroup, { 0 }, 0 };
-	assert_int_equal(reap(spawn(try_own, &in_group)), 0);
-	assert_int_equal(reap(spawn(try_own, &other_group)), 1);
-	assert_int_equal(reap(spawn(try_own, &primary)), 0);
-	assert_int_equal(reap(spawn(try_own, &uid_like_gid)), 1);
+	assert_int_equal(test_reap(spawn_child(try_own, &in_group)), 0);
+	assert_int_equal(test_reap(spawn_child(try_own, &other_group)), 1);
+	assert_int_equal(test_reap(spawn_child(try_own, &primary)), 0);
+	assert_int_equal(test_reap(spawn_child(try_own, &uid_like_gid)), 1);
 	assert_true(srv_wait_log(&server, "may not own", 5000));
 	usleep(100000);
 	assert_int_equal(count_lines(server.log, refused), 2);

@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -30,43 +29,6 @@
 #include "tapisrv.h"
 
 static char root[64], socket_path[128], log_path[128];
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* The pid of the server on the on-demand socket, or 0. */
-static pid_t server_pid(void)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	int fd = srv_connect(socket_path);
-	pid_t pid = 0;
-
-	if (fd >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-		pid = cred.pid;
-	if (fd >= 0)
-		close(fd);
-	return pid;
-}
-
-/* Waits (hang guard) until pid is gone or a zombie (it is not our child). */
-static int gone(pid_t pid)
-{
-	for (unsigned waited = 0; waited < test_deadline_ms(10000); waited += 10) {
-		char st = proc_state(pid);
-
-		if (st == 0 || st == 'Z')
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
 
 static int setup(void **state)
 {
@@ -96,14 +58,14 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	pid_t pid = server_pid();
+	pid_t pid = srv_peer_pid(socket_path);
 
 	(void)state;
 	if (pid > 0) {
 		kill(pid, SIGTERM);
-		gone(pid);
+		proc_wait_gone(pid);
 	}
-	nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	test_remove_tree(root);
 	return 0;
 }
 
@@ -143,33 +105,12 @@ static int starter(void *arg)
 	/* Monitor: every starter may, whoever comes first. */
 	if (phoneOpen(app, 0, &phone, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR) != 0)
 		return 11;
-	pid = server_pid();
+	pid = srv_peer_pid(socket_path);
 	if (write(s->report, &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
 		return 12;
 	while (read(s->hold, &c, 1) > 0)
 		;
 	return phoneShutdown(app) == 0 ? 0 : 13;
-}
-
-static pid_t fork_child(int (*fn)(void *), void *arg)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(fn(arg));
-	return pid;
-}
-
-static int reap(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static void processes_starting_at_once_share_one_server(void **state)
@@ -188,7 +129,7 @@ static void processes_starting_at_once_share_one_server(void **state)
 	assert_int_equal(pipe(hold), 0);
 	s = (struct starter){ go[0], report[1], hold[0], { go[1], report[0], hold[1] } };
 	for (i = 0; i < STARTERS; i++)
-		kids[i] = fork_child(starter, &s);
+		kids[i] = test_fork(starter, &s);
 	close(go[0]);
 	close(report[1]);
 	close(hold[0]);
@@ -202,14 +143,14 @@ static void processes_starting_at_once_share_one_server(void **state)
 	assert_int_equal(count_lines(log_path, ready_line), 1);
 	/* And this process is one more client of the same server: it sees the four monitors. */
 	assert_int_equal(init(&app), 0);
-	assert_int_equal(server_pid(), seen[0]);
+	assert_int_equal(srv_peer_pid(socket_path), seen[0]);
 	assert_int_equal(phoneOpen(app, 0, &phone, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
 	assert_int_equal(phoneGetStatus(phone, &st), 0);
 	assert_int_equal(st.dwNumMonitors, STARTERS);
 	assert_int_equal(st.dwNumOwners, 1);
 	close(hold[1]);
 	for (i = 0; i < STARTERS; i++)
-		assert_int_equal(reap(kids[i]), 0);
+		assert_int_equal(test_reap(kids[i]), 0);
 	close(report[0]);
 	assert_int_equal(phoneShutdown(app), 0);
 }
@@ -225,14 +166,14 @@ static void the_server_leaves_when_idle_and_is_started_again(void **state)
 	(void)state;
 	setenv("OPENTAPI_IDLE_EXIT_MS", "200", 1);
 	assert_int_equal(init(&app), 0);
-	first = server_pid();
+	first = srv_peer_pid(socket_path);
 	assert_true(first > 0);
 	assert_int_equal(phoneShutdown(app), 0);
-	assert_true(gone(first));
+	assert_true(proc_wait_gone(first));
 	assert_int_equal(access(socket_path, F_OK), -1); /* it took its socket along */
 	assert_int_equal(count_lines(log_path, leaving), 1);
 	assert_int_equal(init(&app), 0);
-	second = server_pid();
+	second = srv_peer_pid(socket_path);
 	assert_true(second > 0);
 	assert_int_not_equal(second, first);
 	assert_int_equal(phoneShutdown(app), 0);
@@ -252,7 +193,7 @@ static void without_a_tapisrv_to_start_the_engine_runs_in_process(void **state)
 	setenv("OPENTAPI_TAPISRV", "/nonexistent/tapisrv", 1);
 	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "alone", &n, &v, &p), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(server_pid(), 0);
+	assert_int_equal(srv_peer_pid(socket_path), 0);
 	assert_int_equal(phoneShutdown(app), 0);
 	if (saved)
 		setenv("OPENTAPI_TAPISRV", saved, 1);
@@ -290,9 +231,9 @@ static void a_server_that_refuses_the_user_is_an_error(void **state)
 	assert_int_equal(chmod(run, 0755), 0);
 	snprintf(run, sizeof(run), "%s/run/opentapi", root);
 	assert_int_equal(chmod(run, 0755), 0);
-	kid = fork_child(refused_child, NULL);
-	assert_int_equal(reap(kid), 0);
-	assert_int_equal(server_pid(), srv); /* no second server took its place */
+	kid = test_fork(refused_child, NULL);
+	assert_int_equal(test_reap(kid), 0);
+	assert_int_equal(srv_peer_pid(socket_path), srv); /* no second server took its place */
 	kill(srv, SIGTERM);
 	assert_int_equal(waitpid(srv, NULL, 0), srv);
 }

@@ -113,9 +113,14 @@ static int spawn(char *const argv[], const char *log, int ready_w)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	while (waitpid(pid, &st, 0) < 0) {
+		/* An application that ignores SIGCHLD, or reaps every child itself, took it: the
+		 * pipe still tells whether the server came up. */
+		if (errno == ECHILD)
+			return 0;
 		if (errno != EINTR)
 			return -errno;
+	}
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -ECHILD;
 }
 

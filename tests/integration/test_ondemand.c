@@ -179,6 +179,27 @@ static void the_server_leaves_when_idle_and_is_started_again(void **state)
 	assert_int_equal(phoneShutdown(app), 0);
 }
 
+/* ---- an application that ignores SIGCHLD (its children are reaped by the kernel) --------- */
+
+static int ignoring_sigchld(void *arg)
+{
+	HPHONEAPP app;
+
+	(void)arg;
+	signal(SIGCHLD, SIG_IGN);
+	if (init(&app) != 0)
+		return 10;
+	if (srv_peer_pid(socket_path) <= 0)
+		return 11;
+	return phoneShutdown(app) == 0 ? 0 : 12;
+}
+
+static void an_application_that_ignores_sigchld_gets_its_server(void **state)
+{
+	(void)state;
+	assert_int_equal(test_reap(test_fork(ignoring_sigchld, NULL)), 0);
+}
+
 /* ---- no server to start: in-process, said in the log ------------------------------------- */
 
 static void without_a_tapisrv_to_start_the_engine_runs_in_process(void **state)
@@ -244,6 +265,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(processes_starting_at_once_share_one_server, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(the_server_leaves_when_idle_and_is_started_again,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(an_application_that_ignores_sigchld_gets_its_server,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(without_a_tapisrv_to_start_the_engine_runs_in_process,
 						setup, teardown),

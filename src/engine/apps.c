@@ -151,7 +151,7 @@ static LONG check_app_and_device(struct ot_engine *e, struct ot_client *c, HPHON
 	LONG rc;
 
 	pthread_mutex_lock(&e->lock);
-	rc = ot_app_find(e, c, app) ? ot_device_check(e, dev) : PHONEERR_INVALAPPHANDLE;
+	rc = ot_app_find(e, c, app) ? ot_device_check(e, dev) : (LONG)PHONEERR_INVALAPPHANDLE;
 	pthread_mutex_unlock(&e->lock);
 	return rc;
 }

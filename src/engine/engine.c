@@ -262,7 +262,7 @@ static LONG add_phones(struct ot_engine *e, const struct ot_config *cfg, const s
 			if (devs[i])
 				devs[i]->removed = 1;
 		pthread_mutex_unlock(&e->lock);
-		if (rc == PHONEERR_NOMEM && !err[0])
+		if (rc == (LONG)PHONEERR_NOMEM && !err[0])
 			snprintf(err, errlen, "out of memory");
 	}
 	ot_free(devs);

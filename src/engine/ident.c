@@ -130,15 +130,15 @@ LONG ot_engine_get_icon(struct ot_engine *e, DWORD dev, const char *cls, char *n
 	rc = lock_device(e, dev, &d);
 	if (rc)
 		return rc;
-	rc = d->prov->phoneGetIcon ? widen_class(cls, &wide) : PHONEERR_INVALDEVICECLASS;
+	rc = d->prov->phoneGetIcon ? widen_class(cls, &wide) : (LONG)PHONEERR_INVALDEVICECLASS;
 	if (rc == 0)
 		rc = d->prov->phoneGetIcon(dev, wide, &icon);
 	if (rc == 0)
-		rc = icon ? copy_icon(icon, name) : PHONEERR_INVALDEVICECLASS;
+		rc = icon ? copy_icon(icon, name) : (LONG)PHONEERR_INVALDEVICECLASS;
 	pthread_mutex_unlock(&d->call_lock);
 	ot_free(wide);
 	/* For the phone itself TAPI substitutes the default icon when the provider has none. */
-	if (rc && rc != PHONEERR_NOMEM && phone_class) {
+	if (rc && rc != (LONG)PHONEERR_NOMEM && phone_class) {
 		memcpy(name, OT_DEFAULT_ICON, sizeof(OT_DEFAULT_ICON));
 		rc = 0;
 	}

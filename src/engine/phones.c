@@ -157,7 +157,7 @@ LONG ot_engine_open(struct ot_engine *e, struct ot_client *c, HPHONEAPP app, DWO
 	LONG rc;
 
 	pthread_mutex_lock(&e->lock);
-	rc = ot_app_find(e, c, app) ? ot_device_check(e, dev) : PHONEERR_INVALAPPHANDLE;
+	rc = ot_app_find(e, c, app) ? ot_device_check(e, dev) : (LONG)PHONEERR_INVALAPPHANDLE;
 	d = rc ? NULL : e->devices[dev];
 	pthread_mutex_unlock(&e->lock);
 	if (rc)

@@ -222,7 +222,7 @@ LONG ot_engine_set_hookswitch(struct ot_engine *e, struct ot_client *c, HPHONE p
 	if (rc)
 		return rc;
 	rc = h->dev->prov->phoneSetHookSwitch ? check_hookswitch(&h->dev->caps, devs, mode)
-					      : PHONEERR_OPERATIONUNAVAIL;
+					      : (LONG)PHONEERR_OPERATIONUNAVAIL;
 	if (rc)
 		return refuse(e, h, rc);
 	return ot_request_submit(e, h, call_set_hookswitch,

@@ -36,7 +36,7 @@ extern struct ot_backend *ot_lib_backend;
 		struct ot_backend *backend;                                                    \
 		pthread_rwlock_rdlock(&ot_lib_backend_lock);                                   \
 		backend = ot_lib_backend;                                                      \
-		rc_ = backend ? (expr) : PHONEERR_UNINITIALIZED;                               \
+		rc_ = backend ? (expr) : (LONG)PHONEERR_UNINITIALIZED;                               \
 		pthread_rwlock_unlock(&ot_lib_backend_lock);                                   \
 		return rc_;                                                                    \
 	} while (0)

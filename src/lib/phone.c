@@ -44,7 +44,7 @@ static HPHONEAPP remote_app(HPHONEAPP h)
 #define WITH_APP(h, expr)                                                                      \
 	do {                                                                                   \
 		HPHONEAPP remote;                                                              \
-		WITH_BACKEND((remote = remote_app(h)) ? (expr) : PHONEERR_INVALAPPHANDLE);     \
+		WITH_BACKEND((remote = remote_app(h)) ? (expr) : (LONG)PHONEERR_INVALAPPHANDLE);\
 	} while (0)
 
 /* OPENTAPI_SERVER unset: the server at the per-user socket, else the system server, else one

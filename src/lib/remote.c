@@ -628,7 +628,7 @@ static LONG app_free(struct ot_backend *b, HPHONEAPP app)
 	pthread_mutex_unlock(&r->lock);
 	if (a)
 		free_rapp(a);
-	return rc == PHONEERR_REINIT ? 0 : rc;
+	return rc == (LONG)PHONEERR_REINIT ? 0 : rc;
 }
 
 static LONG negotiate_api_version(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
@@ -1108,7 +1108,7 @@ LONG ot_remote_create(int fd, struct ot_backend **out)
 		ot_log(OT_LOG_ERROR, "lib", "tapisrv refused the connection: %s",
 		       why[0] ? why : "no reason given");
 		destroy(&r->base);
-		return rc == PHONEERR_REINIT ? PHONEERR_SERVICE_NOT_RUNNING : rc;
+		return rc == (LONG)PHONEERR_REINIT ? (LONG)PHONEERR_SERVICE_NOT_RUNNING : rc;
 	}
 	*out = &r->base;
 	return 0;

@@ -187,7 +187,7 @@ void ot_remote_shm_sent(struct remote *r, struct ot_shm_slot *s, HPHONE phone, L
 	} else if (rc < 0) {
 		/* Refused at once: the server let go of the payload before it answered. A reply
 		 * that could not be read (OPERATIONFAILED may be one) proves nothing. */
-		unhold(r, s, SLOT_FREE, rc == PHONEERR_OPERATIONFAILED);
+		unhold(r, s, SLOT_FREE, rc == (LONG)PHONEERR_OPERATIONFAILED);
 	} else if (rc == 0 || !p) { /* no request ID, or its phone closed meanwhile: no way to tell */
 		unhold(r, s, SLOT_FREE, 1);
 	} else if ((seen = replied(&r->shm, s->since, p->app_id, (uint32_t)rc, &result)) != 0) {

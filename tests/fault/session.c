@@ -40,7 +40,7 @@ LONG s_async(HPHONEAPP app, LONG id)
 	for (;;) {
 		LONG rc = phoneGetMessage(app, &m, S_REPLY_MS);
 
-		if (rc == PHONEERR_OPERATIONFAILED)
+		if (rc == (LONG)PHONEERR_OPERATIONFAILED)
 			return S_NO_REPLY;
 		if (rc)
 			return S_WAIT_FAILED;
@@ -88,7 +88,7 @@ LONG s_check_data(HPHONE phone, DWORD area, const void *expect, DWORD size)
 	LONG rc;
 
 	if (!buf)
-		return PHONEERR_NOMEM;
+		return (LONG)PHONEERR_NOMEM;
 	memset(buf, 0xEE, size);
 	rc = phoneGetData(phone, area, buf, size);
 	if (rc == 0 && memcmp(buf, expect, size) != 0)
@@ -120,14 +120,14 @@ const char *s_result_name(LONG rc)
 	case S_NO_REPLY: return "no reply";
 	case S_ZERO_REQUEST: return "request ID 0";
 	case S_WAIT_FAILED: return "phoneGetMessage failed";
-	case PHONEERR_NOMEM: return "PHONEERR_NOMEM";
-	case PHONEERR_REINIT: return "PHONEERR_REINIT";
-	case PHONEERR_OPERATIONFAILED: return "PHONEERR_OPERATIONFAILED";
-	case PHONEERR_RESOURCEUNAVAIL: return "PHONEERR_RESOURCEUNAVAIL";
-	case PHONEERR_NODRIVER: return "PHONEERR_NODRIVER";
-	case PHONEERR_SERVICE_NOT_RUNNING: return "PHONEERR_SERVICE_NOT_RUNNING";
-	case PHONEERR_INVALAPPHANDLE: return "PHONEERR_INVALAPPHANDLE";
-	case PHONEERR_INVALPHONEHANDLE: return "PHONEERR_INVALPHONEHANDLE";
+	case (LONG)PHONEERR_NOMEM: return "PHONEERR_NOMEM";
+	case (LONG)PHONEERR_REINIT: return "PHONEERR_REINIT";
+	case (LONG)PHONEERR_OPERATIONFAILED: return "PHONEERR_OPERATIONFAILED";
+	case (LONG)PHONEERR_RESOURCEUNAVAIL: return "PHONEERR_RESOURCEUNAVAIL";
+	case (LONG)PHONEERR_NODRIVER: return "PHONEERR_NODRIVER";
+	case (LONG)PHONEERR_SERVICE_NOT_RUNNING: return "PHONEERR_SERVICE_NOT_RUNNING";
+	case (LONG)PHONEERR_INVALAPPHANDLE: return "PHONEERR_INVALAPPHANDLE";
+	case (LONG)PHONEERR_INVALPHONEHANDLE: return "PHONEERR_INVALPHONEHANDLE";
 	default:
 		snprintf(buf, sizeof(buf), "0x%08lX", (unsigned long)(DWORD)rc);
 		return buf;

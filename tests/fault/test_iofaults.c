@@ -333,10 +333,10 @@ static void file_fault_case(enum mode m)
 		ASSERT_RESULT(s_check_data(phone, 0, new_small, SMALL), 0);
 		ASSERT_RESULT(s_set_data(app, phone, 0, old_small, SMALL), 0);
 	} else {
-		ASSERT_RESULT(s_set_data(app, phone, 0, new_small, SMALL), PHONEERR_OPERATIONFAILED);
+		ASSERT_RESULT(s_set_data(app, phone, 0, new_small, SMALL), (LONG)PHONEERR_OPERATIONFAILED);
 	}
-	ASSERT_RESULT(s_set_data(app, phone, 2, huge, HUGE), PHONEERR_OPERATIONFAILED);
-	ASSERT_RESULT(s_set_display(app, phone, new_display), PHONEERR_OPERATIONFAILED);
+	ASSERT_RESULT(s_set_data(app, phone, 2, huge, HUGE), (LONG)PHONEERR_OPERATIONFAILED);
+	ASSERT_RESULT(s_set_display(app, phone, new_display), (LONG)PHONEERR_OPERATIONFAILED);
 	check_phone(phone, old_small, old_big, BIG, old_display);
 	/* Killed with the faults still on: the failed writes are not in the journal either. */
 	srv_kill(&server, 9);
@@ -351,11 +351,11 @@ static void file_fault_case(enum mode m)
 	ASSERT_RESULT(s_init(&app, "iofault writer", NULL), 0);
 	ASSERT_RESULT(s_open(app, 0, PHONEPRIVILEGE_OWNER, &phone), 0);
 	fault_switch(1);
-	ASSERT_RESULT(s_set_data(app, phone, 2, huge, HUGE), PHONEERR_OPERATIONFAILED);
+	ASSERT_RESULT(s_set_data(app, phone, 2, huge, HUGE), (LONG)PHONEERR_OPERATIONFAILED);
 	fault_switch(0);
 	if (m == EIO_SYNC_MODE) {
 		assert_true(srv_log_has(&server, "further writes fail until the phone is reopened"));
-		ASSERT_RESULT(s_set_data(app, phone, 0, new_small, SMALL), PHONEERR_OPERATIONFAILED);
+		ASSERT_RESULT(s_set_data(app, phone, 0, new_small, SMALL), (LONG)PHONEERR_OPERATIONFAILED);
 		/* The state file does not depend on the journal. */
 		ASSERT_RESULT(s_set_display(app, phone, new_display), 0);
 		ASSERT_RESULT(phoneClose(phone), 0);

@@ -146,9 +146,9 @@ static void dump_log(void)
  * in stop_results. */
 enum outcome { ALL_OK = 0, WRONG = 2, STOPPED = 10 };
 
-static const LONG stop_results[] = { PHONEERR_NOMEM, PHONEERR_RESOURCEUNAVAIL,
-				     PHONEERR_OPERATIONFAILED, PHONEERR_REINIT,
-				     PHONEERR_SERVICE_NOT_RUNNING };
+static const LONG stop_results[] = { (LONG)PHONEERR_NOMEM, (LONG)PHONEERR_RESOURCEUNAVAIL,
+				     (LONG)PHONEERR_OPERATIONFAILED, (LONG)PHONEERR_REINIT,
+				     (LONG)PHONEERR_SERVICE_NOT_RUNNING };
 #define NUM_STOP (sizeof(stop_results) / sizeof(stop_results[0]))
 static long stopped_on[NUM_STOP];
 
@@ -165,7 +165,7 @@ static int stop_index(LONG rc)
 
 static int allowed_failure(LONG rc)
 {
-	return rc != PHONEERR_SERVICE_NOT_RUNNING && stop_index(rc) >= 0;
+	return rc != (LONG)PHONEERR_SERVICE_NOT_RUNNING && stop_index(rc) >= 0;
 }
 
 /* Judges one step: 0 to go on, or the session's outcome. */
@@ -190,7 +190,7 @@ static int step(const char *what, LONG rc, int strict)
  * a dropped client, for phoneInitializeEx. */
 static int init_step(LONG rc, int strict)
 {
-	if (rc == PHONEERR_SERVICE_NOT_RUNNING && !strict)
+	if (rc == (LONG)PHONEERR_SERVICE_NOT_RUNNING && !strict)
 		return STOPPED + stop_index(rc);
 	return step("initialize (owner app)", rc, strict);
 }

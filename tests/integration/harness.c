@@ -228,7 +228,7 @@ int h_no_app_left(void)
 {
 	char byte = 0;
 
-	return phoneSetData(1, 0, &byte, 1) == PHONEERR_UNINITIALIZED;
+	return phoneSetData(1, 0, &byte, 1) == (LONG)PHONEERR_UNINITIALIZED;
 }
 
 /* ---- apps --------------------------------------------------------------------------------- */
@@ -454,7 +454,7 @@ LONG h_try_wait_reply_msg(HPHONEAPP app, LONG id, DWORD timeout_ms, PHONEMESSAGE
 	PHONEMESSAGE m;
 	LONG rc = wait_match(app, is_reply, &id, &m, timeout_ms);
 
-	if (rc == PHONEERR_OPERATIONFAILED)
+	if (rc == (LONG)PHONEERR_OPERATIONFAILED)
 		return H_NO_REPLY;
 	if (rc)
 		return H_WAIT_FAILED;
@@ -511,7 +511,7 @@ void h_assert_quiet(HPHONEAPP app, DWORD ms)
 		fail_msg("app %u got unexpected message %u (hDevice %u, p1 0x%lx, p2 0x%lx)",
 			 (unsigned)app, (unsigned)m.dwMessageID, (unsigned)m.hDevice,
 			 (unsigned long)m.dwParam1, (unsigned long)m.dwParam2);
-	assert_int_equal(rc, PHONEERR_OPERATIONFAILED);
+	assert_int_equal(rc, (LONG)PHONEERR_OPERATIONFAILED);
 }
 
 /* ---- requests ------------------------------------------------------------------------------ */

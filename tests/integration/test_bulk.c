@@ -290,7 +290,7 @@ static void test_buffer_of_a_timed_out_request_is_not_reused(void **state)
 	fill(out, SIZE, 1);
 	id = phoneSetData(held, 0, out, SIZE);
 	assert_true(id > 0);
-	assert_int_equal(h_try_wait_reply(app, id, H_REPLY_TIMEOUT), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h_try_wait_reply(app, id, H_REPLY_TIMEOUT), (LONG)PHONEERR_OPERATIONFAILED);
 	for (uint32_t i = 2; i < 6; i++) { /* enough to go through every buffer */
 		fill(out, SIZE, i);
 		h_set_data(app, other, 0, out, SIZE);

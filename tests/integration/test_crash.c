@@ -198,7 +198,7 @@ static int writer(uint32_t phone, uint64_t first_seq, uint64_t rnd, int ack_fd)
 
 	rc = phoneOpen(app, phone, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER);
 	if (rc != 0)
-		_exit(rc == PHONEERR_REINIT || rc == PHONEERR_OPERATIONFAILED ? 0 : 20);
+		_exit(rc == (LONG)PHONEERR_REINIT || rc == (LONG)PHONEERR_OPERATIONFAILED ? 0 : 20);
 	for (;;) {
 		while (npending < IN_FLIGHT) {
 			uint32_t area, len;
@@ -209,7 +209,7 @@ static int writer(uint32_t phone, uint64_t first_seq, uint64_t rnd, int ack_fd)
 			make_content(buf, phone, area, ++seq, len);
 			rc = phoneSetData(h, area, buf, len);
 			if (rc <= 0)
-				_exit(rc == PHONEERR_REINIT || rc == PHONEERR_INVALPHONEHANDLE ? 0 : 21);
+				_exit(rc == (LONG)PHONEERR_REINIT || rc == (LONG)PHONEERR_INVALPHONEHANDLE ? 0 : 21);
 			pending[npending].id = rc;
 			pending[npending].area = area;
 			pending[npending].seq = seq;
@@ -234,7 +234,7 @@ static int writer(uint32_t phone, uint64_t first_seq, uint64_t rnd, int ack_fd)
 				_exit(26);
 			if (write(ack_fd, &a, sizeof(a)) != (ssize_t)sizeof(a))
 				_exit(24);
-		} else if ((LONG)m.dwParam2 != PHONEERR_OPERATIONFAILED) {
+		} else if ((LONG)m.dwParam2 != (LONG)PHONEERR_OPERATIONFAILED) {
 			_exit(25);
 		}
 		memmove(pending + k, pending + k + 1, (size_t)(npending - k - 1) * sizeof(pending[0]));
@@ -265,7 +265,7 @@ static int reader(const int64_t floor[PHONES][AREAS], uint64_t rnd)
 		a = (uint32_t)((rnd >> 8) % AREAS);
 		rc = phoneGetData(h[p], a, buf, area_size[a]);
 		if (rc != 0)
-			_exit(rc == PHONEERR_REINIT || rc == PHONEERR_INVALPHONEHANDLE ? 0 : 30);
+			_exit(rc == (LONG)PHONEERR_REINIT || rc == (LONG)PHONEERR_INVALPHONEHANDLE ? 0 : 30);
 		s = parse_content(buf, area_size[a], p, a);
 		if (s < 0)
 			_exit(31); /* torn */

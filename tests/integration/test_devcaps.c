@@ -80,8 +80,8 @@ static void test_caps_too_small(void **state)
 		assert_non_null(caps);
 		caps->dwTotalSize = fixed - 1;
 		assert_int_equal(phoneGetDevCapsA(app, 0, version, 0, caps),
-				 PHONEERR_STRUCTURETOOSMALL);
-		assert_int_equal(phoneGetDevCapsA(app, 0, version, 0, NULL), PHONEERR_INVALPOINTER);
+				 (LONG)PHONEERR_STRUCTURETOOSMALL);
+		assert_int_equal(phoneGetDevCapsA(app, 0, version, 0, NULL), (LONG)PHONEERR_INVALPOINTER);
 
 		memset(caps, 0xAA, 4096);
 		caps->dwTotalSize = fixed;
@@ -164,8 +164,8 @@ static void test_caps_builtin_default(void **state)
 
 		memset(data, 'd', sizeof(data));
 		h_set_data(app, phone, 0, data, sizeof(data));
-		assert_int_equal(phoneSetData(phone, 0, data, 257), PHONEERR_INVALPARAM);
-		assert_int_equal(phoneSetData(phone, 4, data, 1), PHONEERR_INVALDATAID);
+		assert_int_equal(phoneSetData(phone, 0, data, 257), (LONG)PHONEERR_INVALPARAM);
+		assert_int_equal(phoneSetData(phone, 4, data, 1), (LONG)PHONEERR_INVALDATAID);
 	}
 	h_shutdown(app);
 }

@@ -58,25 +58,25 @@ static void test_uninitialized(void **state)
 
 	(void)state;
 	vs->dwTotalSize = sizeof(buf);
-	assert_int_equal(phoneSetDisplay(1, 0, 0, "x", 2), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetDisplay(1, vs), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetLamp(1, 0, PHONELAMPMODE_OFF), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetLamp(1, 0, &a), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetButtonInfo(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetButtonInfoA(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetButtonInfoW(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetButtonInfo(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetButtonInfoA(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetButtonInfoW(1, 0, bi), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetHookSwitch(1, 1, PHONEHOOKSWITCHMODE_MIC), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetHookSwitch(1, &a), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetRing(1, 1, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetRing(1, &a, &b), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetVolume(1, 1, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetVolume(1, 1, &a), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetGain(1, 1, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetGain(1, 1, &a), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetStatusW(1, (PHONESTATUS *)buf), PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetDisplay(1, 0, 0, "x", 2), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetDisplay(1, vs), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetLamp(1, 0, PHONELAMPMODE_OFF), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetLamp(1, 0, &a), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetButtonInfo(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetButtonInfoA(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetButtonInfoW(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetButtonInfo(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetButtonInfoA(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetButtonInfoW(1, 0, bi), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetHookSwitch(1, 1, PHONEHOOKSWITCHMODE_MIC), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetHookSwitch(1, &a), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetRing(1, 1, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetRing(1, &a, &b), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetVolume(1, 1, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetVolume(1, 1, &a), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetGain(1, 1, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetGain(1, 1, &a), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetStatusW(1, (PHONESTATUS *)buf), (LONG)PHONEERR_UNINITIALIZED);
 }
 
 /* Handles that are not open, and monitors, for every setter. */
@@ -90,18 +90,18 @@ static void test_handles_and_owner(void **state)
 
 	(void)state;
 	bi->dwTotalSize = sizeof(buf);
-	assert_int_equal(phoneSetDisplay(0x7777, 0, 0, "x", 2), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneGetLamp(0x7777, 12, &a), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneGetRing(0x7777, &a, &b), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneGetButtonInfoW(0x7777, 12, bi), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneSetDisplay(mon, 0, 0, "x", 2), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetLamp(mon, 12, PHONELAMPMODE_WINK), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetButtonInfo(mon, 12, bi), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetButtonInfoW(mon, 12, bi), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetHookSwitch(mon, 1, PHONEHOOKSWITCHMODE_MIC), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetRing(mon, 1, 1), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetVolume(mon, 1, 1), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetGain(mon, 1, 1), PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetDisplay(0x7777, 0, 0, "x", 2), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetLamp(0x7777, 12, &a), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetRing(0x7777, &a, &b), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetButtonInfoW(0x7777, 12, bi), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetDisplay(mon, 0, 0, "x", 2), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetLamp(mon, 12, PHONELAMPMODE_WINK), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetButtonInfo(mon, 12, bi), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetButtonInfoW(mon, 12, bi), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetHookSwitch(mon, 1, PHONEHOOKSWITCHMODE_MIC), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetRing(mon, 1, 1), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetVolume(mon, 1, 1), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetGain(mon, 1, 1), (LONG)PHONEERR_NOTOWNER);
 	/* a monitor reads */
 	assert_int_equal(phoneGetLamp(mon, 12, &a), 0);
 	assert_int_equal(a, PHONELAMPMODE_OFF);
@@ -121,11 +121,11 @@ static void test_display(void **state)
 	static char big[64 * 1024 + 1];
 
 	(void)state;
-	assert_int_equal(phoneSetDisplay(h, 2, 0, "x", 2), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetDisplay(h, 0, 40, "x", 2), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetDisplay(h, 0, 0, big, sizeof(big)), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetDisplay(h, 0, 0, NULL, 4), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneSetDisplay(h, 0, 0, "\xFF\xFE", 3), PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetDisplay(h, 2, 0, "x", 2), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetDisplay(h, 0, 40, "x", 2), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetDisplay(h, 0, 0, big, sizeof(big)), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetDisplay(h, 0, 0, NULL, 4), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneSetDisplay(h, 0, 0, "\xFF\xFE", 3), (LONG)PHONEERR_INVALPARAM);
 	h_assert_quiet(app, H_QUIET_MS);
 	ok(app, phoneSetDisplay(h, 1, 0, "Caf\xC3\xA9 ouvert", 15));
 	state_msg(app, h, PHONESTATE_DISPLAY);
@@ -142,8 +142,8 @@ static void test_display(void **state)
 	assert_int_equal(u.vs.dwStringOffset, 0);
 	assert_int_equal(u.vs.dwNeededSize, sizeof(VARSTRING) + 81 + 1);
 	u.vs.dwTotalSize = sizeof(VARSTRING) - 1;
-	assert_int_equal(phoneGetDisplay(h, &u.vs), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(phoneGetDisplay(h, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetDisplay(h, &u.vs), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetDisplay(h, NULL), (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -154,22 +154,22 @@ static void test_lamps(void **state)
 	DWORD mode = 0;
 
 	(void)state;
-	assert_int_equal(phoneSetLamp(h, 16, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneSetLamp(h, 16, PHONELAMPMODE_STEADY), (LONG)PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(phoneSetLamp(h, 0xFFFFFFFFu, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(phoneSetLamp(h, 5, PHONELAMPMODE_STEADY), PHONEERR_INVALLAMPMODE);
-	assert_int_equal(phoneSetLamp(h, 12, 0), PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneSetLamp(h, 5, PHONELAMPMODE_STEADY), (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(phoneSetLamp(h, 12, 0), (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(phoneSetLamp(h, 12, PHONELAMPMODE_OFF | PHONELAMPMODE_FLASH),
-			 PHONEERR_INVALLAMPMODE);
-	assert_int_equal(phoneSetLamp(h, 12, PHONELAMPMODE_BROKENFLUTTER), PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(phoneSetLamp(h, 12, PHONELAMPMODE_BROKENFLUTTER), (LONG)PHONEERR_INVALLAMPMODE);
 	ok(app, phoneSetLamp(h, 15, PHONELAMPMODE_FLUTTER));
 	assert_int_equal(state_msg(app, h, PHONESTATE_LAMP), 15);
 	assert_int_equal(phoneGetLamp(h, 15, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_FLUTTER);
 	assert_int_equal(phoneGetLamp(h, 3, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_DUMMY);
-	assert_int_equal(phoneGetLamp(h, 16, &mode), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(phoneGetLamp(h, 15, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetLamp(h, 16, &mode), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneGetLamp(h, 15, NULL), (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -198,12 +198,12 @@ static void test_button_info(void **state)
 	char16_t w[16];
 
 	(void)state;
-	assert_int_equal(phoneSetButtonInfo(h, 16, bi), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(phoneSetButtonInfo(h, 12, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneSetButtonInfo(h, 16, bi), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneSetButtonInfo(h, 12, NULL), (LONG)PHONEERR_INVALPOINTER);
 	bi->dwTotalSize = 39;
-	assert_int_equal(phoneSetButtonInfo(h, 12, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneSetButtonInfo(h, 12, bi), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwTotalSize = 46; /* the text (44 + 5) does not lie inside */
-	assert_int_equal(phoneSetButtonInfo(h, 12, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneSetButtonInfo(h, 12, bi), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwTotalSize = 256;
 	ok(app, phoneSetButtonInfoA(h, 12, bi));
 	memset(out, 0, sizeof(out));
@@ -228,11 +228,11 @@ static void test_button_info(void **state)
 	assert_int_equal(got->dwButtonTextSize, 0);
 	assert_int_equal(got->dwNeededSize, 40 + sizeof(wtext) + 4);
 	got->dwTotalSize = 39;
-	assert_int_equal(phoneGetButtonInfoW(h, 13, got), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(phoneGetButtonInfo(h, 16, got), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(phoneGetButtonInfo(h, 12, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetButtonInfoW(h, 13, got), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetButtonInfo(h, 16, got), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneGetButtonInfo(h, 12, NULL), (LONG)PHONEERR_INVALPOINTER);
 	w[0] = 0xDC00; /* a lone low surrogate */
-	assert_int_equal(phoneSetButtonInfoW(h, 13, button(buf, 40, w, 4)), PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetButtonInfoW(h, 13, button(buf, 40, w, 4)), (LONG)PHONEERR_INVALPARAM);
 	h_shutdown(app);
 }
 
@@ -256,7 +256,7 @@ static void test_button_info_13(void **state)
 	assert_int_equal(phoneGetButtonInfoW(h, 14, got), 0);
 	assert_int_equal(got->dwUsedSize, 36);
 	got->dwTotalSize = 35;
-	assert_int_equal(phoneGetButtonInfo(h, 14, got), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetButtonInfo(h, 14, got), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	h_shutdown(app);
 }
 
@@ -268,16 +268,16 @@ static void test_hookswitch(void **state)
 
 	(void)state;
 	assert_int_equal(phoneSetHookSwitch(h, 0, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(phoneSetHookSwitch(h, 0x10, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneSetHookSwitch(h, 1, 0), PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneSetHookSwitch(h, 1, 0), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(phoneSetHookSwitch(h, 1, PHONEHOOKSWITCHMODE_MIC | 8),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(phoneSetHookSwitch(h, 1, PHONEHOOKSWITCHMODE_UNKNOWN),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(phoneSetHookSwitch(h, 4, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHMODE); /* not settable on this headset */
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE); /* not settable on this headset */
 	assert_int_equal(phoneGetHookSwitch(h, &devs), 0);
 	assert_int_equal(devs, 0);
 	ok(app, phoneSetHookSwitch(h, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_HEADSET,
@@ -288,7 +288,7 @@ static void test_hookswitch(void **state)
 			 PHONEHOOKSWITCHMODE_MICSPEAKER);
 	assert_int_equal(phoneGetHookSwitch(h, &devs), 0);
 	assert_int_equal(devs, PHONEHOOKSWITCHDEV_HANDSET | PHONEHOOKSWITCHDEV_HEADSET);
-	assert_int_equal(phoneGetHookSwitch(h, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetHookSwitch(h, NULL), (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -299,20 +299,20 @@ static void test_ring_volume_gain(void **state)
 	DWORD mode, value;
 
 	(void)state;
-	assert_int_equal(phoneSetRing(h, 5, 0), PHONEERR_INVALRINGMODE);
+	assert_int_equal(phoneSetRing(h, 5, 0), (LONG)PHONEERR_INVALRINGMODE);
 	ok(app, phoneSetRing(h, 4, 0xFFFFFFFFu));
 	assert_int_equal(state_msg(app, h, PHONESTATE_RINGMODE), 4);
 	assert_int_equal(phoneGetRing(h, &mode, &value), 0);
 	assert_int_equal(mode, 4);
 	assert_int_equal(value, 0xFFFF); /* clamped */
 	ok(app, phoneSetRing(h, 0, 10));
-	assert_int_equal(phoneGetRing(h, &mode, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetRing(h, &mode, NULL), (LONG)PHONEERR_INVALPOINTER);
 
-	assert_int_equal(phoneSetVolume(h, 0, 1), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneSetVolume(h, 3, 1), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneSetGain(h, 8, 1), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneGetVolume(h, 6, &value), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneGetGain(h, 0, &value), PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneSetVolume(h, 0, 1), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneSetVolume(h, 3, 1), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneSetGain(h, 8, 1), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneGetVolume(h, 6, &value), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneGetGain(h, 0, &value), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	ok(app, phoneSetVolume(h, PHONEHOOKSWITCHDEV_SPEAKER, 0x23456));
 	state_msg(app, h, PHONESTATE_SPEAKERVOLUME);
 	assert_int_equal(phoneGetVolume(h, PHONEHOOKSWITCHDEV_SPEAKER, &value), 0);
@@ -321,8 +321,8 @@ static void test_ring_volume_gain(void **state)
 	state_msg(app, h, PHONESTATE_HEADSETGAIN);
 	assert_int_equal(phoneGetGain(h, PHONEHOOKSWITCHDEV_HEADSET, &value), 0);
 	assert_int_equal(value, 0x1234);
-	assert_int_equal(phoneGetVolume(h, 1, NULL), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneGetGain(h, 1, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetVolume(h, 1, NULL), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetGain(h, 1, NULL), (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -339,26 +339,26 @@ static void test_operation_unavailable(void **state)
 	(void)state;
 	memset(buf, 0, sizeof(buf));
 	vs->dwTotalSize = sizeof(buf);
-	assert_int_equal(phoneSetDisplay(part, 0, 0, "x", 2), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetDisplay(part, vs), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetRing(part, 1, 1), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetRing(part, &a, &b), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetGain(part, 1, 1), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetVolume(part, 2, 1), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetDisplay(part, 0, 0, "x", 2), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetDisplay(part, vs), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetRing(part, 1, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetRing(part, &a, &b), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetGain(part, 1, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetVolume(part, 2, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(phoneSetHookSwitch(part, 3, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(phoneGetButtonInfo(part, 12, (PHONEBUTTONINFO *)buf),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	ok(app, phoneSetVolume(part, 1, 3));
 	ok(app, phoneSetHookSwitch(part, 1, PHONEHOOKSWITCHMODE_SPEAKER));
 	ok(app, phoneSetLamp(part, 12, PHONELAMPMODE_STEADY));
 
-	assert_int_equal(phoneSetLamp(bare, 0, PHONELAMPMODE_OFF), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetLamp(bare, 0, &a), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetDisplay(bare, 0, 0, "x", 2), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetHookSwitch(bare, &a), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetVolume(bare, 1, &a), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetGain(bare, 1, &a), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetLamp(bare, 0, PHONELAMPMODE_OFF), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetLamp(bare, 0, &a), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetDisplay(bare, 0, 0, "x", 2), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetHookSwitch(bare, &a), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetVolume(bare, 1, &a), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetGain(bare, 1, &a), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	h_shutdown(app);
 }
 

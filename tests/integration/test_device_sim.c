@@ -179,14 +179,14 @@ static void test_errors_of_the_default_phone(void **state)
 	DWORD n = caps->dwNumButtonLamps;
 
 	(void)state;
-	assert_int_equal(phoneSetLamp(mon, 12, PHONELAMPMODE_OFF), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetLamp(owner, n, PHONELAMPMODE_OFF), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(phoneSetLamp(owner, 0, PHONELAMPMODE_STEADY), PHONEERR_INVALLAMPMODE);
-	assert_int_equal(phoneSetRing(owner, 5, 0), PHONEERR_INVALRINGMODE);
-	assert_int_equal(phoneSetVolume(owner, 8, 0), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(phoneSetHookSwitch(owner, 1, 0x30), PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(phoneSetDisplay(owner, 2, 0, "x", 2), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetDisplay(owner, 0, 0, NULL, 2), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneSetLamp(mon, 12, PHONELAMPMODE_OFF), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetLamp(owner, n, PHONELAMPMODE_OFF), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(phoneSetLamp(owner, 0, PHONELAMPMODE_STEADY), (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(phoneSetRing(owner, 5, 0), (LONG)PHONEERR_INVALRINGMODE);
+	assert_int_equal(phoneSetVolume(owner, 8, 0), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(phoneSetHookSwitch(owner, 1, 0x30), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(phoneSetDisplay(owner, 2, 0, "x", 2), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetDisplay(owner, 0, 0, NULL, 2), (LONG)PHONEERR_INVALPOINTER);
 	h_assert_quiet(app, H_QUIET_MS);
 	free(caps);
 	h_shutdown(app);
@@ -245,11 +245,11 @@ static void test_identification(void **state)
 	assert_int_equal(phoneGetID(h, &u.vs, "tapi/phone"), 0);
 	memcpy(&id, u.bytes + u.vs.dwStringOffset, sizeof(id));
 	assert_int_equal(id, 0);
-	assert_int_equal(phoneGetID(h, &u.vs, "wave/out"), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetID(h, &u.vs, "wave/out"), (LONG)PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(phoneGetIcon(0, NULL, &icon), 0);
 	assert_string_equal((const char *)icon, "phone");
-	assert_int_equal(phoneGetIcon(1, NULL, &icon), PHONEERR_BADDEVICEID);
-	assert_int_equal(phoneConfigDialog(0, NULL, NULL), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetIcon(1, NULL, &icon), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(phoneConfigDialog(0, NULL, NULL), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	h_shutdown(app);
 }
 
@@ -267,9 +267,9 @@ static void test_removed_device(void **state)
 	assert_true(id > 0);
 	assert_int_equal(h_try_wait_message(app, PHONE_REMOVE, 0, 0, &m, H_REPLY_TIMEOUT), 0);
 	assert_int_equal(m.dwParam1, 0);
-	assert_int_equal(phoneGetIcon(0, NULL, &icon), PHONEERR_NODEVICE);
-	assert_int_equal(phoneConfigDialog(0, NULL, NULL), PHONEERR_NODEVICE);
-	assert_int_equal(phoneSetLamp(owner, 12, PHONELAMPMODE_OFF), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetIcon(0, NULL, &icon), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(phoneConfigDialog(0, NULL, NULL), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(phoneSetLamp(owner, 12, PHONELAMPMODE_OFF), (LONG)PHONEERR_INVALPHONEHANDLE);
 	free(caps);
 	h_shutdown(app);
 }

@@ -183,14 +183,14 @@ static int storage_child(void *arg)
 		return SF_RLIMIT;
 
 	rc = h_try_set_data_wait(app, phone, 1, fresh, sizeof(fresh));
-	if (rc != PHONEERR_OPERATIONFAILED)
+	if (rc != (LONG)PHONEERR_OPERATIONFAILED)
 		fprintf(stderr, "storage child: write past RLIMIT_FSIZE gave 0x%08X\n",
 			(unsigned)rc);
 	if (rc == 0)
 		return SF_NOT_FAILED;
 	if (rc == H_NO_REPLY || rc == H_WAIT_FAILED)
 		return SF_NO_REPLY;
-	if (rc != PHONEERR_OPERATIONFAILED)
+	if (rc != (LONG)PHONEERR_OPERATIONFAILED)
 		return SF_WRONG_ERROR;
 	if (phoneGetData(phone, 1, back, sizeof(back)) != 0)
 		return SF_GETDATA;

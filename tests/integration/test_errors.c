@@ -34,10 +34,10 @@ static void test_uninitialized_before_init(void **state)
 	char byte = 1;
 
 	(void)state;
-	assert_int_equal(phoneSetData(0, 0, &byte, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetData(1, 0, &byte, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetData(0x12345678, 3, NULL, 0), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetData(1, 0, &byte, 1), PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetData(0, 0, &byte, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetData(1, 0, &byte, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetData(0x12345678, 3, NULL, 0), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetData(1, 0, &byte, 1), (LONG)PHONEERR_UNINITIALIZED);
 }
 
 /* After the last phoneShutdown of the process: UNINITIALIZED again, even for a handle that was
@@ -52,10 +52,10 @@ static void test_uninitialized_after_last_shutdown(void **state)
 	(void)state;
 	h_set_data(app1, phone, 0, &byte, 1);
 	h_shutdown(app1);
-	assert_int_equal(phoneSetData(phone, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(phone, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 	h_shutdown(app2);
-	assert_int_equal(phoneSetData(phone, 0, &byte, 1), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneSetData(1, 0, &byte, 1), PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetData(phone, 0, &byte, 1), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneSetData(1, 0, &byte, 1), (LONG)PHONEERR_UNINITIALIZED);
 }
 
 /* Unknown and closed handles. */
@@ -66,17 +66,17 @@ static void test_invalid_phone_handle(void **state)
 	char byte = 1;
 
 	(void)state;
-	assert_int_equal(phoneSetData(0, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneSetData(0xFFFFFFFFu, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneSetData(0x12345678u, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(0, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(0xFFFFFFFFu, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(0x12345678u, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 
 	assert_int_equal(phoneClose(phone), 0);
-	assert_int_equal(phoneSetData(phone, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(phoneClose(phone), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(phone, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneClose(phone), (LONG)PHONEERR_INVALPHONEHANDLE);
 	/* A new handle (which may reuse the slot) does not revive the old one. */
 	again = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 	assert_int_not_equal(again, phone);
-	assert_int_equal(phoneSetData(phone, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(phone, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 	h_set_data(app, again, 0, &byte, 1);
 	h_assert_quiet(app, H_QUIET_MS);
 	h_shutdown(app);
@@ -90,8 +90,8 @@ static void test_not_owner(void **state)
 	char data[8] = "monitor";
 
 	(void)state;
-	assert_int_equal(phoneSetData(mon, 0, data, sizeof(data)), PHONEERR_NOTOWNER);
-	assert_int_equal(phoneSetData(mon, 0, NULL, 0), PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetData(mon, 0, data, sizeof(data)), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetData(mon, 0, NULL, 0), (LONG)PHONEERR_NOTOWNER);
 	h_assert_quiet(app, H_QUIET_MS);
 	h_shutdown(app);
 }
@@ -108,11 +108,11 @@ static void test_invalid_data_id(void **state)
 	(void)state;
 	free(caps);
 	assert_int_equal(n, 4);
-	assert_int_equal(phoneSetData(phone, n, data, sizeof(data)), PHONEERR_INVALDATAID);
-	assert_int_equal(phoneSetData(phone, n + 1, data, sizeof(data)), PHONEERR_INVALDATAID);
+	assert_int_equal(phoneSetData(phone, n, data, sizeof(data)), (LONG)PHONEERR_INVALDATAID);
+	assert_int_equal(phoneSetData(phone, n + 1, data, sizeof(data)), (LONG)PHONEERR_INVALDATAID);
 	assert_int_equal(phoneSetData(phone, 0xFFFFFFFFu, data, sizeof(data)),
-			 PHONEERR_INVALDATAID);
-	assert_int_equal(phoneGetData(phone, n, data, sizeof(data)), PHONEERR_INVALDATAID);
+			 (LONG)PHONEERR_INVALDATAID);
+	assert_int_equal(phoneGetData(phone, n, data, sizeof(data)), (LONG)PHONEERR_INVALDATAID);
 	/* The last valid ID works. */
 	h_set_data(app, phone, n - 1, data, sizeof(data));
 	h_assert_quiet(app, H_QUIET_MS);
@@ -125,8 +125,8 @@ static void test_null_data(void **state)
 	HPHONE phone = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
 
 	(void)state;
-	assert_int_equal(phoneSetData(phone, 0, NULL, 1), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneSetData(phone, 1, NULL, 4096), PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneSetData(phone, 0, NULL, 1), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneSetData(phone, 1, NULL, 4096), (LONG)PHONEERR_INVALPOINTER);
 	h_assert_quiet(app, H_QUIET_MS);
 	h_shutdown(app);
 }
@@ -144,9 +144,9 @@ static void test_size_too_big(void **state)
 	h_set_data(app, phone, 0, old, 256);
 	h_set_data(app, phone, 1, old, 4096);
 
-	assert_int_equal(phoneSetData(phone, 0, big, 257), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetData(phone, 1, big, 4097), PHONEERR_INVALPARAM);
-	assert_int_equal(phoneSetData(phone, 0, big, 0xFFFFFFFFu), PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetData(phone, 0, big, 257), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetData(phone, 1, big, 4097), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(phoneSetData(phone, 0, big, 0xFFFFFFFFu), (LONG)PHONEERR_INVALPARAM);
 	h_assert_quiet(app, H_QUIET_MS);
 
 	assert_int_equal(phoneGetData(phone, 0, back, 256), 0);
@@ -181,9 +181,9 @@ static void test_no_data_areas(void **state)
 	free(caps);
 
 	phone = h_open(app, 1, PHONEPRIVILEGE_OWNER, 0);
-	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetData(phone, 0, NULL, 0), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneGetData(phone, 0, data, sizeof(data)), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetData(phone, 0, NULL, 0), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetData(phone, 0, data, sizeof(data)), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	h_assert_quiet(app, H_QUIET_MS);
 	h_shutdown(app);
 }
@@ -198,8 +198,8 @@ static void test_provider_without_set_data(void **state)
 	(void)state;
 	assert_int_equal(h_try_init_event(&app, "testprov", NULL, NULL), 0);
 	phone = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
-	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneSetData(phone, 0, data, 1), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetData(phone, 0, data, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	h_assert_quiet(app, H_QUIET_MS);
 	h_shutdown(app);
 }
@@ -233,7 +233,7 @@ static void check_state_pair(const char *enter, DWORD enter_state, const char *l
 	memset(data, 'b', sizeof(data));
 	/* Either refused at once or replied with the error: both are TAPI. */
 	rc = h_try_set_data_wait(app, phone, 0, data, sizeof(data));
-	if (rc != PHONEERR_INVALPHONESTATE)
+	if (rc != (LONG)PHONEERR_INVALPHONESTATE)
 		fail_msg("phoneSetData after '%s' gave 0x%08X, expected INVALPHONESTATE", enter,
 			 (unsigned)rc);
 
@@ -283,10 +283,10 @@ static void test_requests_per_app(void **state)
 			fail_msg("request %d of 4 refused: 0x%08X", i + 1, (unsigned)ids[i]);
 	}
 	assert_int_equal(phoneSetData(phone, 0, data[0], sizeof(data[0])),
-			 PHONEERR_RESOURCEUNAVAIL);
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
 	/* The limit counts every asynchronous request of the app, phoneDevSpecific too. */
 	assert_int_equal(phoneDevSpecific(phone, (LPVOID)hold, sizeof(hold)),
-			 PHONEERR_RESOURCEUNAVAIL);
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
 	/* The refused requests produce no reply, and the held ones none yet. */
 	h_assert_quiet(app, H_QUIET_MS);
 

@@ -361,13 +361,13 @@ static void timeout_answers(void **state)
 	assert_true(id > 0);
 	assert_int_equal(next_reply(app, test_deadline_ms(10000), &m), 0);
 	assert_int_equal(m.dwParam1, id);
-	assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
+	assert_int_equal((LONG)m.dwParam2, (LONG)PHONEERR_OPERATIONFAILED);
 	assert_true(now_ms() - t0 >= TIMEOUT_MS - 50);
 	assert_int_equal(next_of(app, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
 	assert_int_equal(m.hDevice, h);
 	assert_int_equal(next_of(watcher, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
 	assert_int_equal(m.hDevice, mon);
-	assert_int_equal(phoneSetData(h, 0, "gone", 5), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(h, 0, "gone", 5), (LONG)PHONEERR_INVALPHONEHANDLE);
 	/* exactly one reply, even if the provider wakes up later */
 	assert_int_equal(next_reply(app, 300, &m), -1);
 	h = open_owner(app, 0);
@@ -399,7 +399,7 @@ static void a_timed_out_write_is_never_applied_untold(void **state)
 	assert_true(id > 0);
 	assert_int_equal(next_reply(app, test_deadline_ms(10000), &m), 0);
 	assert_int_equal(m.dwParam1, id);
-	assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
+	assert_int_equal((LONG)m.dwParam2, (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(next_of(app, PHONE_CLOSE, test_deadline_ms(5000), &m), 0);
 	assert_int_equal(m.hDevice, h);
 	h = open_owner(app, 0);
@@ -483,16 +483,16 @@ static void a_crashing_provider_takes_the_server_down_cleanly(void **state)
 
 	rc = phoneSetData(crash, 0, "boom", 5);
 	printf("# phoneSetData on the crashing phone returned %s (0x%08x)\n",
-	       rc == PHONEERR_REINIT ? "PHONEERR_REINIT" : rc > 0 ? "a request ID" : "an error",
+	       rc == (LONG)PHONEERR_REINIT ? "PHONEERR_REINIT" : rc > 0 ? "a request ID" : "an error",
 	       (unsigned)rc);
-	assert_true(rc == PHONEERR_REINIT || rc == PHONEERR_OPERATIONFAILED || rc > 0);
+	assert_true(rc == (LONG)PHONEERR_REINIT || rc == (LONG)PHONEERR_OPERATIONFAILED || rc > 0);
 	assert_int_equal(waitpid(server.pid, &st, 0), server.pid);
 	server.pid = 0;
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
 	while (!reinit && phoneGetMessage(app, &m, 5000) == 0) {
 		if (m.dwMessageID == PHONE_REPLY) {
 			assert_true(m.dwParam1 == (DWORD_PTR)held || (rc > 0 && m.dwParam1 == (DWORD_PTR)rc));
-			assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
+			assert_int_equal((LONG)m.dwParam2, (LONG)PHONEERR_OPERATIONFAILED);
 			replies++;
 		} else if (m.dwMessageID == PHONE_CLOSE) {
 			assert_true(m.hDevice == safe || m.hDevice == crash);
@@ -506,7 +506,7 @@ static void a_crashing_provider_takes_the_server_down_cleanly(void **state)
 	assert_int_equal(replies, rc > 0 ? 2 : 1);
 	assert_int_equal(closes, 2);
 	assert_int_equal(reinit, 1);
-	assert_int_equal(phoneSetData(safe, 0, "x", 1), PHONEERR_REINIT);
+	assert_int_equal(phoneSetData(safe, 0, "x", 1), (LONG)PHONEERR_REINIT);
 	assert_int_equal(phoneShutdown(app), 0);
 
 	/* What systemd's Restart=on-failure does: a new server on the same state. */

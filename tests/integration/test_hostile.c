@@ -337,7 +337,7 @@ static int offend_with(struct raw *rp, enum offence o)
 		f = (struct ot_wire_frame){ .opcode = OT_WIRE_HELLO,
 					    OT_WIRE_FIELDS(o == BAD_MAGIC ? 0x12345678u : OT_WIRE_MAGIC,
 							   o == BAD_MAGIC ? OT_WIRE_PROTO_VERSION : 99, 1) };
-		if (raw_call(rp, &f, -1, 5000) != PHONEERR_INCOMPATIBLEAPIVERSION)
+		if (raw_call(rp, &f, -1, 5000) != (LONG)PHONEERR_INCOMPATIBLEAPIVERSION)
 			return 13;
 		return expect_hangup(rp, 0);
 	case FD_FLAG_NO_FD:
@@ -530,26 +530,26 @@ static void handles_of_other_clients_never_resolve(void **state)
 		assert_int_equal(raw_call(b, &g_, -1, 5000), expect);                             \
 	} while (0)
 	/* A's phone handle, in every request that takes one. */
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_CLOSE, OT_WIRE_FIELDS(ph_a));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_DATA, OT_WIRE_FIELDS(ph_a, 0, 12));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS, OT_WIRE_FIELDS(ph_a, 4096));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_SET_STATUS_MESSAGES,
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_CLOSE, OT_WIRE_FIELDS(ph_a));
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_DATA, OT_WIRE_FIELDS(ph_a, 0, 12));
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS, OT_WIRE_FIELDS(ph_a, 4096));
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_SET_STATUS_MESSAGES,
 	       OT_WIRE_FIELDS(ph_a, PHONESTATE_OWNER, 0, 0));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS_MESSAGES, OT_WIRE_FIELDS(ph_a));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_SET_DATA, OT_WIRE_FIELDS(ph_a, 0, 5),
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS_MESSAGES, OT_WIRE_FIELDS(ph_a));
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_SET_DATA, OT_WIRE_FIELDS(ph_a, 0, 5),
 	       .var = (const uint8_t *)"evil", .var_len = 5);
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_DEV_SPECIFIC, OT_WIRE_FIELDS(ph_a, 8),
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_DEV_SPECIFIC, OT_WIRE_FIELDS(ph_a, 8),
 	       .var = (const uint8_t *)"suspend", .var_len = 8);
 	/* A's app handle, in every request that takes one. */
-	B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_OPEN,
+	B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_OPEN,
 	       OT_WIRE_FIELDS(app_a, 0, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR));
-	B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_API,
+	B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_API,
 	       OT_WIRE_FIELDS(app_a, 0, 0x00010003, 0x00020002));
-	B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_EXT,
+	B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_EXT,
 	       OT_WIRE_FIELDS(app_a, 0, 0x00020002, 0, 0));
-	B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_GET_DEV_CAPS,
+	B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_GET_DEV_CAPS,
 	       OT_WIRE_FIELDS(app_a, 0, 0x00020002, 0, 4096));
-	B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_APP_FREE, OT_WIRE_FIELDS(app_a));
+	B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_APP_FREE, OT_WIRE_FIELDS(app_a));
 
 	/* Every small handle value (slots 0-63, generations 0-7): none is B's to use, as a phone
 	 * or (but its own app) as an app. */
@@ -557,10 +557,10 @@ static void handles_of_other_clients_never_resolve(void **state)
 		for (gen = 0; gen < 8; gen++) {
 			uint32_t h = gen << 20 | idx;
 
-			B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS_MESSAGES,
+			B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_GET_STATUS_MESSAGES,
 			       OT_WIRE_FIELDS(h));
 			if (h != app_b)
-				B_CALL(PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_API,
+				B_CALL((LONG)PHONEERR_INVALAPPHANDLE, .opcode = OT_WIRE_NEGOTIATE_API,
 				       OT_WIRE_FIELDS(h, 0, 0x00010003, 0x00020002));
 			probes += 2;
 		}
@@ -577,7 +577,7 @@ static void handles_of_other_clients_never_resolve(void **state)
 	assert_int_equal(raw_call(a, &f, -1, 5000), 0);
 	/* A's handle is still A's after B closed its own. */
 	B_CALL(0, .opcode = OT_WIRE_CLOSE, OT_WIRE_FIELDS(mine));
-	B_CALL(PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_CLOSE, OT_WIRE_FIELDS(mine));
+	B_CALL((LONG)PHONEERR_INVALPHONEHANDLE, .opcode = OT_WIRE_CLOSE, OT_WIRE_FIELDS(mine));
 	assert_int_equal(raw_call(a, &f, -1, 5000), 0);
 #undef B_CALL
 	raw_close(a);
@@ -990,7 +990,7 @@ static int try_own(void *arg)
 		return 11;
 	}
 	rc = phoneOpen(app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER);
-	if (rc != 0 && rc != PHONEERR_INVALPRIVILEGE)
+	if (rc != 0 && rc != (LONG)PHONEERR_INVALPRIVILEGE)
 		return 12;
 	if (rc != 0 && phoneOpen(app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR) != 0)
 		return 13; /* monitoring stays open to everyone */

@@ -35,15 +35,15 @@ static void test_uninitialized(void **state)
 	HICON icon;
 
 	(void)state;
-	assert_int_equal(phoneGetID(1, fresh(&u), "tapi/phone"), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetIDA(1, fresh(&u), "tapi/phone"), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetIDW(1, fresh(&u), u"tapi/phone"), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetIcon(0, NULL, &icon), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetIconA(0, NULL, &icon), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneGetIconW(0, NULL, &icon), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneConfigDialog(0, NULL, NULL), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneConfigDialogA(0, NULL, NULL), PHONEERR_UNINITIALIZED);
-	assert_int_equal(phoneConfigDialogW(0, NULL, NULL), PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetID(1, fresh(&u), "tapi/phone"), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetIDA(1, fresh(&u), "tapi/phone"), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetIDW(1, fresh(&u), u"tapi/phone"), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetIcon(0, NULL, &icon), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetIconA(0, NULL, &icon), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneGetIconW(0, NULL, &icon), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneConfigDialog(0, NULL, NULL), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneConfigDialogA(0, NULL, NULL), (LONG)PHONEERR_UNINITIALIZED);
+	assert_int_equal(phoneConfigDialogW(0, NULL, NULL), (LONG)PHONEERR_UNINITIALIZED);
 }
 
 static void test_get_id(void **state)
@@ -76,20 +76,20 @@ static void test_get_id(void **state)
 	assert_memory_equal(wide, expect, sizeof(expect));
 	assert_int_equal(phoneGetIDW(h, fresh(&u), u"tapi/phone"), 0);
 	assert_int_equal(u.vs.dwStringFormat, STRINGFORMAT_BINARY);
-	assert_int_equal(phoneGetID(h, fresh(&u), "comm"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetID(h, fresh(&u), "comm"), (LONG)PHONEERR_OPERATIONFAILED);
 	/* errors */
-	assert_int_equal(phoneGetID(h, fresh(&u), "tapi/line"), PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneGetID(h, fresh(&u), ""), PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneGetID(bare, fresh(&u), "wave/out"), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetID(h, fresh(&u), "tapi/line"), (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetID(h, fresh(&u), ""), (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetID(bare, fresh(&u), "wave/out"), (LONG)PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(phoneGetIDW(h, fresh(&u), (const char16_t[]){ 0xD800, 0 }),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneGetID(h, fresh(&u), NULL), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneGetID(h, NULL, "tapi/phone"), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneGetIDW(h, fresh(&u), NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetID(h, fresh(&u), NULL), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetID(h, NULL, "tapi/phone"), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetIDW(h, fresh(&u), NULL), (LONG)PHONEERR_INVALPOINTER);
 	fresh(&u)->dwTotalSize = sizeof(VARSTRING) - 1;
-	assert_int_equal(phoneGetID(h, &u.vs, "tapi/phone"), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(phoneGetIDW(h, &u.vs, u"tapi/phone"), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(phoneGetID(0x4321, fresh(&u), "tapi/phone"), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetID(h, &u.vs, "tapi/phone"), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetIDW(h, &u.vs, u"tapi/phone"), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetID(0x4321, fresh(&u), "tapi/phone"), (LONG)PHONEERR_INVALPHONEHANDLE);
 	h_shutdown(app);
 }
 
@@ -110,13 +110,13 @@ static void test_get_icon(void **state)
 	/* a provider without icons: the default one, for the phone classes only */
 	assert_int_equal(phoneGetIcon(BARE, "", &icon), 0);
 	assert_string_equal((const char *)icon, "phone");
-	assert_int_equal(phoneGetIcon(BARE, "wave/out", &icon), PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneGetIcon(PARTS, "comm", &icon), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetIcon(BARE, "wave/out", &icon), (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetIcon(PARTS, "comm", &icon), (LONG)PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(phoneGetIconW(PARTS, (const char16_t[]){ 0xDBFF, 0 }, &icon),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneGetIcon(2, NULL, &icon), PHONEERR_BADDEVICEID);
-	assert_int_equal(phoneGetIcon(PARTS, NULL, NULL), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneGetIconW(PARTS, NULL, NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneGetIcon(2, NULL, &icon), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(phoneGetIcon(PARTS, NULL, NULL), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetIconW(PARTS, NULL, NULL), (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -129,15 +129,15 @@ static void test_config_dialog(void **state)
 	assert_int_equal(phoneConfigDialog(PARTS, NULL, NULL), 0);
 	assert_int_equal(phoneConfigDialogA(PARTS, (HWND)0x1234, "tapi/phone"), 0);
 	assert_int_equal(phoneConfigDialogW(PARTS, NULL, u"Wave/Out"), 0);
-	assert_int_equal(phoneConfigDialog(PARTS, NULL, "comm"), PHONEERR_INUSE);
-	assert_int_equal(phoneConfigDialog(PARTS, NULL, "tapi/line"), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneConfigDialog(PARTS, NULL, "comm"), (LONG)PHONEERR_INUSE);
+	assert_int_equal(phoneConfigDialog(PARTS, NULL, "tapi/line"), (LONG)PHONEERR_INVALDEVICECLASS);
 	memset(long_class, 'x', sizeof(long_class) - 1);
-	assert_int_equal(phoneConfigDialog(PARTS, NULL, long_class), PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneConfigDialog(PARTS, NULL, long_class), (LONG)PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(phoneConfigDialogW(PARTS, NULL, (const char16_t[]){ 0xDC00, 0 }),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(phoneConfigDialog(BARE, NULL, NULL), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(phoneConfigDialog(2, NULL, NULL), PHONEERR_BADDEVICEID);
-	assert_int_equal(phoneConfigDialogW(77, NULL, NULL), PHONEERR_BADDEVICEID);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(phoneConfigDialog(BARE, NULL, NULL), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneConfigDialog(2, NULL, NULL), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(phoneConfigDialogW(77, NULL, NULL), (LONG)PHONEERR_BADDEVICEID);
 	h_shutdown(app);
 }
 
@@ -168,7 +168,7 @@ static void test_initialize_ex_w_and_status_w(void **state)
 
 	(void)state;
 	assert_int_equal(init_w(&app, (const char16_t[]){ u'x', 0xD800, 0 }),
-			 PHONEERR_INVALAPPNAME);
+			 (LONG)PHONEERR_INVALAPPNAME);
 	assert_int_equal(init_w(&app, name), 0);
 	h = h_open(app, PARTS, PHONEPRIVILEGE_OWNER, 0);
 	a = h_get_status(h);
@@ -193,9 +193,9 @@ static void test_initialize_ex_w_and_status_w(void **state)
 	assert_int_equal(w->dwDisplaySize, 0);
 	assert_int_equal(w->dwOwnerNameSize, 0);
 	w->dwTotalSize = sizeof(PHONESTATUS) - 1;
-	assert_int_equal(phoneGetStatusW(h, w), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(phoneGetStatusW(h, NULL), PHONEERR_INVALPOINTER);
-	assert_int_equal(phoneGetStatusW(0x5555, w), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetStatusW(h, w), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(phoneGetStatusW(h, NULL), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetStatusW(0x5555, w), (LONG)PHONEERR_INVALPHONEHANDLE);
 	free(a);
 	h_shutdown(app);
 }
@@ -235,15 +235,15 @@ static void test_dev_caps_w(void **state)
 	w = calloc(1, 256);
 	w->dwTotalSize = 100;
 	assert_int_equal(phoneGetDevCapsW(app, PARTS, H_API_VERSION, 0, w),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	w->dwTotalSize = 256;
-	assert_int_equal(phoneGetDevCapsW(app, 9, H_API_VERSION, 0, w), PHONEERR_BADDEVICEID);
+	assert_int_equal(phoneGetDevCapsW(app, 9, H_API_VERSION, 0, w), (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(phoneGetDevCapsW(app, PARTS, 0x00030000, 0, w),
-			 PHONEERR_INCOMPATIBLEAPIVERSION);
+			 (LONG)PHONEERR_INCOMPATIBLEAPIVERSION);
 	assert_int_equal(phoneGetDevCapsW(0x999, PARTS, H_API_VERSION, 0, w),
-			 PHONEERR_INVALAPPHANDLE);
+			 (LONG)PHONEERR_INVALAPPHANDLE);
 	assert_int_equal(phoneGetDevCapsW(app, PARTS, H_API_VERSION, 0, NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	/* TAPI 1.4 layout: no device classes, 144 bytes */
 	w->dwTotalSize = 256;
 	assert_int_equal(phoneGetDevCapsW(app, PARTS, 0x00010004, 0, w), 0);
@@ -274,9 +274,9 @@ static void test_messages_by_version(void **state)
 	assert_int_equal(phoneOpen(app, PARTS, &h14, 0x00010004, 0, 14, PHONEPRIVILEGE_MONITOR), 0);
 	/* 1.3 knows neither CAPSCHANGE/REMOVED nor the UNKNOWN/UNAVAIL button states */
 	assert_int_equal(phoneSetStatusMessages(h13, PHONESTATE_CAPSCHANGE, 0, 0),
-			 PHONEERR_INVALPHONESTATE);
+			 (LONG)PHONEERR_INVALPHONESTATE);
 	assert_int_equal(phoneSetStatusMessages(h13, 0x003FFFFF, 0x3F, PHONEBUTTONSTATE_UNKNOWN),
-			 PHONEERR_INVALBUTTONSTATE);
+			 (LONG)PHONEERR_INVALBUTTONSTATE);
 	assert_int_equal(phoneSetStatusMessages(h13, 0x003FFFFF, 0x3F, 3), 0);
 	assert_int_equal(phoneSetStatusMessages(h14, 0x00FFFFFF, 0x3F, 0xF), 0);
 	h_stash_clear(app);
@@ -301,7 +301,7 @@ static void test_messages_by_version(void **state)
 	while (h_try_next_message(app, &m, H_QUIET_MS) == 0)
 		assert_int_not_equal(m.hDevice, h13);
 	/* and the engine read the capabilities again: no display any more */
-	assert_int_equal(phoneSetDisplay(owner, 0, 0, "x", 2), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetDisplay(owner, 0, 0, "x", 2), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	h_shutdown(app);
 }
 

@@ -100,7 +100,7 @@ static void expect_replies(HPHONEAPP app, const LONG *ids, size_t n)
 		got++;
 	}
 	free(seen);
-	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 }
 
 /* Six threads of one app make requests while a seventh presses a key; a second app of the
@@ -258,7 +258,7 @@ static void test_server_dies_under_waiting_calls(void **state)
 		clock_gettime(CLOCK_REALTIME, &t);
 		t.tv_sec += H_REPLY_TIMEOUT / 1000;
 		assert_int_equal(pthread_timedjoin_np(w[i].thread, NULL, &t), 0);
-		assert_int_equal(w[i].rc, PHONEERR_REINIT);
+		assert_int_equal(w[i].rc, (LONG)PHONEERR_REINIT);
 	}
 	while (!reinit) {
 		assert_int_equal(phoneGetMessage(app, &m, H_REPLY_TIMEOUT), 0);
@@ -273,7 +273,7 @@ static void test_server_dies_under_waiting_calls(void **state)
 		}
 	}
 	assert_int_equal(closes, 1);
-	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), PHONEERR_REINIT);
+	assert_int_equal(phoneSetData(phone, 0, data, sizeof(data)), (LONG)PHONEERR_REINIT);
 	h_shutdown(app);
 }
 

@@ -15,6 +15,8 @@
 #include "harness.h"
 
 static const char config_a[] = H_PHONE_A_DURABLE;
+/* The watchdog answers a held request PHONEERR_OPERATIONFAILED after 100 ms. */
+static const char config_timeout[] = "[limits]\nrequest_timeout_ms = 100\n" H_PHONE_A_DURABLE;
 static const char config_three[] = "[phone \"A\"]\n"
 				   "provider = sim\n"
 				   "data_areas = 256, 4096\n"
@@ -54,7 +56,7 @@ static void test_event_descriptor(void **state)
 	assert_int_equal(m.dwMessageID, PHONE_REPLY);
 	assert_int_equal(m.dwParam1, (DWORD_PTR)id1);
 	assert_false(h_readable(fd, 0));
-	assert_int_equal(phoneGetMessage(app, &m, 0), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, 0), (LONG)PHONEERR_OPERATIONFAILED);
 
 	/* Two replies queued: readable until the second is taken. */
 	id1 = phoneSetData(phone, 0, data, sizeof(data));
@@ -177,7 +179,7 @@ static void test_callback_thread(void **state)
 	assert_false(atomic_load(&cb.on_caller_thread));
 	assert_false(atomic_load(&cb.overlap));
 	assert_false(atomic_load(&cb.threads_differ));
-	assert_int_equal(phoneGetMessage(app, &m, 0), PHONEERR_INVALAPPHANDLE);
+	assert_int_equal(phoneGetMessage(app, &m, 0), (LONG)PHONEERR_INVALAPPHANDLE);
 	h_shutdown(app);
 }
 
@@ -213,7 +215,7 @@ static void test_completion_port(void **state)
 		assert_int_equal(rec.msg.dwCallbackInstance, 0x77);
 	}
 	assert_false(h_readable(p[0], H_QUIET_MS));
-	assert_int_equal(phoneGetMessage(app, &m, 0), PHONEERR_INVALAPPHANDLE);
+	assert_int_equal(phoneGetMessage(app, &m, 0), (LONG)PHONEERR_INVALAPPHANDLE);
 	h_shutdown(app);
 	/* The descriptor is the app's: the library must not have closed it. */
 	assert_true(fcntl(p[1], F_GETFD) >= 0);
@@ -307,6 +309,53 @@ static void test_completion_port_full_at_shutdown(void **state)
 	assert_int_equal(h_wait_child(h_fork(full_port_child, NULL), test_deadline_ms(20000)), 0);
 }
 
+/* Windows code tests a PHONE_REPLY's result as it stands, with no cast. */
+static int says_operation_failed(DWORD_PTR result)
+{
+	switch (result) {
+	case PHONEERR_OPERATIONFAILED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* 10e. A failed PHONE_REPLY compares equal to its PHONEERR_ constant with == and in a switch, in
+ * a PHONEMESSAGE and in a PHONECALLBACK, as on Windows (dwParam2 is the result zero-extended;
+ * the constants are the SDK's unsigned hex). */
+static void test_failed_reply_compares_equal(void **state)
+{
+	HPHONEAPP app;
+	HPHONE phone;
+	PHONEMESSAGE m;
+	LONG id;
+
+	(void)state;
+	cb_reset();
+	assert_int_equal(h_try_init_hidden(&app, "callback", record_callback, NULL), 0);
+	phone = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
+	assert_true(phoneDevSpecific(phone, (LPVOID) "hold-replies", 13) > 0);
+	id = phoneSetData(phone, 0, "held", 5);
+	assert_true(id > 0);
+	assert_true(cb_wait(2, H_REPLY_TIMEOUT) >= 2);
+	assert_int_equal(cb.seen[1].dwMessageID, PHONE_REPLY);
+	assert_int_equal(cb.seen[1].dwParam1, (DWORD_PTR)id);
+	assert_true(cb.seen[1].dwParam2 == PHONEERR_OPERATIONFAILED);
+	assert_true(says_operation_failed(cb.seen[1].dwParam2));
+	h_shutdown(app);
+
+	app = h_init_event("event");
+	phone = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
+	assert_true(phoneDevSpecific(phone, (LPVOID) "hold-replies", 13) > 0);
+	id = phoneSetData(phone, 0, "held", 5);
+	assert_true(id > 0);
+	assert_int_equal(h_try_wait_reply_msg(app, id, H_REPLY_TIMEOUT, &m),
+			 (LONG)PHONEERR_OPERATIONFAILED);
+	assert_true(m.dwParam2 == PHONEERR_OPERATIONFAILED);
+	assert_true(says_operation_failed(m.dwParam2));
+	h_shutdown(app);
+}
+
 /* 10d. phoneInitialize (TAPI 1.x) delivers through its callback too. */
 static void test_phone_initialize_1x(void **state)
 {
@@ -319,7 +368,7 @@ static void test_phone_initialize_1x(void **state)
 	(void)state;
 	cb_reset();
 	assert_int_equal(phoneInitialize(&app, NULL, NULL, "old app", &devs),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(phoneInitialize(&app, NULL, record_callback, "old app", &devs), 0);
 	h_track(app);
 	assert_int_equal(devs, 1);
@@ -356,33 +405,33 @@ static void test_initialize_ex_errors(void **state)
 	int fds[2];
 
 	(void)state;
-	assert_int_equal(init_with(&app, NULL, 0, NULL, &devs, &version), PHONEERR_INVALPARAM);
-	assert_int_equal(init_with(&app, NULL, 4, NULL, &devs, &version), PHONEERR_INVALPARAM);
+	assert_int_equal(init_with(&app, NULL, 0, NULL, &devs, &version), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(init_with(&app, NULL, 4, NULL, &devs, &version), (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(init_with(&app, NULL, PHONEINITIALIZEEXOPTION_USEHIDDENWINDOW, NULL, &devs,
 				   &version),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 
 	assert_int_equal(pipe(fds), 0);
 	close(fds[0]);
 	close(fds[1]);
 	assert_int_equal(init_with(&app, NULL, PHONEINITIALIZEEXOPTION_USECOMPLETIONPORT,
 				   (HANDLE)(intptr_t)fds[1], &devs, &version),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(init_with(&app, NULL, PHONEINITIALIZEEXOPTION_USECOMPLETIONPORT,
 				   (HANDLE)(intptr_t)-1, &devs, &version),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 
 	memset(&p, 0, sizeof(p));
 	p.dwTotalSize = sizeof(p);
 	p.dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT;
 	assert_int_equal(phoneInitializeExA(NULL, NULL, NULL, "x", &devs, &version, &p),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "x", NULL, &version, &p),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "x", &devs, NULL, &p),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "x", &devs, &version, NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_true(h_no_app_left());
 }
 
@@ -437,7 +486,7 @@ static void test_apps_are_separate(void **state)
 		assert_int_equal(m.dwCallbackInstance, 0x1111);
 	}
 	assert_false(h_readable(fd2, 0));
-	assert_int_equal(phoneGetMessage(app2, &m, 0), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app2, &m, 0), (LONG)PHONEERR_OPERATIONFAILED);
 
 	/* Interleaved. */
 	for (int i = 0; i < 3; i++) {
@@ -458,7 +507,7 @@ static void test_apps_are_separate(void **state)
 	h_assert_quiet(app2, 0);
 	/* Once app1 is gone its handle is invalid; app2 goes on. */
 	h_shutdown(app1);
-	assert_int_equal(phoneSetData(ph1, 0, data, sizeof(data)), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(ph1, 0, data, sizeof(data)), (LONG)PHONEERR_INVALPHONEHANDLE);
 	h_set_data(app2, ph2, 0, data, sizeof(data));
 	h_shutdown(app2);
 }
@@ -473,6 +522,7 @@ int main(void)
 		T(test_completion_port, config_a),
 		T(test_completion_port_reader_closed, config_a),
 		T(test_completion_port_full_at_shutdown, config_a),
+		T(test_failed_reply_compares_equal, config_timeout),
 		T(test_phone_initialize_1x, config_a),
 		T(test_initialize_ex_errors, config_a),
 		T(test_initialize_ex_outputs, config_three),

@@ -231,7 +231,7 @@ static int refused_child(void *arg)
 	(void)arg;
 	if (!pw || setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
 		return 10;
-	return init(&app) == PHONEERR_OPERATIONFAILED ? 0 : 11;
+	return init(&app) == (LONG)PHONEERR_OPERATIONFAILED ? 0 : 11;
 }
 
 static void a_server_that_refuses_the_user_is_an_error(void **state)

@@ -28,10 +28,10 @@ static void test_owner_exclusive(void **state)
 
 	(void)state;
 	assert_int_equal(phoneOpen(app2, 0, &other, H_API_VERSION, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INUSE);
+			 (LONG)PHONEERR_INUSE);
 	/* Not even the owner's own app gets a second owner handle. */
 	assert_int_equal(phoneOpen(app1, 0, &other, H_API_VERSION, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INUSE);
+			 (LONG)PHONEERR_INUSE);
 	m1 = h_open(app2, 0, PHONEPRIVILEGE_MONITOR, 2);
 	m2 = h_open(app3, 0, PHONEPRIVILEGE_MONITOR, 3);
 	m3 = h_open(app2, 0, PHONEPRIVILEGE_MONITOR, 4);
@@ -153,16 +153,16 @@ static void test_status_message_masks(void **state)
 	assert_int_equal(modes, want_modes);
 	assert_int_equal(bstates, want_bstates);
 
-	assert_int_equal(phoneSetStatusMessages(mon, 0x01000000u, 0, 0), PHONEERR_INVALPHONESTATE);
+	assert_int_equal(phoneSetStatusMessages(mon, 0x01000000u, 0, 0), (LONG)PHONEERR_INVALPHONESTATE);
 	assert_int_equal(phoneSetStatusMessages(mon, PHONESTATE_OWNER | 0x80000000u, 0, 0),
-			 PHONEERR_INVALPHONESTATE);
+			 (LONG)PHONEERR_INVALPHONESTATE);
 	assert_int_equal(phoneSetStatusMessages(mon, PHONESTATE_OWNER, 0x40, PHONEBUTTONSTATE_UP),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(
 		phoneSetStatusMessages(mon, PHONESTATE_OWNER, 0x80000000u, PHONEBUTTONSTATE_UP),
-		PHONEERR_INVALBUTTONMODE);
+		(LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(phoneSetStatusMessages(mon, PHONESTATE_OWNER, PHONEBUTTONMODE_KEYPAD, 0),
-			 PHONEERR_INVALBUTTONSTATE);
+			 (LONG)PHONEERR_INVALBUTTONSTATE);
 	assert_int_equal(phoneGetStatusMessages(mon, &states, &modes, &bstates), 0);
 	assert_int_equal(states, want_states);
 	assert_int_equal(modes, want_modes);
@@ -174,7 +174,7 @@ static void test_status_message_masks(void **state)
 	assert_int_equal(states, PHONESTATE_OWNER);
 	assert_int_equal(modes, 0);
 	assert_int_equal(phoneGetStatusMessages(mon, NULL, &modes, &bstates),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	h_shutdown(app);
 }
 
@@ -192,16 +192,16 @@ static void test_open_errors(void **state)
 	assert_int_equal(devs, 1);
 	for (size_t i = 0; i < sizeof(bad_privileges) / sizeof(bad_privileges[0]); i++)
 		assert_int_equal(phoneOpen(app, 0, &phone, H_API_VERSION, 0, 0, bad_privileges[i]),
-				 PHONEERR_INVALPRIVILEGE);
+				 (LONG)PHONEERR_INVALPRIVILEGE);
 	assert_int_equal(phoneOpen(app, devs, &phone, H_API_VERSION, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_BADDEVICEID);
+			 (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(phoneOpen(app, 0, &phone, 0x00030000, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INCOMPATIBLEAPIVERSION);
+			 (LONG)PHONEERR_INCOMPATIBLEAPIVERSION);
 	assert_int_equal(phoneNegotiateAPIVersion(app, 0, 0x00030000, 0x00030001, &version, &ext),
-			 PHONEERR_INCOMPATIBLEAPIVERSION);
+			 (LONG)PHONEERR_INCOMPATIBLEAPIVERSION);
 	assert_int_equal(
 		phoneNegotiateAPIVersion(app, devs, 0x00010003, 0x00020002, &version, &ext),
-		PHONEERR_BADDEVICEID);
+		(LONG)PHONEERR_BADDEVICEID);
 
 	memset(&ext, 0xFF, sizeof(ext));
 	version = 0;
@@ -236,7 +236,7 @@ static void test_close_suppresses_replies(void **state)
 		ids[i] = phoneSetData(owner, 1, data[i], sizeof(data[i]));
 		assert_true(ids[i] > 0);
 	}
-	assert_int_equal(phoneGetMessage(owner_app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(owner_app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(phoneClose(owner), 0);
 
 	/* The monitor's app sent release-replies, so that reply is its own. */
@@ -299,7 +299,7 @@ static void test_close_last_handle(void **state)
 		ids[i] = phoneSetData(owner, 0, data, sizeof(data));
 		assert_true(ids[i] > 0);
 	}
-	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(phoneClose(owner), 0);
 	h_assert_quiet(app, H_QUIET_MS);
 
@@ -341,7 +341,7 @@ static void test_shutdown_closes_phones(void **state)
 	assert_true(phoneSetData(owner, 0, data, sizeof(data)) > 0);
 	assert_true(phoneSetData(owner, 0, data, sizeof(data)) > 0);
 	h_shutdown(app1);
-	assert_int_equal(phoneSetData(owner, 0, &byte, 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(owner, 0, &byte, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 
 	st = h_get_status(mon);
 	assert_int_equal(st->dwNumOwners, 0);
@@ -371,10 +371,10 @@ static void test_monitor_cannot_disturb_the_owner(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(owner_only) / sizeof(owner_only[0]); i++) /* nobody owns it yet */
-		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), PHONEERR_NOTOWNER);
+		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), (LONG)PHONEERR_NOTOWNER);
 	owner = h_open(owner_app, 0, PHONEPRIVILEGE_OWNER, 0);
 	for (i = 0; i < sizeof(owner_only) / sizeof(owner_only[0]); i++)
-		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), PHONEERR_NOTOWNER);
+		assert_int_equal(h_try_command(mon_app, mon, owner_only[i]), (LONG)PHONEERR_NOTOWNER);
 	h_command(mon_app, mon, "press 1");
 	h_command(mon_app, mon, "release 1");
 	/* The owner's writes are answered and applied as if nothing had happened. */
@@ -443,7 +443,7 @@ static void test_owner_is_exclusive_across_processes(void **state)
 	app = h_init_event("this process");
 	mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0);
 	assert_int_equal(phoneSetStatusMessages(mon, PHONESTATE_OWNER, 0, 0), 0);
-	assert_int_equal(h_try_open(app, 0, PHONEPRIVILEGE_OWNER, 0, &h), PHONEERR_INUSE);
+	assert_int_equal(h_try_open(app, 0, PHONEPRIVILEGE_OWNER, 0, &h), (LONG)PHONEERR_INUSE);
 	st = h_get_status(mon);
 	assert_int_equal(st->dwNumOwners, 1);
 	free(st);
@@ -497,7 +497,7 @@ static void shutdown_blocked(HPHONEAPP app)
 		fail_msg("phoneGetMessage(INFINITE) still blocked %u s after phoneShutdown",
 			 test_deadline_ms(5000) / 1000);
 	assert_int_equal(rc, 0);
-	assert_int_equal(b.rc, PHONEERR_INVALAPPHANDLE);
+	assert_int_equal(b.rc, (LONG)PHONEERR_INVALAPPHANDLE);
 }
 
 /* 6d. phoneShutdown wakes a phoneGetMessage(INFINITE) blocked in another thread: while another

@@ -228,7 +228,7 @@ static void two_processes_contend_for_owner(void **state)
 	assert_int_equal(expect_from(&c), 'o');
 	app = init("parent");
 	assert_int_equal(phoneOpen(app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INUSE);
+			 (LONG)PHONEERR_INUSE);
 	mon = open_phone(app, PHONEPRIVILEGE_MONITOR);
 	st->dwTotalSize = 512;
 	assert_int_equal(phoneGetStatus(mon, st), 0);
@@ -262,7 +262,7 @@ static void a_monitor_reads_what_the_owner_wrote(void **state)
 	mon = open_phone(app, PHONEPRIVILEGE_MONITOR);
 	assert_int_equal(phoneGetData(mon, 1, buf, 27), 0);
 	assert_string_equal(buf, "written by another process");
-	assert_int_equal(phoneSetData(mon, 1, "no", 2), PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetData(mon, 1, "no", 2), (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(write(c.to, "q", 1), 1);
 	assert_int_equal(reap(&c), 0);
 	assert_int_equal(phoneShutdown(app), 0);
@@ -289,7 +289,7 @@ static void a_killed_client_releases_its_phone_at_once(void **state)
 	/* Its held requests are gone with it; the phone works for the next owner. */
 	h = open_phone(app, PHONEPRIVILEGE_OWNER);
 	devspecific(app, h, "release-replies");
-	assert_int_equal(phoneGetMessage(app, &m, 200), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, 200), (LONG)PHONEERR_OPERATIONFAILED);
 	wait_reply(app, phoneSetData(h, 0, "mine", 4), 0);
 	assert_int_equal(phoneShutdown(app), 0);
 }
@@ -316,7 +316,7 @@ static void a_killed_server_answers_everything(void **state)
 	while (phoneGetMessage(app, &m, 5000) == 0) {
 		if (m.dwMessageID == PHONE_REPLY) {
 			assert_int_equal(m.dwParam1, ids[replies]);
-			assert_int_equal((LONG)m.dwParam2, PHONEERR_OPERATIONFAILED);
+			assert_int_equal((LONG)m.dwParam2, (LONG)PHONEERR_OPERATIONFAILED);
 			replies++;
 		} else if (m.dwMessageID == PHONE_CLOSE) {
 			assert_int_equal(m.hDevice, h);
@@ -329,7 +329,7 @@ static void a_killed_server_answers_everything(void **state)
 	assert_int_equal(replies, 5);
 	assert_int_equal(closes, 1);
 	assert_int_equal(reinit, 1);
-	assert_int_equal(phoneSetData(h, 0, "late", 4), PHONEERR_REINIT);
+	assert_int_equal(phoneSetData(h, 0, "late", 4), (LONG)PHONEERR_REINIT);
 	assert_int_equal(phoneShutdown(app), 0);
 
 	/* A new server on the same state: what was acknowledged is there. */
@@ -351,7 +351,7 @@ static void without_a_server_initialize_says_so(void **state)
 	(void)state;
 	srv_kill(&server, SIGTERM);
 	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "x", &n, &v, &p),
-			 PHONEERR_SERVICE_NOT_RUNNING);
+			 (LONG)PHONEERR_SERVICE_NOT_RUNNING);
 }
 
 /* ---- raw protocol clients ----------------------------------------------------------------- */
@@ -437,7 +437,7 @@ static void a_protocol_version_mismatch_is_refused_clearly(void **state)
 	raw_send(fd, &hello);
 	assert_int_equal(raw_recv(fd, buf, sizeof(buf), &len), OT_WIRE_REPLY);
 	assert_int_equal(ot_wire_decode(buf, len, OT_WIRE_TO_CLIENT, OT_WIRE_HELLO, &reply), 0);
-	assert_int_equal(ot_wire_to_long(reply.fixed[0]), PHONEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(ot_wire_to_long(reply.fixed[0]), (LONG)PHONEERR_INCOMPATIBLEAPIVERSION);
 	assert_non_null(strstr(ot_wire_text(&reply), "protocol version 99"));
 	ends_with_goodbye(fd, OT_WIRE_BYE_PROTOCOL);
 	close(fd);
@@ -571,14 +571,14 @@ static void sighup_adds_and_removes_phones(void **state)
 	assert_int_equal(creates, 1);
 	assert_true(srv_wait_log(&server, "reloaded", 5000));
 	/* The removed ID stays taken; the kept phone and its handle were not disturbed. */
-	assert_int_equal(phoneSetData(drop, 0, "x", 1), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(drop, 0, "x", 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 	assert_int_equal(phoneOpen(app, 1, &fresh, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR),
-			 PHONEERR_NODEVICE);
+			 (LONG)PHONEERR_NODEVICE);
 	assert_int_equal(phoneGetData(keep, 0, buf, 5), 0);
 	assert_string_equal(buf, "kept");
 	wait_reply(app, phoneSetData(keep, 0, "still", 6), 0);
 	assert_int_equal(phoneOpen(app, 2, &fresh, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
-	assert_int_equal(phoneSetData(fresh, 0, "x", 1), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneSetData(fresh, 0, "x", 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(phoneShutdown(app), 0);
 }
 
@@ -665,7 +665,7 @@ static void a_peer_not_allowed_to_own_is_refused(void **state)
 	(void)state;
 	app = init("not-allowed");
 	assert_int_equal(phoneOpen(app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INVALPRIVILEGE);
+			 (LONG)PHONEERR_INVALPRIVILEGE);
 	h = open_phone(app, PHONEPRIVILEGE_MONITOR);
 	assert_int_equal(phoneClose(h), 0);
 	assert_int_equal(phoneShutdown(app), 0);

@@ -29,7 +29,7 @@ static void test_reply_exactly_once(void **state)
 	assert_int_equal(m.dwParam2, 0);
 	assert_int_equal(m.hDevice, 0); /* tapi.h: 0 for PHONE_REPLY */
 	/* ... and no second one. */
-	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 
 	/* A second request gets a different ID and again one reply. */
 	{
@@ -41,7 +41,7 @@ static void test_reply_exactly_once(void **state)
 		assert_int_equal(m.dwMessageID, PHONE_REPLY);
 		assert_int_equal(m.dwParam1, (DWORD_PTR)id2);
 		assert_int_equal(m.dwParam2, 0);
-		assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 	}
 	h_shutdown(app);
 }
@@ -181,7 +181,7 @@ static void test_buffer_copied(void **state)
 	assert_true(id > 0);
 	memset(buf, 0xEE, sizeof(buf));
 	/* The write is really still outstanding. */
-	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 
 	h_command(app, phone, "release-replies");
 	assert_int_equal(h_try_wait_reply(app, id, H_REPLY_TIMEOUT), 0);
@@ -247,7 +247,7 @@ static void test_pipelined_2000(void **state)
 		assert_int_equal(m.dwParam2, 0);
 		assert_int_equal(m.dwCallbackInstance, 0xABC);
 	}
-	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(phoneGetMessage(app, &m, H_QUIET_MS), (LONG)PHONEERR_OPERATIONFAILED);
 
 	fill_request(buf, PIPELINE - 1);
 	memset(back, 0x11, sizeof(back));

@@ -58,7 +58,7 @@ static void test_every_allocation_fails_once(void **state)
 			r = th_configure(phones, 3, options, err, sizeof(err));
 			if (r != 0) {
 				ot_alloc_fail_after(-1);
-				assert_int_equal(r, PHONEERR_NOMEM);
+				assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 				assert_string_equal(err, "out of memory");
 				assert_int_equal(ot_alloc_live(), base);
 				continue;
@@ -74,14 +74,14 @@ static void test_every_allocation_fails_once(void **state)
 
 				r = th_set_data(hd[i], 0, text[i], (DWORD)strlen(text[i]), &id[i]);
 				if (r < 0) {
-					assert_int_equal(r, PHONEERR_NOMEM);
+					assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 					all_ok = 0;
 					refused++;
 					continue;
 				}
 				r = th_wait(id[i], 5000);
 				if (r != 0) {
-					assert_int_equal(r, PHONEERR_NOMEM);
+					assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 					all_ok = 0;
 					failed_later++;
 				}
@@ -134,10 +134,10 @@ static void test_adding_a_phone(void **state)
 			ot_alloc_fail_after(-1);
 			if (r == 0)
 				break;
-			assert_int_equal(r, PHONEERR_NOMEM);
+			assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 			assert_string_equal(err, "out of memory");
 			assert_int_equal(ot_alloc_live(), live);
-			assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+			assert_int_equal(TH.createPhoneDevice(1, 1), (LONG)PHONEERR_BADDEVICEID);
 		}
 		assert_true(n > 2);
 		ot_alloc_fail_after(0);

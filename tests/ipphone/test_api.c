@@ -132,13 +132,13 @@ static void test_push_reaches_phone(void **state)
 	assert_string_equal(emu_request(E, 1)->doc,
 			    "<PolycomIPPhone><URL priority=\"Important\">/apps/menu.xhtml</URL>"
 			    "</PolycomIPPhone>");
-	assert_int_equal(phoneGetData(phone, 0, buf, sizeof(buf)), PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(phoneGetData(phone, 0, buf, sizeof(buf)), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	/* The engine checks the area size the provider published. */
 	{
 		static char big[1981];
 
 		memset(big, 'x', sizeof(big));
-		assert_int_equal(phoneSetData(phone, 0, big, sizeof(big)), PHONEERR_INVALPARAM);
+		assert_int_equal(phoneSetData(phone, 0, big, sizeof(big)), (LONG)PHONEERR_INVALPARAM);
 	}
 	h_shutdown(app);
 }
@@ -151,7 +151,7 @@ static void test_wrong_password(void **state)
 	PHONESTATUS *st;
 
 	(void)state;
-	assert_int_equal(h_try_set_data_wait(app, phone, 0, "hello", 5), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h_try_set_data_wait(app, phone, 0, "hello", 5), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(emu_count(E), 0);
 	assert_true(emu_challenges(E) >= 1);
 	/* It answered (401), so it is connected. */
@@ -177,7 +177,7 @@ static void test_unreachable(void **state)
 			 0);
 	for (i = 0; i < 2; i++)
 		assert_int_equal(h_try_set_data_wait(app, phone, 0, "Key:Headset", 11),
-				 PHONEERR_OPERATIONFAILED);
+				 (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(h_try_wait_message(app, PHONE_STATE, (DWORD)phone, PHONESTATE_DISCONNECTED,
 					    &m, H_REPLY_TIMEOUT),
 			 0);
@@ -211,7 +211,7 @@ static void test_slow_phone(void **state)
 	(void)state;
 	emu_set_mode(E, EMU_SLOW, 30000);
 	t0 = h_now_ms();
-	assert_int_equal(h_try_set_data_wait(app, phone, 0, "late", 4), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(h_try_set_data_wait(app, phone, 0, "late", 4), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_true(h_now_ms() - t0 >= 650);
 	h_shutdown(app);
 }
@@ -226,7 +226,7 @@ static void test_world_readable_config(void **state)
 	(void)state;
 	assert_false(h_server_mode());
 	assert_int_equal(chmod(getenv("OPENTAPI_CONFIG"), 0644), 0);
-	assert_int_equal(h_try_init_event(&app, "ipphone-e2e", &n, NULL), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(h_try_init_event(&app, "ipphone-e2e", &n, NULL), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_int_equal(chmod(getenv("OPENTAPI_CONFIG"), 0600), 0);
 	app = h_init_event("ipphone-e2e");
 	h_shutdown(app);

@@ -222,23 +222,23 @@ static void test_polycom_refused_payloads(void **state)
 	assert_non_null(e);
 	p.kv[3] = addr_of(emu_port(e));
 	hd = one_phone(&p, NULL);
-	assert_int_equal(th_set_data(hd, 0, "", 0, &id), PHONEERR_INVALPARAM);
-	assert_int_equal(th_set_data(hd, 0, "\0", 1, &id), PHONEERR_INVALPARAM);
-	assert_int_equal(th_set_data(hd, 1, "/a\n/b", 5, &id), PHONEERR_INVALPARAM);
-	assert_int_equal(th_set_data(hd, 2, "Key:\x01", 5, &id), PHONEERR_INVALPARAM);
-	assert_int_equal(th_set_data(hd, 5, "x", 1, &id), PHONEERR_INVALDATAID);
+	assert_int_equal(th_set_data(hd, 0, "", 0, &id), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 0, "\0", 1, &id), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 1, "/a\n/b", 5, &id), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 2, "Key:\x01", 5, &id), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 5, "x", 1, &id), (LONG)PHONEERR_INVALDATAID);
 	{
 		static char big[1981];
 
 		memset(big, 'a', sizeof(big));
-		assert_int_equal(th_set_data(hd, 0, big, sizeof(big), &id), PHONEERR_INVALPARAM);
+		assert_int_equal(th_set_data(hd, 0, big, sizeof(big), &id), (LONG)PHONEERR_INVALPARAM);
 	}
 	/* Escaping makes this request longer than the 2 KB a Polycom phone takes: HTTP 400. */
 	{
 		static char amps[1024];
 
 		memset(amps, '&', sizeof(amps));
-		assert_int_equal(push(hd, 1, amps, sizeof(amps)), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(push(hd, 1, amps, sizeof(amps)), (LONG)PHONEERR_OPERATIONFAILED);
 	}
 	assert_int_equal(emu_count(e), 1);
 	assert_string_not_equal(emu_request(e, 0)->verdict, "");
@@ -277,20 +277,20 @@ static void test_cisco(void **state)
 	assert_int_equal(emu_challenges(e), 0);
 
 	/* At most 3 URLs of at most 256 bytes each. */
-	assert_int_equal(th_set_data(hd, 0, "a\nb\nc\nd", 7, &id), PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 0, "a\nb\nc\nd", 7, &id), (LONG)PHONEERR_INVALPARAM);
 	memset(big, 'u', sizeof(big));
-	assert_int_equal(th_set_data(hd, 0, big, 257, &id), PHONEERR_INVALPARAM);
-	assert_int_equal(th_set_data(hd, 0, "\n\r\n", 3, &id), PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 0, big, 257, &id), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(th_set_data(hd, 0, "\n\r\n", 3, &id), (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(push(hd, 0, big, 256), 0);
 
 	/* The phone's own error documents. */
 	emu_set_mode(e, EMU_VENDOR_ERROR, 0);
-	assert_int_equal(push_str(hd, 0, "Key:Services"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 0, "Key:Services"), (LONG)PHONEERR_OPERATIONFAILED);
 	emu_set_mode(e, EMU_ITEM_ERROR, 0);
-	assert_int_equal(push_str(hd, 0, "Key:Headset\nBogus:1"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 0, "Key:Headset\nBogus:1"), (LONG)PHONEERR_OPERATIONFAILED);
 	/* A document the phone cannot parse: CiscoIPPhoneError Number="1". */
 	emu_set_mode(e, EMU_OK, 0);
-	assert_int_equal(push_str(hd, 1, "<NotCisco/>"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 1, "<NotCisco/>"), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(status_flags(hd), PHONESTATUSFLAGS_CONNECTED);
 	finish(hd);
 	emu_stop(e);
@@ -349,8 +349,8 @@ static void test_wrong_password(void **state)
 	assert_int_equal(th_init(), 0);
 	a = th_open(0);
 	b = th_open(1);
-	assert_int_equal(push_str(a, 0, "hello"), PHONEERR_OPERATIONFAILED);
-	assert_int_equal(push_str(b, 0, "Key:Headset"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(a, 0, "hello"), (LONG)PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(b, 0, "Key:Headset"), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(emu_count(p), 0);
 	assert_int_equal(emu_count(c), 0);
 	assert_true(emu_challenges(p) >= 1);
@@ -375,9 +375,9 @@ static void test_http_errors(void **state)
 	p.kv[3] = addr_of(emu_port(e));
 	hd = one_phone(&p, NULL);
 	emu_set_mode(e, EMU_FAIL500, 0);
-	assert_int_equal(push_str(hd, 0, "x"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 0, "x"), (LONG)PHONEERR_OPERATIONFAILED);
 	emu_set_mode(e, EMU_DENY, 0);
-	assert_int_equal(push_str(hd, 0, "x"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 0, "x"), (LONG)PHONEERR_OPERATIONFAILED);
 	emu_set_mode(e, EMU_OK, 0);
 	assert_int_equal(push_str(hd, 0, "x"), 0);
 	assert_int_equal(status_flags(hd), PHONESTATUSFLAGS_CONNECTED);
@@ -406,7 +406,7 @@ static void test_timeouts(void **state)
 	emu_set_mode(e, EMU_SLOW, 30000);
 	t0 = th_now_ms();
 	r = push_str(hd, 0, "<YealinkIPPhoneStatus/>");
-	assert_int_equal(r, PHONEERR_OPERATIONFAILED);
+	assert_int_equal(r, (LONG)PHONEERR_OPERATIONFAILED);
 	assert_true(th_now_ms() - t0 >= 250);
 
 	/* Never answering: the same; the second one in a row reports the phone disconnected,
@@ -417,7 +417,7 @@ static void test_timeouts(void **state)
 
 		assert_true(th_set_data(hd, 0, "<YealinkIPPhoneStatus/>", 23, &id) > 0);
 		t0 = th_now_ms();
-		assert_int_equal(th_wait(id, WAIT_MS), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(th_wait(id, WAIT_MS), (LONG)PHONEERR_OPERATIONFAILED);
 		assert_true(th_now_ms() - t0 >= 250);
 		assert_true(th_wait_state(0, PHONESTATE_DISCONNECTED, 10) >= 0);
 		assert_true(th_wait_state(0, PHONESTATE_DISCONNECTED, 10) < th_completion_seq(id));
@@ -447,7 +447,7 @@ static void test_unreachable_then_back(void **state)
 	assert_true(port > 0);
 	hd = one_phone(&p, options);
 	for (i = 1; i <= 3; i++) {
-		assert_int_equal(push_str(hd, 0, "Key:Headset"), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(push_str(hd, 0, "Key:Headset"), (LONG)PHONEERR_OPERATIONFAILED);
 		if (i < 3) {
 			assert_int_equal(th_events(0), 0);
 			assert_int_equal(status_flags(hd), PHONESTATUSFLAGS_CONNECTED);
@@ -457,7 +457,7 @@ static void test_unreachable_then_back(void **state)
 	assert_int_equal(th_events(0), 1);
 	assert_int_equal(status_flags(hd), 0);
 	/* A fourth failure sends nothing new. */
-	assert_int_equal(push_str(hd, 0, "Key:Headset"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(hd, 0, "Key:Headset"), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(th_events(0), 1);
 
 	/* The phone comes back on the same address. */
@@ -470,7 +470,7 @@ static void test_unreachable_then_back(void **state)
 	/* Hanging up without an answer counts as no answer too. */
 	emu_set_mode(e, EMU_HANGUP, 0);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(push_str(hd, 0, "Key:Headset"), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(push_str(hd, 0, "Key:Headset"), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(status_flags(hd), 0);
 	finish(hd);
 	emu_stop(e);
@@ -581,9 +581,9 @@ static void test_close_with_pushes_outstanding(void **state)
 	 * in flight). */
 	assert_int_equal(th_completions(), 3);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(th_wait(id[i], 0), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(th_wait(id[i], 0), (LONG)PHONEERR_OPERATIONFAILED);
 	/* The handle is gone; the phone can be opened again and works. */
-	assert_int_equal(th_set_data(hd, 0, "x", 1, &id[0]), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(th_set_data(hd, 0, "x", 1, &id[0]), (LONG)PHONEERR_INVALPHONEHANDLE);
 	emu_set_mode(e, EMU_OK, 0);
 	hd = th_open(0);
 	assert_non_null(hd);
@@ -638,7 +638,7 @@ static void test_https(void **state)
 	c = th_open(2);
 	assert_int_equal(push_str(a, 0, "<YealinkIPPhoneStatus/>"), 0);
 	assert_int_equal(push_str(b, 0, "<YealinkIPPhoneStatus/>"), 0);
-	assert_int_equal(push_str(c, 0, "<YealinkIPPhoneStatus/>"), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(push_str(c, 0, "<YealinkIPPhoneStatus/>"), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(emu_count(e), 2);
 	expect_doc(e, 1, "text/xml", "<YealinkIPPhoneStatus/>");
 	assert_int_equal(TH.close(b), 0);
@@ -715,7 +715,7 @@ static void test_config_errors(void **state)
 
 		memcpy(p.kv, bad[i].kv, sizeof(bad[i].kv));
 		assert_int_equal(th_configure(&p, 1, NULL, err, sizeof(err)),
-				 PHONEERR_INIFILECORRUPT);
+				 (LONG)PHONEERR_INIFILECORRUPT);
 		if (!strstr(err, bad[i].message))
 			fail_msg("case %zu: '%s' does not contain '%s'", i, err, bad[i].message);
 	}
@@ -744,7 +744,7 @@ static void test_options(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(th_configure(&ok, 1, bad[i], err, sizeof(err)),
-				 PHONEERR_INIFILECORRUPT);
+				 (LONG)PHONEERR_INIFILECORRUPT);
 		assert_non_null(strstr(err, bad[i][0]));
 	}
 	{
@@ -767,7 +767,7 @@ static void test_world_readable_file(void **state)
 	(void)state;
 	th_config_mode(0644);
 	assert_int_equal(th_configure(&secret, 1, NULL, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, th_config_path()));
 	assert_non_null(strstr(err, "every user may read it"));
 	assert_null(strstr(err, "pw"));
@@ -807,11 +807,11 @@ static void test_add_phones(void **state)
 
 	/* Configured, not created yet: no such device. */
 	assert_int_equal(th_configure_more(&added, 1, 1, err, sizeof(err)), 0);
-	assert_int_equal(TH.negotiate(1, 0x00010003, 0x00020002, &v), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.negotiate(1, 0x00010003, 0x00020002, &v), (LONG)PHONEERR_BADDEVICEID);
 	assert_null(th_open(1));
-	assert_int_equal(TH.createPhoneDevice(2, 2), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(2, 2), (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(TH.createPhoneDevice(1, 1), 0);
-	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(1, 1), (LONG)PHONEERR_BADDEVICEID);
 
 	/* The worker serves it like the others, both at once. */
 	c = caps_of(1);
@@ -838,7 +838,7 @@ static void test_add_phones(void **state)
 	assert_true(th_set_data(hp, 0, "<b>late</b>", 11, &b) > 0);
 	usleep(100 * 1000);
 	assert_int_equal(TH.close(hp), 0);
-	assert_int_equal(th_wait(b, 0), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(th_wait(b, 0), (LONG)PHONEERR_OPERATIONFAILED);
 	finish(hy);
 	emu_stop(y);
 	emu_stop(p);
@@ -861,28 +861,28 @@ static void test_add_phones_checked(void **state)
 	(void)state;
 	hd = one_phone(&first, NULL);
 	/* Every key as at start-up. */
-	assert_int_equal(th_configure_more(&bad, 1, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(th_configure_more(&bad, 1, 1, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "key 'scheme'"));
 	/* A device ID the provider has; the name of an open phone; twins. */
-	assert_int_equal(th_configure_more(&plain, 1, 0, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(th_configure_more(&plain, 1, 0, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'O': device ID 0 is taken (phone 'Y')");
 	assert_int_equal(th_configure_more(&same_name, 1, 1, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'Y': a phone of this name is open (device ID 0)");
-	assert_int_equal(th_configure_more(twins, 2, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(th_configure_more(twins, 2, 1, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'T': two phones have this name");
 	/* Passwords in a file every user may read: refused, as at start-up. */
 	th_config_mode(0644);
 	assert_int_equal(th_configure_more(&secret, 1, 1, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "every user may read it"));
 	assert_null(strstr(err, "pw"));
-	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(1, 1), (LONG)PHONEERR_BADDEVICEID);
 	/* Pending phones are dropped by the next configure (and at shutdown). */
 	assert_int_equal(th_configure_more(&plain, 1, 1, err, sizeof(err)), 0);
 	th_config_mode(0600);
 	assert_int_equal(th_configure_more(&secret, 1, 2, err, sizeof(err)), 0);
-	assert_int_equal(TH.createPhoneDevice(1, 1), PHONEERR_BADDEVICEID);
+	assert_int_equal(TH.createPhoneDevice(1, 1), (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(TH.createPhoneDevice(2, 2), 0);
 	assert_int_equal(th_configure_more(&plain, 1, 3, err, sizeof(err)), 0);
 	finish(hd);
@@ -920,8 +920,8 @@ static void test_add_phone_again(void **state)
 	assert_int_equal(TH.close(hd), 0);
 	assert_int_equal(th_configure_more(&after, 1, 1, err, sizeof(err)), 0);
 	assert_int_equal(TH.createPhoneDevice(1, 1), 0);
-	assert_int_equal(TH.negotiate(0, 0x00010003, 0x00020002, &v), PHONEERR_NODEVICE);
-	assert_int_equal(TH.open(0, (HTAPIPHONE)1, &hd, 0x00020002, no_events), PHONEERR_NODEVICE);
+	assert_int_equal(TH.negotiate(0, 0x00010003, 0x00020002, &v), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(TH.open(0, (HTAPIPHONE)1, &hd, 0x00020002, no_events), (LONG)PHONEERR_NODEVICE);
 	c = caps_of(1);
 	assert_int_equal(c->dwPermanentPhoneID, permanent);
 	assert_int_equal(*(const DWORD *)((const char *)c + c->dwSetDataOffset), 100);

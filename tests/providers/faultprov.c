@@ -88,7 +88,7 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 	(void)state_dir;
 	if (n > MAX_PHONES) {
 		snprintf(err, errlen, "at most %d phones", MAX_PHONES);
-		return PHONEERR_INIFILECORRUPT;
+		return (LONG)PHONEERR_INIFILECORRUPT;
 	}
 	for (i = 0; i < n; i++) {
 		struct phone *p = &phones[i];
@@ -120,13 +120,13 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 			} else {
 				snprintf(err, errlen, "line %u: key '%s': unknown key",
 					 (unsigned)s->dwLine, s->lpszKey);
-				return PHONEERR_INIFILECORRUPT;
+				return (LONG)PHONEERR_INIFILECORRUPT;
 			}
 			continue;
 bad:
 			snprintf(err, errlen, "line %u: key '%s': bad value '%s'", (unsigned)s->dwLine,
 				 s->lpszKey, s->lpszValue);
-			return PHONEERR_INIFILECORRUPT;
+			return (LONG)PHONEERR_INIFILECORRUPT;
 		}
 		pthread_cond_init(&p->cond, NULL);
 	}
@@ -202,9 +202,9 @@ static struct phone *find(DWORD id)
 EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dev, DWORD low, DWORD high, LPDWORD v)
 {
 	if (!find(dev))
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	if (low > 0x00020002 || high < 0x00010003)
-		return PHONEERR_INCOMPATIBLEAPIVERSION;
+		return (LONG)PHONEERR_INCOMPATIBLEAPIVERSION;
 	*v = high < 0x00020002 ? high : 0x00020002;
 	return 0;
 }
@@ -218,7 +218,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dev, DWORD version, DWORD ext, LP
 	(void)version;
 	(void)ext;
 	if (!p)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	snprintf(name, sizeof(name), "Fault phone (%s)", mode_names[p->mode]);
 	sizes[0] = p->size;
 	caps->dwStringFormat = STRINGFORMAT_ASCII;
@@ -265,11 +265,11 @@ EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dev, HTAPIPHONE ht, LPHDRVPHONE hd, DWO
 	(void)version;
 	(void)event;
 	if (!p)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	if (p->mode == M_THREAD && !p->have_worker) {
 		p->head = p->tail = 0;
 		if (pthread_create(&p->worker, NULL, worker_main, p) != 0)
-			return PHONEERR_RESOURCEUNAVAIL;
+			return (LONG)PHONEERR_RESOURCEUNAVAIL;
 		p->have_worker = 1;
 	}
 	p->open = 1;
@@ -292,9 +292,9 @@ EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID id, HDRVPHONE hd, DWORD data
 	struct phone *p = (struct phone *)hd;
 
 	if (data_id != 0)
-		return PHONEERR_INVALDATAID;
+		return (LONG)PHONEERR_INVALDATAID;
 	if (size > p->size)
-		return PHONEERR_INVALPARAM;
+		return (LONG)PHONEERR_INVALPARAM;
 	switch (p->mode) {
 	case M_CRASH:
 		abort();
@@ -309,7 +309,7 @@ EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID id, HDRVPHONE hd, DWORD data
 		pthread_mutex_lock(&lock);
 		if (p->tail - p->head >= QUEUE) {
 			pthread_mutex_unlock(&lock);
-			return PHONEERR_RESOURCEUNAVAIL;
+			return (LONG)PHONEERR_RESOURCEUNAVAIL;
 		}
 		memcpy(p->data, data, size);
 		p->queue[p->tail++ % QUEUE] = id;
@@ -325,7 +325,7 @@ EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID id, HDRVPHONE hd, DWORD data
 	pthread_mutex_unlock(&lock);
 	complete(id, 0);
 	if (p->mode == M_TWICE)
-		complete(id, PHONEERR_OPERATIONFAILED);
+		complete(id, (LONG)PHONEERR_OPERATIONFAILED);
 	return (LONG)id;
 }
 
@@ -334,7 +334,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hd, DWORD data_id, LPVOID data, 
 	struct phone *p = (struct phone *)hd;
 
 	if (data_id != 0)
-		return PHONEERR_INVALDATAID;
+		return (LONG)PHONEERR_INVALDATAID;
 	pthread_mutex_lock(&lock);
 	memcpy(data, p->data, size < p->size ? size : p->size);
 	pthread_mutex_unlock(&lock);

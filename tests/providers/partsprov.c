@@ -85,7 +85,7 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 	(void)state_dir;
 	if (num_phones + n > MAX_PHONES) {
 		snprintf(err, errlen, "at most %d phones", MAX_PHONES);
-		return PHONEERR_INIFILECORRUPT;
+		return (LONG)PHONEERR_INIFILECORRUPT;
 	}
 	for (i = 0; i < n; i++) {
 		struct phone *p = &phones[num_phones + i];
@@ -105,7 +105,7 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 			} else {
 				snprintf(err, errlen, "line %u: key '%s': unknown key",
 					 (unsigned)s->dwLine, s->lpszKey);
-				return PHONEERR_INIFILECORRUPT;
+				return (LONG)PHONEERR_INIFILECORRUPT;
 			}
 		}
 	}
@@ -181,9 +181,9 @@ EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dev, DWORD low, DWORD h
 	struct phone *p = by_id(dev);
 
 	if (!p)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	if (low > p->tspi || high < 0x00010003)
-		return PHONEERR_INCOMPATIBLEAPIVERSION;
+		return (LONG)PHONEERR_INCOMPATIBLEAPIVERSION;
 	*v = high < p->tspi ? high : p->tspi;
 	return 0;
 }
@@ -212,7 +212,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dev, DWORD version, DWORD ext, LP
 
 	(void)ext;
 	if (!p)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	caps->dwStringFormat = STRINGFORMAT_ASCII;
 	caps->dwPermanentPhoneID = 0x9a270000u + dev;
 	caps->dwHookSwitchDevs = 7;
@@ -247,7 +247,7 @@ EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dev, HTAPIPHONE ht, LPHDRVPHONE hd, DWO
 
 	(void)version;
 	if (!p)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	p->ht = ht;
 	p->event = event;
 	*hd = (HDRVPHONE)p;
@@ -287,7 +287,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hd, LPVARSTRING vs)
 	long n = ot_utf16_to_utf8(p->display, ROWS * COLS, buf, sizeof(buf) - 1);
 
 	if (n < 0)
-		return PHONEERR_OPERATIONFAILED;
+		return (LONG)PHONEERR_OPERATIONFAILED;
 	buf[n] = '\0';
 	vs->dwStringFormat = STRINGFORMAT_ASCII;
 	ot_var_append(vs, offsetof(VARSTRING, dwStringSize), buf, (uint32_t)n + 1);
@@ -480,7 +480,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hd, LPVARSTRING vs, LPCWSTR cls, H
 	(void)hd;
 	(void)process;
 	if (!u16eq(cls, wave))
-		return PHONEERR_OPERATIONFAILED; /* "comm": listed, but not available now */
+		return (LONG)PHONEERR_OPERATIONFAILED; /* "comm": listed, but not available now */
 	vs->dwStringFormat = STRINGFORMAT_ASCII;
 	ot_var_append(vs, offsetof(VARSTRING, dwStringSize), name, sizeof(name));
 	return 0;
@@ -491,13 +491,13 @@ EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dev, LPCWSTR cls, LPHICON icon)
 	static const char16_t wave[] = u"wave/out", phone[] = u"tapi/phone";
 
 	if (!by_id(dev))
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	if (!cls || !cls[0] || u16eq(cls, phone))
 		*icon = (HICON) "partsprov-phone";
 	else if (u16eq(cls, wave))
 		*icon = (HICON) "audio-card";
 	else
-		return PHONEERR_INVALDEVICECLASS;
+		return (LONG)PHONEERR_INVALDEVICECLASS;
 	return 0;
 }
 
@@ -508,9 +508,9 @@ EXPORT LONG TSPIAPI TUISPI_phoneConfigDialog(TUISPIDLLCALLBACK cb, DWORD dev, HW
 
 	(void)owner;
 	/* The provider side is unreachable: the engine's callback says so. */
-	if (cb(dev, TUISPIDLL_OBJECT_PHONEID, NULL, 0) != PHONEERR_OPERATIONUNAVAIL)
-		return PHONEERR_OPERATIONFAILED;
+	if (cb(dev, TUISPIDLL_OBJECT_PHONEID, NULL, 0) != (LONG)PHONEERR_OPERATIONUNAVAIL)
+		return (LONG)PHONEERR_OPERATIONFAILED;
 	if (cls && u16eq(cls, comm))
-		return PHONEERR_INUSE;
+		return (LONG)PHONEERR_INUSE;
 	return 0;
 }

@@ -28,7 +28,7 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 	(void)state_dir;
 	if (n > MAX_PHONES) {
 		snprintf(err, errlen, "at most %d phones", MAX_PHONES);
-		return PHONEERR_INIFILECORRUPT;
+		return (LONG)PHONEERR_INIFILECORRUPT;
 	}
 	for (i = 0; i < n; i++) {
 		phones[i].id = cfg[i].dwDeviceID;
@@ -39,7 +39,7 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 			if (strcmp(s->lpszKey, "data_areas") != 0) {
 				snprintf(err, errlen, "line %u: key '%s': unknown key",
 					 (unsigned)s->dwLine, s->lpszKey);
-				return PHONEERR_INIFILECORRUPT;
+				return (LONG)PHONEERR_INIFILECORRUPT;
 			}
 			phones[i].area = (DWORD)strtoul(s->lpszValue, NULL, 10);
 		}
@@ -97,9 +97,9 @@ static int find(DWORD id)
 EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dev, DWORD low, DWORD high, LPDWORD v)
 {
 	if (find(dev) < 0)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	if (low > 0x00020002 || high < 0x00010003)
-		return PHONEERR_INCOMPATIBLEAPIVERSION;
+		return (LONG)PHONEERR_INCOMPATIBLEAPIVERSION;
 	*v = high < 0x00020002 ? high : 0x00020002;
 	return 0;
 }
@@ -113,7 +113,7 @@ EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dev, DWORD version, DWORD ext, LP
 	(void)version;
 	(void)ext;
 	if (i < 0)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	sizes[0] = phones[i].area;
 	caps->dwStringFormat = STRINGFORMAT_ASCII;
 	caps->dwPermanentPhoneID = 0x7e570000u + (DWORD)i;
@@ -134,7 +134,7 @@ EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dev, HTAPIPHONE ht, LPHDRVPHONE hd, DWO
 	(void)version;
 	(void)event;
 	if (i < 0)
-		return PHONEERR_BADDEVICEID;
+		return (LONG)PHONEERR_BADDEVICEID;
 	*hd = (HDRVPHONE)&phones[i];
 	return 0;
 }

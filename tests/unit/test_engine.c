@@ -127,7 +127,7 @@ static void only_one_engine_per_process(void **state)
 	(void)f;
 	assert_int_equal(ot_config_default(&cfg), 0);
 	assert_int_equal(ot_engine_create(cfg, &second, err, sizeof(err)),
-			 PHONEERR_RESOURCEUNAVAIL);
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
 	ot_config_free(cfg);
 }
 
@@ -139,11 +139,11 @@ static void a_client_cannot_reach_another_clients_handles(void **state)
 	char buf[4] = "abc";
 
 	assert_int_equal(ot_engine_open(f->e, f->c2, f->a1, 0, &other, 0x00020002, 0, 0,
-					PHONEPRIVILEGE_MONITOR), PHONEERR_INVALAPPHANDLE);
+					PHONEPRIVILEGE_MONITOR), (LONG)PHONEERR_INVALAPPHANDLE);
 	assert_int_equal(ot_engine_set_data(f->e, f->c2, h, 0, buf, 3, NULL),
-			 PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(ot_engine_close(f->e, f->c2, h), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(ot_engine_app_free(f->e, f->c2, f->a1), PHONEERR_INVALAPPHANDLE);
+			 (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(ot_engine_close(f->e, f->c2, h), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(ot_engine_app_free(f->e, f->c2, f->a1), (LONG)PHONEERR_INVALAPPHANDLE);
 	assert_int_equal(ot_engine_close(f->e, f->c1, h), 0);
 }
 
@@ -194,15 +194,15 @@ static void validation_happens_before_the_provider(void **state)
 	static char big[17];
 
 	assert_int_equal(ot_engine_set_data(f->e, f->c2, monitor, 0, "x", 1, NULL),
-			 PHONEERR_NOTOWNER);
+			 (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_data(f->e, f->c1, owner, 2, "x", 1, NULL),
-			 PHONEERR_INVALDATAID);
+			 (LONG)PHONEERR_INVALDATAID);
 	assert_int_equal(ot_engine_set_data(f->e, f->c1, owner, 0, NULL, 1, NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(ot_engine_set_data(f->e, f->c1, owner, 0, big, sizeof(big), NULL),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(ot_engine_set_data(f->e, f->c1, noset, 0, "x", 1, NULL),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(f->r1.count, 0);
 	assert_int_equal(f->r1.reserved, 0);
 	ot_engine_close(f->e, f->c1, owner);
@@ -242,7 +242,7 @@ static void outstanding_requests_are_limited_per_app(void **state)
 	for (i = 0; i < 3; i++)
 		assert_true(ot_engine_set_data(f->e, f->c1, h, 0, "x", 1, NULL) > 0);
 	assert_int_equal(ot_engine_set_data(f->e, f->c1, h, 0, "x", 1, NULL),
-			 PHONEERR_RESOURCEUNAVAIL);
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
 	/* release-replies itself is a request: only once one slot is free. */
 	ot_engine_close(f->e, f->c1, h);
 	h = open_phone(f, f->c1, f->a1, 0, PHONEPRIVILEGE_OWNER);
@@ -286,7 +286,7 @@ static void ownership_and_state_fan_out(void **state)
 	f->r2.count = 0;
 	owner = open_phone(f, f->c1, f->a1, 0, PHONEPRIVILEGE_OWNER);
 	assert_int_equal(ot_engine_open(f->e, f->c2, f->a2, 0, &second, 0x00020002, 0, 0,
-					PHONEPRIVILEGE_OWNER), PHONEERR_INUSE);
+					PHONEPRIVILEGE_OWNER), (LONG)PHONEERR_INUSE);
 	assert_int_equal(f->r2.count, 1);
 	assert_int_equal(f->r2.events[0].msg.hDevice, monitor);
 	assert_int_equal(f->r2.events[0].msg.dwMessageID, PHONE_STATE);
@@ -309,7 +309,7 @@ static void refused_reservation_is_nomem(void **state)
 	HPHONE h = open_phone(f, f->c1, f->a1, 0, PHONEPRIVILEGE_OWNER);
 
 	f->r1.refuse_reservations = 1;
-	assert_int_equal(ot_engine_set_data(f->e, f->c1, h, 0, "x", 1, NULL), PHONEERR_NOMEM);
+	assert_int_equal(ot_engine_set_data(f->e, f->c1, h, 0, "x", 1, NULL), (LONG)PHONEERR_NOMEM);
 	f->r1.refuse_reservations = 0;
 	assert_true(ot_engine_set_data(f->e, f->c1, h, 0, "x", 1, NULL) > 0);
 	ot_engine_close(f->e, f->c1, h);
@@ -341,7 +341,7 @@ static void set_data_allocation_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc > 0)
 			break;
-		assert_int_equal(rc, PHONEERR_NOMEM);
+		assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 		assert_int_equal(ot_alloc_live(), live);
 		assert_true(n < 20);
 	}
@@ -367,7 +367,7 @@ static void open_and_app_allocation_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc == 0)
 			break;
-		assert_int_equal(rc, PHONEERR_NOMEM);
+		assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 		assert_int_equal(ot_alloc_live(), live);
 	}
 	ot_engine_close(f->e, f->c1, h);
@@ -377,7 +377,7 @@ static void open_and_app_allocation_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc == 0)
 			break;
-		assert_int_equal(rc, PHONEERR_NOMEM);
+		assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 	}
 	ot_engine_app_free(f->e, f->c1, app);
 	assert_int_equal(ot_alloc_live(), live);
@@ -402,8 +402,8 @@ static void engine_bring_up_allocation_sweep(void **state)
 		if (rc == 0)
 			break;
 		/* The sim provider reports its own allocation failures as a refused configuration. */
-		assert_true(rc == PHONEERR_NOMEM || rc == PHONEERR_INIFILECORRUPT ||
-			    rc == PHONEERR_NODRIVER);
+		assert_true(rc == (LONG)PHONEERR_NOMEM || rc == (LONG)PHONEERR_INIFILECORRUPT ||
+			    rc == (LONG)PHONEERR_NODRIVER);
 		assert_int_equal(ot_alloc_live(), live);
 	}
 	ot_engine_destroy(e);
@@ -420,7 +420,7 @@ static void bad_provider_settings_name_the_key(void **state)
 
 	(void)state;
 	assert_int_equal(ot_config_parse(text, strlen(text), "bad.conf", &cfg, err, sizeof(err)), 0);
-	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "colour"));
 	assert_non_null(strstr(err, "3"));
 	ot_config_free(cfg);
@@ -435,7 +435,7 @@ static void missing_provider_is_nodriver(void **state)
 
 	(void)state;
 	assert_int_equal(ot_config_parse(text, strlen(text), "x.conf", &cfg, err, sizeof(err)), 0);
-	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_NODRIVER);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), (LONG)PHONEERR_NODRIVER);
 	assert_non_null(strstr(err, "nosuchprovider"));
 	ot_config_free(cfg);
 }
@@ -453,11 +453,11 @@ static void provider_sections_are_checked(void **state)
 	assert_int_equal(cfg->n_providers, 1);
 	assert_string_equal(cfg->providers[0].name, "nobody");
 	assert_int_equal(cfg->providers[0].n_settings, 1);
-	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "u.conf:1: section 'provider \"nobody\"': no phone uses"));
 	ot_config_free(cfg);
 	assert_int_equal(ot_config_parse(refused, strlen(refused), "r.conf", &cfg, err, sizeof(err)), 0);
-	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "r.conf:3: section 'provider \"sim\"': this provider takes no"));
 	ot_config_free(cfg);
 }
@@ -477,7 +477,7 @@ static void owners_are_checked_against_the_client(void **state)
 
 	(void)state;
 	assert_int_equal(ot_config_parse(bad, strlen(bad), "b.conf", &cfg, err, sizeof(err)), 0);
-	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(ot_engine_create(cfg, &e, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "b.conf:3: key 'owners': no such user 'no-such-user-here'"));
 	ot_config_free(cfg);
 
@@ -488,7 +488,7 @@ static void owners_are_checked_against_the_client(void **state)
 	assert_int_equal(ot_engine_app_new(e, c, "a", 0x00020002, 1, &app), 0);
 	assert_int_equal(ot_engine_client_set_cred(e, c, 1000, 1000, NULL, 0), 0);
 	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER),
-			 PHONEERR_INVALPRIVILEGE);
+			 (LONG)PHONEERR_INVALPRIVILEGE);
 	assert_int_equal(ot_engine_open(e, c, app, 0, &h, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR), 0);
 	assert_int_equal(ot_engine_close(e, c, h), 0);
 	assert_int_equal(ot_engine_client_set_cred(e, c, 4242, 1000, NULL, 0), 0);

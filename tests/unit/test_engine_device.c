@@ -119,19 +119,19 @@ static void setters_need_an_owner(void **state)
 	HPHONE mon = open_phone(f, PARTS, PHONEPRIVILEGE_MONITOR);
 	PHONEBUTTONINFO bi = { .dwTotalSize = sizeof(bi) };
 
-	assert_int_equal(ot_engine_set_display(f->e, f->c, mon, 0, 0, "x", 2), PHONEERR_NOTOWNER);
+	assert_int_equal(ot_engine_set_display(f->e, f->c, mon, 0, 0, "x", 2), (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, mon, 12, PHONELAMPMODE_STEADY),
-			 PHONEERR_NOTOWNER);
-	assert_int_equal(ot_engine_set_button_info(f->e, f->c, mon, 12, &bi), PHONEERR_NOTOWNER);
+			 (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(ot_engine_set_button_info(f->e, f->c, mon, 12, &bi), (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, mon, 1, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_NOTOWNER);
-	assert_int_equal(ot_engine_set_ring(f->e, f->c, mon, 1, 5), PHONEERR_NOTOWNER);
+			 (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(ot_engine_set_ring(f->e, f->c, mon, 1, 5), (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_level(f->e, f->c, mon, OT_LEVEL_VOLUME, 1, 5),
-			 PHONEERR_NOTOWNER);
+			 (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_level(f->e, f->c, mon, OT_LEVEL_GAIN, 1, 5),
-			 PHONEERR_NOTOWNER);
+			 (LONG)PHONEERR_NOTOWNER);
 	assert_int_equal(ot_engine_set_display(f->e, f->c, 0x4242, 0, 0, "x", 2),
-			 PHONEERR_INVALPHONEHANDLE);
+			 (LONG)PHONEERR_INVALPHONEHANDLE);
 	assert_int_equal(f->r.count, 0);
 }
 
@@ -146,13 +146,13 @@ static void display_rows_columns_pointer_text(void **state)
 	} u = { .vs.dwTotalSize = sizeof(u) };
 	LONG id;
 
-	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 2, 0, "x", 2), PHONEERR_INVALPARAM);
-	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 40, "x", 2), PHONEERR_INVALPARAM);
+	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 2, 0, "x", 2), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 40, "x", 2), (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 0, big, sizeof(big)),
-			 PHONEERR_INVALPARAM);
-	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 0, NULL, 3), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 0, NULL, 3), (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 0, "\xC0\x80", 3),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 	assert_int_equal(f->r.count, 0);
 	/* The text ends at its first NUL or after dwSize bytes, whichever comes first. */
 	id = ot_engine_set_display(f->e, f->c, h, 1, 38, "H\xC3\xA9llo", 3);
@@ -162,8 +162,8 @@ static void display_rows_columns_pointer_text(void **state)
 	assert_int_equal(u.vs.dwStringSize, 80 + 2); /* é is two bytes, plus the NUL */
 	assert_memory_equal(u.bytes + u.vs.dwStringOffset + 78, "H\xC3\xA9", 3);
 	u.vs.dwTotalSize = sizeof(VARSTRING) - 1;
-	assert_int_equal(ot_engine_get_display(f->e, f->c, h, &u.vs), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(ot_engine_get_display(f->e, f->c, h, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ot_engine_get_display(f->e, f->c, h, &u.vs), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(ot_engine_get_display(f->e, f->c, h, NULL), (LONG)PHONEERR_INVALPOINTER);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -175,25 +175,25 @@ static void lamps(void **state)
 	DWORD mode = 0;
 
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 16, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	/* keypad buttons have no lamp */
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 3, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALLAMPMODE);
-	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12, 0), PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12, 0), (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12,
 					    PHONELAMPMODE_STEADY | PHONELAMPMODE_WINK),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12, PHONELAMPMODE_DUMMY),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12, PHONELAMPMODE_UNKNOWN),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 12, PHONELAMPMODE_BROKENFLUTTER),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_replied(f, ot_engine_set_lamp(f->e, f->c, h, 13, PHONELAMPMODE_WINK));
 	assert_int_equal(ot_engine_get_lamp(f->e, f->c, mon, 13, &mode), 0);
 	assert_int_equal(mode, PHONELAMPMODE_WINK);
-	assert_int_equal(ot_engine_get_lamp(f->e, f->c, mon, 16, &mode), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(ot_engine_get_lamp(f->e, f->c, mon, 0, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ot_engine_get_lamp(f->e, f->c, mon, 16, &mode), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(ot_engine_get_lamp(f->e, f->c, mon, 0, NULL), (LONG)PHONEERR_INVALPOINTER);
 	ot_engine_close(f->e, f->c, h);
 	ot_engine_close(f->e, f->c, mon);
 }
@@ -222,14 +222,14 @@ static void button_info(void **state)
 	PHONEBUTTONINFO *got = (PHONEBUTTONINFO *)out;
 
 	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 16, bi),
-			 PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 12, NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 12, NULL), (LONG)PHONEERR_INVALPOINTER);
 	bi->dwTotalSize = sizeof(PHONEBUTTONINFO) - 1;
 	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 12, bi),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwTotalSize = 50; /* the text (at 48, 5 bytes) does not lie inside */
 	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 12, bi),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwTotalSize = 128;
 	assert_replied(f, ot_engine_set_button_info(f->e, f->c, h, 12, bi));
 	memset(out, 0xEE, sizeof(out));
@@ -242,9 +242,9 @@ static void button_info(void **state)
 	assert_int_equal(got->dwNeededSize, got->dwUsedSize);
 	got->dwTotalSize = sizeof(PHONEBUTTONINFO) - 1;
 	assert_int_equal(ot_engine_get_button_info(f->e, f->c, h, 12, got),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	assert_int_equal(ot_engine_get_button_info(f->e, f->c, h, 16, got),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -270,7 +270,7 @@ static void button_info_13(void **state)
 	assert_string_equal(out + 36, "Old text");
 	got->dwTotalSize = 35;
 	assert_int_equal(ot_engine_get_button_info(f->e, f->c, h, 14, got),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -281,23 +281,23 @@ static void hookswitch(void **state)
 	DWORD devs = 9;
 
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 0, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 8, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 1, 0),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 1, 3),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 1, PHONEHOOKSWITCHMODE_UNKNOWN),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	/* MIC is not settable on the headset, so not on a mask that has it */
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 5, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_replied(f, ot_engine_set_hookswitch(f->e, f->c, h, 3,
 						   PHONEHOOKSWITCHMODE_MICSPEAKER));
 	assert_int_equal(ot_engine_get_hookswitch(f->e, f->c, h, &devs), 0);
 	assert_int_equal(devs, 3);
-	assert_int_equal(ot_engine_get_hookswitch(f->e, f->c, h, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ot_engine_get_hookswitch(f->e, f->c, h, NULL), (LONG)PHONEERR_INVALPOINTER);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -308,21 +308,21 @@ static void ring_volume_gain(void **state)
 	DWORD mode = 0, volume = 0;
 	int k;
 
-	assert_int_equal(ot_engine_set_ring(f->e, f->c, h, 5, 0), PHONEERR_INVALRINGMODE);
+	assert_int_equal(ot_engine_set_ring(f->e, f->c, h, 5, 0), (LONG)PHONEERR_INVALRINGMODE);
 	assert_replied(f, ot_engine_set_ring(f->e, f->c, h, 4, 0x12345));
 	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &mode, &volume), 0);
 	assert_int_equal(mode, 4);
 	assert_int_equal(volume, 0xFFFF); /* clamped */
-	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &mode, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &mode, NULL), (LONG)PHONEERR_INVALPOINTER);
 	for (k = OT_LEVEL_VOLUME; k <= OT_LEVEL_GAIN; k++) {
 		static const DWORD bad[] = { 0, 3, 8, 0x80000000u };
 		size_t i;
 
 		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			assert_int_equal(ot_engine_set_level(f->e, f->c, h, k, bad[i], 1),
-					 PHONEERR_INVALHOOKSWITCHDEV);
+					 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 			assert_int_equal(ot_engine_get_level(f->e, f->c, h, k, bad[i], &volume),
-					 PHONEERR_INVALHOOKSWITCHDEV);
+					 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 		}
 		assert_replied(f, ot_engine_set_level(f->e, f->c, h, k, PHONEHOOKSWITCHDEV_HEADSET,
 						      0x10000));
@@ -330,7 +330,7 @@ static void ring_volume_gain(void **state)
 						     &volume), 0);
 		assert_int_equal(volume, 0xFFFF);
 		assert_int_equal(ot_engine_get_level(f->e, f->c, h, k, PHONEHOOKSWITCHDEV_HEADSET,
-						     NULL), PHONEERR_INVALPOINTER);
+						     NULL), (LONG)PHONEERR_INVALPOINTER);
 	}
 	ot_engine_close(f->e, f->c, h);
 }
@@ -348,26 +348,26 @@ static void features_gate_every_function(void **state)
 	DWORD v, m;
 
 	assert_int_equal(ot_engine_set_display(f->e, f->c, h, 0, 0, "x", 2),
-			 PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_get_display(f->e, f->c, h, &u.vs), PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_get_display(f->e, f->c, h, &u.vs), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_set_button_info(f->e, f->c, h, 12, button(buf, 40, "x")),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_get_button_info(f->e, f->c, h, 12, (PHONEBUTTONINFO *)buf),
-			 PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_set_ring(f->e, f->c, h, 1, 1), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &m, &v), PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_set_ring(f->e, f->c, h, 1, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &m, &v), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_set_level(f->e, f->c, h, OT_LEVEL_GAIN, 1, 1),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_get_level(f->e, f->c, h, OT_LEVEL_GAIN, 1, &v),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	/* per hookswitch device */
 	assert_int_equal(ot_engine_set_level(f->e, f->c, h, OT_LEVEL_VOLUME, 2, 1),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_get_level(f->e, f->c, h, OT_LEVEL_VOLUME, 4, &v),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_replied(f, ot_engine_set_level(f->e, f->c, h, OT_LEVEL_VOLUME, 1, 7));
 	assert_int_equal(ot_engine_set_hookswitch(f->e, f->c, h, 3, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_replied(f, ot_engine_set_hookswitch(f->e, f->c, h, 1, PHONEHOOKSWITCHMODE_MIC));
 	assert_replied(f, ot_engine_set_lamp(f->e, f->c, h, 12, PHONELAMPMODE_FLASH));
 	ot_engine_close(f->e, f->c, h);
@@ -398,26 +398,26 @@ static void provider_without_the_functions(void **state)
 	char name[OT_ICON_NAME_MAX];
 
 	assert_int_equal(ot_engine_set_lamp(f->e, f->c, h, 0, PHONELAMPMODE_OFF),
-			 PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_get_lamp(f->e, f->c, h, 0, &v), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_get_hookswitch(f->e, f->c, h, &v), PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &m, &v), PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_get_lamp(f->e, f->c, h, 0, &v), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_get_hookswitch(f->e, f->c, h, &v), (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ot_engine_get_ring(f->e, f->c, h, &m, &v), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_get_level(f->e, f->c, h, OT_LEVEL_VOLUME, 1, &v),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	/* phoneGetID answers "tapi/phone" itself */
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "Tapi/Phone", &u.vs), 0);
 	assert_int_equal(u.vs.dwStringFormat, STRINGFORMAT_BINARY);
 	assert_int_equal(u.vs.dwStringSize, sizeof(DWORD));
 	assert_int_equal(ot_var_get(u.bytes, u.vs.dwStringOffset), BARE);
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "wave/out", &u.vs),
-			 PHONEERR_INVALDEVICECLASS);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
 	assert_int_equal(ot_engine_get_icon(f->e, BARE, NULL, name), 0);
 	assert_string_equal(name, OT_DEFAULT_ICON);
 	assert_int_equal(ot_engine_get_icon(f->e, BARE, "wave/out", name),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(ot_engine_config_dialog(f->e, BARE, NULL, NULL), PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(ot_engine_config_dialog(f->e, BARE, NULL, NULL), (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ot_engine_config_dialog(f->e, BARE, NULL, "wave/out"),
-			 PHONEERR_INVALDEVICECLASS);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -431,12 +431,12 @@ static void get_id(void **state)
 		char bytes[64];
 	} u = { .vs.dwTotalSize = sizeof(u) };
 
-	assert_int_equal(ot_engine_get_id(f->e, f->c, h, NULL, &u.vs), PHONEERR_INVALPOINTER);
+	assert_int_equal(ot_engine_get_id(f->e, f->c, h, NULL, &u.vs), (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "tapi/phone", NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	u.vs.dwTotalSize = sizeof(VARSTRING) - 1;
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "tapi/phone", &u.vs),
-			 PHONEERR_STRUCTURETOOSMALL);
+			 (LONG)PHONEERR_STRUCTURETOOSMALL);
 	u.vs.dwTotalSize = sizeof(u);
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "tapi/phone", &u.vs), 0);
 	assert_int_equal(ot_var_get(u.bytes, u.vs.dwStringOffset), PARTS);
@@ -444,13 +444,13 @@ static void get_id(void **state)
 	assert_int_equal(u.vs.dwStringFormat, STRINGFORMAT_ASCII);
 	assert_string_equal(u.bytes + u.vs.dwStringOffset, "wave-out-0 \xc3\xa9");
 	/* listed, and the provider's answer stands */
-	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "comm", &u.vs), PHONEERR_OPERATIONFAILED);
+	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "comm", &u.vs), (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "tapi/line", &u.vs),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "", &u.vs), PHONEERR_INVALDEVICECLASS);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(ot_engine_get_id(f->e, f->c, h, "", &u.vs), (LONG)PHONEERR_INVALDEVICECLASS);
 	memset(long_class, 'a', OT_CLASS_MAX);
 	assert_int_equal(ot_engine_get_id(f->e, f->c, h, long_class, &u.vs),
-			 PHONEERR_INVALDEVICECLASS);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
 	ot_engine_close(f->e, f->c, h);
 }
 
@@ -466,16 +466,16 @@ static void icon_and_config_dialog(void **state)
 	assert_int_equal(ot_engine_get_icon(f->e, PARTS, "TAPI/PHONE", name), 0);
 	assert_int_equal(ot_engine_get_icon(f->e, PARTS, "wave/out", name), 0);
 	assert_string_equal(name, "audio-card");
-	assert_int_equal(ot_engine_get_icon(f->e, PARTS, "comm", name), PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(ot_engine_get_icon(f->e, 99, NULL, name), PHONEERR_BADDEVICEID);
+	assert_int_equal(ot_engine_get_icon(f->e, PARTS, "comm", name), (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(ot_engine_get_icon(f->e, 99, NULL, name), (LONG)PHONEERR_BADDEVICEID);
 
 	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, NULL), 0);
 	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, "tapi/phone"), 0);
 	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, "wave/out"), 0);
-	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, "comm"), PHONEERR_INUSE);
+	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, "comm"), (LONG)PHONEERR_INUSE);
 	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, "nope"),
-			 PHONEERR_INVALDEVICECLASS);
-	assert_int_equal(ot_engine_config_dialog(f->e, 99, NULL, NULL), PHONEERR_BADDEVICEID);
+			 (LONG)PHONEERR_INVALDEVICECLASS);
+	assert_int_equal(ot_engine_config_dialog(f->e, 99, NULL, NULL), (LONG)PHONEERR_BADDEVICEID);
 }
 
 /* The last PHONE_STATE / PHONE_BUTTON for handle h, or NULL. */
@@ -523,7 +523,7 @@ static void messages_follow_the_handle_version(void **state)
 	assert_int_equal(m->dwParam1, PHONESTATE_CAPSCHANGE);
 	/* The engine read the capabilities again: the display is gone. */
 	assert_int_equal(ot_engine_set_display(f->e, f->c, owner, 0, 0, "x", 2),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	ot_engine_close(f->e, f->c, old);
 	ot_engine_close(f->e, f->c, v14);
 	ot_engine_close(f->e, f->c, owner);
@@ -557,8 +557,8 @@ static void removed_device(void **state)
 	pthread_mutex_lock(&f->e->lock);
 	ot_device_gone(f->e, f->e->devices[PARTS]);
 	pthread_mutex_unlock(&f->e->lock);
-	assert_int_equal(ot_engine_get_icon(f->e, PARTS, NULL, name), PHONEERR_NODEVICE);
-	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, NULL), PHONEERR_NODEVICE);
+	assert_int_equal(ot_engine_get_icon(f->e, PARTS, NULL, name), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(ot_engine_config_dialog(f->e, PARTS, NULL, NULL), (LONG)PHONEERR_NODEVICE);
 }
 
 static void version_of_a_handle(void **state)
@@ -570,7 +570,7 @@ static void version_of_a_handle(void **state)
 	assert_int_equal(ot_engine_phone_version(f->e, f->c, h, &v), 0);
 	assert_int_equal(v, 0x00010004);
 	ot_engine_close(f->e, f->c, h);
-	assert_int_equal(ot_engine_phone_version(f->e, f->c, h, &v), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(ot_engine_phone_version(f->e, f->c, h, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
 }
 
 static VARSTRING *varstring(char *buf)
@@ -606,7 +606,7 @@ static void allocation_sweeps(void **state)
 			ot_alloc_fail_after(-1);
 			if (rc >= 0)
 				break;
-			assert_int_equal(rc, PHONEERR_NOMEM);
+			assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 			assert_int_equal(ot_alloc_live(), live);
 			assert_true(n < 20);
 		}

@@ -23,7 +23,11 @@ static_assert(sizeof(OT_COMPLETIONRECORD) == 4 + sizeof(PHONEMESSAGE), "OT_COMPL
 static_assert(offsetof(PHONECAPS, PermanentPhoneGuid) == 180, "PermanentPhoneGuid");
 static_assert(offsetof(PHONEINITIALIZEEXPARAMS, dwCompletionKey) == 16 + sizeof(HANDLE),
 	      "dwCompletionKey");
-static_assert(PHONEERR_NOMEM < 0 && PHONEERR_NOMEM == -1879048166, "PHONEERR_ constexpr");
+// The SDK's spelling: plain hex literals, so unsigned int, usable in a DWORD table and a switch
+// over a DWORD without a cast (and a LONG still converts to the same bits).
+static_assert(std::is_same<decltype(PHONEERR_NOMEM), unsigned int>::value, "PHONEERR_ type");
+static_assert((LONG)PHONEERR_NOMEM == -1879048166, "PHONEERR_ as LONG");
+static constexpr DWORD known[] = { PHONEERR_NOMEM, PHONEERR_NOTOWNER };
 static_assert(std::is_same<decltype(phoneSetData), LONG(HPHONE, DWORD, LPVOID, DWORD)>::value,
 	      "phoneSetData");
 static_assert(std::is_same<decltype(phoneGetDevCaps), decltype(phoneGetDevCapsA)>::value,
@@ -39,7 +43,7 @@ static void CALLBACK on_event(HTAPIPHONE, DWORD, DWORD_PTR, DWORD_PTR, DWORD_PTR
 {
 }
 
-static int classify(LONG r)
+static int classify(DWORD r)
 {
 	switch (r) {
 	case PHONEERR_INVALDATAID:
@@ -61,5 +65,10 @@ int main()
 	const WCHAR *cls = u"tapi/phone";
 	(void)ev;
 	(void)cls;
+	PHONEMESSAGE msg = {};
+	msg.dwParam2 = (DWORD)(LONG)PHONEERR_NOTOWNER; // a failed PHONE_REPLY, as the library fills it
+	if (msg.dwParam2 != PHONEERR_NOTOWNER || classify((DWORD)msg.dwParam2) != 2 ||
+	    classify(known[1]) != 2)
+		return 2;
 	return classify(PHONEERR_INVALDATAID) == 1 && params.dwOptions == 2 ? 0 : 1;
 }

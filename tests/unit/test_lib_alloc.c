@@ -65,8 +65,8 @@ static void initialize_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc == 0)
 			break;
-		assert_true(rc == PHONEERR_NOMEM || rc == PHONEERR_INIFILECORRUPT ||
-			    rc == PHONEERR_NODRIVER);
+		assert_true(rc == (LONG)PHONEERR_NOMEM || rc == (LONG)PHONEERR_INIFILECORRUPT ||
+			    rc == (LONG)PHONEERR_NODRIVER);
 		assert_int_equal(ot_alloc_live(), live);
 	}
 	assert_int_equal(phoneShutdown(app), 0);
@@ -98,10 +98,10 @@ static void set_data_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc > 0)
 			break;
-		assert_int_equal(rc, PHONEERR_NOMEM);
+		assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 		assert_int_equal(ot_alloc_live(), live);
 		/* No reply follows a refused request. */
-		assert_int_equal(phoneGetMessage(app, &msg, 0), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(phoneGetMessage(app, &msg, 0), (LONG)PHONEERR_OPERATIONFAILED);
 	}
 	assert_int_equal(phoneGetMessage(app, &msg, 1000), 0);
 	assert_int_equal(msg.dwMessageID, PHONE_REPLY);
@@ -127,7 +127,7 @@ static void open_sweep(void **state)
 		ot_alloc_fail_after(-1);
 		if (rc == 0)
 			break;
-		assert_int_equal(rc, PHONEERR_NOMEM);
+		assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 		assert_int_equal(ot_alloc_live(), live);
 	}
 	assert_int_equal(phoneClose(phone), 0);

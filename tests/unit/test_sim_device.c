@@ -450,67 +450,67 @@ static void test_checks(void **state)
 	(void)state;
 	configure_ok(&d, kv, N(kv));
 	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_STEADY), 0);
-	assert_int_equal(sim_check_lamp(&d, 0, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(sim_check_lamp(&d, 22, PHONELAMPMODE_STEADY), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_DUMMY), PHONEERR_INVALLAMPMODE);
-	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_UNKNOWN), PHONEERR_INVALLAMPMODE);
+	assert_int_equal(sim_check_lamp(&d, 0, PHONELAMPMODE_STEADY), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(sim_check_lamp(&d, 22, PHONELAMPMODE_STEADY), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_DUMMY), (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_UNKNOWN), (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(sim_check_lamp(&d, 12, PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALLAMPMODE);
-	assert_int_equal(sim_check_lamp(&d, 12, 0), PHONEERR_INVALLAMPMODE);
-	assert_int_equal(sim_check_lamp(&d, 12, 0x10000), PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(sim_check_lamp(&d, 12, 0), (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(sim_check_lamp(&d, 12, 0x10000), (LONG)PHONEERR_INVALLAMPMODE);
 
 	assert_int_equal(sim_check_hook(&d, PHONEHOOKSWITCHDEV_HANDSET, PHONEHOOKSWITCHMODE_MIC), 0);
 	assert_int_equal(sim_check_hook(&d, 3, PHONEHOOKSWITCHMODE_ONHOOK), 0);
 	assert_int_equal(sim_check_hook(&d, 3, PHONEHOOKSWITCHMODE_SPEAKER),
-			 PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 	assert_int_equal(sim_check_hook(&d, PHONEHOOKSWITCHDEV_HEADSET, PHONEHOOKSWITCHMODE_ONHOOK),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(sim_check_hook(&d, 0, PHONEHOOKSWITCHMODE_ONHOOK),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(sim_check_hook(&d, 8, PHONEHOOKSWITCHMODE_ONHOOK),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(sim_check_hook(&d, 1, PHONEHOOKSWITCHMODE_UNKNOWN),
-			 PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(sim_check_hook(&d, 1, 3), PHONEERR_INVALHOOKSWITCHMODE);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(sim_check_hook(&d, 1, 3), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 
 	assert_int_equal(sim_check_ring(&d, 0), 0);
 	assert_int_equal(sim_check_ring(&d, 4), 0);
-	assert_int_equal(sim_check_ring(&d, 5), PHONEERR_INVALRINGMODE);
+	assert_int_equal(sim_check_ring(&d, 5), (LONG)PHONEERR_INVALRINGMODE);
 
 	assert_int_equal(sim_check_level(&d, PHONEHOOKSWITCHDEV_SPEAKER, 0, &i), 0);
 	assert_int_equal(i, 1);
 	assert_int_equal(sim_check_level(&d, PHONEHOOKSWITCHDEV_HANDSET, 0, &i),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(sim_check_level(&d, PHONEHOOKSWITCHDEV_HANDSET, 1, &i), 0);
 	assert_int_equal(i, 0);
 	assert_int_equal(sim_check_level(&d, PHONEHOOKSWITCHDEV_HEADSET, 1, &i),
-			 PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(sim_check_level(&d, 3, 1, &i), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(sim_check_level(&d, 0, 1, &i), PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(sim_check_level(&d, 3, 1, &i), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(sim_check_level(&d, 0, 1, &i), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 
 	assert_int_equal(sim_check_button(&d, 12, PHONEBUTTONMODE_FEATURE, PHONEBUTTONFUNCTION_NONE),
 			 0);
 	assert_int_equal(sim_check_button(&d, 0, PHONEBUTTONMODE_LOCAL, PHONEBUTTONFUNCTION_MUTE), 0);
 	assert_int_equal(sim_check_button(&d, 22, PHONEBUTTONMODE_CALL, 0),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(sim_check_button(&d, 12, PHONEBUTTONMODE_DUMMY, 0),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(sim_check_button(&d, 21, PHONEBUTTONMODE_FEATURE, 0),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(sim_check_button(&d, 21, PHONEBUTTONMODE_DUMMY, 0), 0);
-	assert_int_equal(sim_check_button(&d, 12, 0x40, 0), PHONEERR_INVALBUTTONMODE);
-	assert_int_equal(sim_check_button(&d, 12, 6, 0), PHONEERR_INVALBUTTONMODE);
+	assert_int_equal(sim_check_button(&d, 12, 0x40, 0), (LONG)PHONEERR_INVALBUTTONMODE);
+	assert_int_equal(sim_check_button(&d, 12, 6, 0), (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(sim_check_button(&d, 12, 2, PHONEBUTTONFUNCTION_NONE + 1),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 	sim_device_free(&d);
 
 	{
 		static const struct kv none[] = { { "hookswitch", "none" }, { "ring_modes", "0" } };
 
 		configure_ok(&d, none, N(none));
-		assert_int_equal(sim_check_hook(&d, 1, 1), PHONEERR_OPERATIONUNAVAIL);
-		assert_int_equal(sim_check_ring(&d, 0), PHONEERR_OPERATIONUNAVAIL);
-		assert_int_equal(sim_check_level(&d, 1, 0, &i), PHONEERR_INVALHOOKSWITCHDEV);
+		assert_int_equal(sim_check_hook(&d, 1, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(sim_check_ring(&d, 0), (LONG)PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(sim_check_level(&d, 1, 0, &i), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 		sim_device_free(&d);
 	}
 }

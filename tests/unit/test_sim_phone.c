@@ -638,13 +638,13 @@ static void test_caps_default(void **state)
 	/* The provider's own checks. */
 	c->dwTotalSize = sizeof(buf);
 	c->dwUsedSize = 100;
-	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, c), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, c), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	c->dwUsedSize = 196;
 	c->dwTotalSize = 195;
-	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, c), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, NULL), PHONEERR_INVALPOINTER);
-	assert_int_equal(TSPI_phoneGetDevCaps(8, V22, 0, c), PHONEERR_BADDEVICEID);
-	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 1, c), PHONEERR_INCOMPATIBLEEXTVERSION);
+	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, c), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, NULL), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(TSPI_phoneGetDevCaps(8, V22, 0, c), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 1, c), (LONG)PHONEERR_INCOMPATIBLEEXTVERSION);
 }
 
 static void test_caps_configured(void **state)
@@ -718,16 +718,16 @@ static void test_config_messages(void **state)
 	char err[300];
 
 	lists[0] = bad_lamps;
-	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "line 21: key 'lamps': 'blink' is not a lamp mode (off, steady, "
 				 "wink, flash, flutter, brokenflutter)");
 	lists[0] = unknown;
-	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "line 20: key 'lamp': not a setting of sim phones"));
 	assert_non_null(strstr(err, "display, buttons, lamps, hookswitch, volume, gain and "
 				    "ring_modes"));
 	lists[0] = twice;
-	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), PHONEERR_INIFILECORRUPT);
+	assert_int_equal(try_start(f, lists, 1, err, sizeof(err)), (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "line 21: key 'display': given twice (first on line 20)");
 	/* Configuration failures under memory pressure: NOMEM, nothing leaked. */
 	{
@@ -740,7 +740,7 @@ static void test_config_messages(void **state)
 			ot_alloc_fail_after(-1);
 			if (r == 0)
 				break;
-			assert_int_equal(r, PHONEERR_NOMEM);
+			assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 			assert_int_equal(ot_alloc_live(), f->live);
 		}
 		assert_true(n > 3);
@@ -806,11 +806,11 @@ static void test_display(void **state)
 	}
 
 	/* The provider's own checks. */
-	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 2, 0, u"x", 4), PHONEERR_INVALPARAM);
-	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 40, u"x", 4), PHONEERR_INVALPARAM);
-	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, u"x", 3), PHONEERR_INVALPARAM);
-	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, NULL, 4), PHONEERR_INVALPOINTER);
-	assert_int_equal(TSPI_phoneGetDisplay(hd, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 2, 0, u"x", 4), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 40, u"x", 4), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, u"x", 3), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, NULL, 4), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(TSPI_phoneGetDisplay(hd, NULL), (LONG)PHONEERR_INVALPOINTER);
 	{
 		union {
 			VARSTRING vs;
@@ -819,7 +819,7 @@ static void test_display(void **state)
 
 		memset(&u, 0, sizeof(u));
 		u.vs.dwTotalSize = 23;
-		assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), PHONEERR_STRUCTURETOOSMALL);
+		assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), (LONG)PHONEERR_STRUCTURETOOSMALL);
 		/* Too small for the text: the size it needs, no part. */
 		u.vs.dwTotalSize = sizeof(u);
 		assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), 0);
@@ -844,9 +844,9 @@ static void test_display(void **state)
 		hd = open_phone(f, 0);
 		memset(&u, 0, sizeof(u));
 		u.vs.dwTotalSize = sizeof(u);
-		assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), (LONG)PHONEERR_OPERATIONUNAVAIL);
 		assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, u"x", 4),
-				 PHONEERR_OPERATIONUNAVAIL);
+				 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	}
 }
 
@@ -876,17 +876,17 @@ static void test_lamps(void **state)
 	assert_int_equal(get_lamp(hd, 21), PHONELAMPMODE_BROKENFLUTTER);
 
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 0, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 22, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_DUMMY),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_UNKNOWN),
-			 PHONEERR_INVALLAMPMODE);
+			 (LONG)PHONEERR_INVALLAMPMODE);
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_OFF | PHONELAMPMODE_WINK),
-			 PHONEERR_INVALLAMPMODE);
-	assert_int_equal(TSPI_phoneGetLamp(hd, 22, &(DWORD){ 0 }), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(TSPI_phoneGetLamp(hd, 12, NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALLAMPMODE);
+	assert_int_equal(TSPI_phoneGetLamp(hd, 22, &(DWORD){ 0 }), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(TSPI_phoneGetLamp(hd, 12, NULL), (LONG)PHONEERR_INVALPOINTER);
 	close_phone(f, 0);
 	stop(f);
 
@@ -898,9 +898,9 @@ static void test_lamps(void **state)
 		hd = open_phone(f, 0);
 		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_STEADY), 0);
 		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_WINK),
-				 PHONEERR_INVALLAMPMODE);
+				 (LONG)PHONEERR_INVALLAMPMODE);
 		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 13, PHONELAMPMODE_OFF),
-				 PHONEERR_INVALBUTTONLAMPID);
+				 (LONG)PHONEERR_INVALBUTTONLAMPID);
 		assert_int_equal(get_lamp(hd, 13), PHONELAMPMODE_DUMMY);
 	}
 }
@@ -965,15 +965,15 @@ static void test_button_info(void **state)
 
 	/* The provider's own checks. */
 	assert_int_equal(set_button(hd, 22, PHONEBUTTONMODE_CALL, 0, "x"),
-			 PHONEERR_INVALBUTTONLAMPID);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
 	assert_int_equal(set_button(hd, 14, PHONEBUTTONMODE_CALL | PHONEBUTTONMODE_LOCAL, 0, "x"),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(set_button(hd, 14, PHONEBUTTONMODE_DUMMY, 0, "x"),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(set_button(hd, 21, PHONEBUTTONMODE_FEATURE, 0, "x"),
-			 PHONEERR_INVALBUTTONMODE);
+			 (LONG)PHONEERR_INVALBUTTONMODE);
 	assert_int_equal(set_button(hd, 14, PHONEBUTTONMODE_CALL, PHONEBUTTONFUNCTION_NONE + 1, "x"),
-			 PHONEERR_INVALPARAM);
+			 (LONG)PHONEERR_INVALPARAM);
 	{
 		PHONEBUTTONINFO b;
 
@@ -981,29 +981,29 @@ static void test_button_info(void **state)
 		b.dwTotalSize = 35;
 		b.dwButtonMode = PHONEBUTTONMODE_CALL;
 		assert_int_equal(ASYNC(TSPI_phoneSetButtonInfo, hd, 14, &b),
-				 PHONEERR_STRUCTURETOOSMALL);
+				 (LONG)PHONEERR_STRUCTURETOOSMALL);
 		b.dwTotalSize = sizeof(b);
 		b.dwButtonTextSize = 10;
 		b.dwButtonTextOffset = 36; /* 36 + 10 > 40 */
 		assert_int_equal(ASYNC(TSPI_phoneSetButtonInfo, hd, 14, &b),
-				 PHONEERR_STRUCTURETOOSMALL);
+				 (LONG)PHONEERR_STRUCTURETOOSMALL);
 		b.dwButtonTextOffset = 0xFFFFFFF0u;
 		assert_int_equal(ASYNC(TSPI_phoneSetButtonInfo, hd, 14, &b),
-				 PHONEERR_STRUCTURETOOSMALL);
-		assert_int_equal(ASYNC(TSPI_phoneSetButtonInfo, hd, 14, NULL), PHONEERR_INVALPOINTER);
+				 (LONG)PHONEERR_STRUCTURETOOSMALL);
+		assert_int_equal(ASYNC(TSPI_phoneSetButtonInfo, hd, 14, NULL), (LONG)PHONEERR_INVALPOINTER);
 	}
 	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 22, (PHONEBUTTONINFO *)buf),
-			 PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, NULL), (LONG)PHONEERR_INVALPOINTER);
 	bi = (PHONEBUTTONINFO *)buf;
 	bi->dwTotalSize = 40;
 	bi->dwUsedSize = 35;
-	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwUsedSize = 44;
-	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	bi->dwUsedSize = 40;
 	bi->dwTotalSize = 39;
-	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, bi), (LONG)PHONEERR_STRUCTURETOOSMALL);
 }
 
 /* ---- hookswitch, ring, volume, gain --------------------------------------------------------- */
@@ -1039,14 +1039,14 @@ static void test_hookswitch(void **state)
 	assert_int_equal(get_hook(hd), 0);
 
 	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 0, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 8, PHONEHOOKSWITCHMODE_MIC),
-			 PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, PHONEHOOKSWITCHMODE_UNKNOWN),
-			 PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 0), PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 6), PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(TSPI_phoneGetHookSwitch(hd, NULL), PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 0), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 6), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(TSPI_phoneGetHookSwitch(hd, NULL), (LONG)PHONEERR_INVALPOINTER);
 	close_phone(f, 0);
 	stop(f);
 
@@ -1062,13 +1062,13 @@ static void test_hookswitch(void **state)
 		hd = open_phone(f, 0);
 		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, PHONEHOOKSWITCHDEV_HANDSET,
 				       PHONEHOOKSWITCHMODE_ONHOOK),
-				 PHONEERR_INVALHOOKSWITCHMODE);
+				 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, PHONEHOOKSWITCHDEV_HEADSET,
 				       PHONEHOOKSWITCHMODE_ONHOOK),
-				 PHONEERR_INVALHOOKSWITCHDEV);
+				 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, PHONEHOOKSWITCHDEV_SPEAKER,
 				       PHONEHOOKSWITCHMODE_MIC),
-				 PHONEERR_INVALHOOKSWITCHMODE);
+				 (LONG)PHONEERR_INVALHOOKSWITCHMODE);
 		mark = count_events();
 		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, PHONEHOOKSWITCHDEV_SPEAKER,
 				       PHONEHOOKSWITCHMODE_MICSPEAKER),
@@ -1089,10 +1089,10 @@ static void test_hookswitch(void **state)
 
 		start(f, kv);
 		hd = open_phone(f, 0);
-		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &(DWORD){ 0 }), PHONEERR_OPERATIONUNAVAIL);
-		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &(DWORD){ 0 }), (LONG)PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), (LONG)PHONEERR_OPERATIONUNAVAIL);
 		assert_int_equal(TSPI_phoneGetVolume(hd, 1, &(DWORD){ 0 }),
-				 PHONEERR_INVALHOOKSWITCHDEV);
+				 (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	}
 }
 
@@ -1124,9 +1124,9 @@ static void test_ring_volume_gain(void **state)
 	assert_int_equal(TSPI_phoneGetRing(hd, &mode, &vol), 0);
 	assert_int_equal(mode, 0);
 	assert_int_equal(vol, 0xFFFF);
-	assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 5, 0), PHONEERR_INVALRINGMODE);
-	assert_int_equal(TSPI_phoneGetRing(hd, NULL, &vol), PHONEERR_INVALPOINTER);
-	assert_int_equal(TSPI_phoneGetRing(hd, &mode, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 5, 0), (LONG)PHONEERR_INVALRINGMODE);
+	assert_int_equal(TSPI_phoneGetRing(hd, NULL, &vol), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(TSPI_phoneGetRing(hd, &mode, NULL), (LONG)PHONEERR_INVALPOINTER);
 
 	mark = count_events();
 	assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, PHONEHOOKSWITCHDEV_SPEAKER, 100), 0);
@@ -1142,20 +1142,20 @@ static void test_ring_volume_gain(void **state)
 	assert_int_equal(get_gain(hd, PHONEHOOKSWITCHDEV_HANDSET), 0);
 
 	assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, PHONEHOOKSWITCHDEV_HANDSET, 1),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(TSPI_phoneGetVolume(hd, PHONEHOOKSWITCHDEV_HANDSET, &vol),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, PHONEHOOKSWITCHDEV_SPEAKER, 1),
-			 PHONEERR_OPERATIONUNAVAIL);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
 	assert_int_equal(TSPI_phoneGetGain(hd, PHONEHOOKSWITCHDEV_SPEAKER, &vol),
-			 PHONEERR_OPERATIONUNAVAIL);
-	assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 3, 1), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 0, 1), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(TSPI_phoneGetVolume(hd, 8, &vol), PHONEERR_INVALHOOKSWITCHDEV);
+			 (LONG)PHONEERR_OPERATIONUNAVAIL);
+	assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 3, 1), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 0, 1), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(TSPI_phoneGetVolume(hd, 8, &vol), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
 	assert_int_equal(TSPI_phoneGetVolume(hd, PHONEHOOKSWITCHDEV_SPEAKER, NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	assert_int_equal(TSPI_phoneGetGain(hd, PHONEHOOKSWITCHDEV_HANDSET, NULL),
-			 PHONEERR_INVALPOINTER);
+			 (LONG)PHONEERR_INVALPOINTER);
 	close_phone(f, 0);
 	stop(f);
 
@@ -1164,7 +1164,7 @@ static void test_ring_volume_gain(void **state)
 
 		start(f, none);
 		hd = open_phone(f, 0);
-		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 0, 0), PHONEERR_OPERATIONUNAVAIL);
+		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 0, 0), (LONG)PHONEERR_OPERATIONUNAVAIL);
 		assert_int_equal(TSPI_phoneGetRing(hd, &mode, &vol), 0);
 	}
 }
@@ -1265,10 +1265,10 @@ static void test_status(void **state)
 	st = (PHONESTATUS *)buf;
 	st->dwTotalSize = 100;
 	st->dwUsedSize = 104;
-	assert_int_equal(TSPI_phoneGetStatus(hd, st), PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetStatus(hd, st), (LONG)PHONEERR_STRUCTURETOOSMALL);
 	st->dwUsedSize = 96;
-	assert_int_equal(TSPI_phoneGetStatus(hd, st), PHONEERR_STRUCTURETOOSMALL);
-	assert_int_equal(TSPI_phoneGetStatus(hd, NULL), PHONEERR_INVALPOINTER);
+	assert_int_equal(TSPI_phoneGetStatus(hd, st), (LONG)PHONEERR_STRUCTURETOOSMALL);
+	assert_int_equal(TSPI_phoneGetStatus(hd, NULL), (LONG)PHONEERR_INVALPOINTER);
 }
 
 /* While suspended or disconnected, the device refuses with INVALPHONESTATE; status still works. */
@@ -1299,19 +1299,19 @@ static void test_suspended(void **state)
 	for (k = 0; k < 4; k += 2) {
 		assert_int_equal(cmd(hd, modes[k]), 0);
 		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_STEADY),
-				 PHONEERR_INVALPHONESTATE);
-		assert_int_equal(set_display(hd, 0, 0, u"x"), PHONEERR_INVALPHONESTATE);
+				 (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(set_display(hd, 0, 0, u"x"), (LONG)PHONEERR_INVALPHONESTATE);
 		assert_int_equal(set_button(hd, 12, PHONEBUTTONMODE_CALL, 0, "x"),
-				 PHONEERR_INVALPHONESTATE);
-		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 1, 1), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 1, 1), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 1, 1), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &v), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(TSPI_phoneGetRing(hd, &v, &v), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(TSPI_phoneGetVolume(hd, 1, &v), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(TSPI_phoneGetGain(hd, 1, &v), PHONEERR_INVALPHONESTATE);
+				 (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 1, 1), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 1, 1), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 1, 1), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &v), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(TSPI_phoneGetRing(hd, &v, &v), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(TSPI_phoneGetVolume(hd, 1, &v), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(TSPI_phoneGetGain(hd, 1, &v), (LONG)PHONEERR_INVALPHONESTATE);
 		{
 			union {
 				VARSTRING vs;
@@ -1319,17 +1319,17 @@ static void test_suspended(void **state)
 			} u;
 
 			u.vs.dwTotalSize = sizeof(u);
-			assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), PHONEERR_INVALPHONESTATE);
+			assert_int_equal(TSPI_phoneGetDisplay(hd, &u.vs), (LONG)PHONEERR_INVALPHONESTATE);
 		}
 		assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, (PHONEBUTTONINFO *)buf),
-				 PHONEERR_STRUCTURETOOSMALL); /* the size check comes first */
+				 (LONG)PHONEERR_STRUCTURETOOSMALL); /* the size check comes first */
 		((PHONEBUTTONINFO *)buf)->dwTotalSize = 100;
 		((PHONEBUTTONINFO *)buf)->dwUsedSize = 40;
 		assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, (PHONEBUTTONINFO *)buf),
-				 PHONEERR_INVALPHONESTATE);
+				 (LONG)PHONEERR_INVALPHONESTATE);
 		/* The user's side is as unheard as the application's. */
-		assert_int_equal(cmd(hd, "press 1"), PHONEERR_INVALPHONESTATE);
-		assert_int_equal(cmd(hd, "hook handset mic"), PHONEERR_INVALPHONESTATE);
+		assert_int_equal(cmd(hd, "press 1"), (LONG)PHONEERR_INVALPHONESTATE);
+		assert_int_equal(cmd(hd, "hook handset mic"), (LONG)PHONEERR_INVALPHONESTATE);
 		get_status(hd, buf, sizeof(buf), sizeof(PHONESTATUS));
 		assert_int_equal(cmd(hd, modes[k + 1]), 0);
 		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_STEADY), 0);
@@ -1476,9 +1476,9 @@ static void test_press_release(void **state)
 	assert_int_equal(cmd(hd, "press 5"), 0);
 	assert_int_equal(get_button(hd, 5, 40, buf, sizeof(buf))->dwButtonState,
 			 PHONEBUTTONSTATE_DOWN);
-	assert_int_equal(cmd(hd, "press 5"), PHONEERR_INVALBUTTONSTATE);
+	assert_int_equal(cmd(hd, "press 5"), (LONG)PHONEERR_INVALBUTTONSTATE);
 	assert_int_equal(cmd(hd, "release 5"), 0);
-	assert_int_equal(cmd(hd, "release 5"), PHONEERR_INVALBUTTONSTATE);
+	assert_int_equal(cmd(hd, "release 5"), (LONG)PHONEERR_INVALBUTTONSTATE);
 	assert_int_equal(get_button(hd, 5, 40, buf, sizeof(buf))->dwButtonState,
 			 PHONEBUTTONSTATE_UP);
 	assert_int_equal(cmd(hd, "press *"), 0);
@@ -1506,12 +1506,12 @@ static void test_press_release(void **state)
 	expect_button_msg(&e[0], 14, PHONEBUTTONMODE_CALL, PHONEBUTTONSTATE_DOWN);
 
 	/* Positions without a button, and IDs that do not exist. */
-	assert_int_equal(cmd(hd, "press 21"), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(cmd(hd, "press 22"), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(cmd(hd, "release 4294967295"), PHONEERR_INVALBUTTONLAMPID);
-	assert_int_equal(cmd(hd, "press"), PHONEERR_INVALPARAM);
-	assert_int_equal(cmd(hd, "jump"), PHONEERR_INVALPARAM);
-	assert_int_equal(ASYNC(TSPI_phoneDevSpecific, hd, NULL, 5), PHONEERR_INVALPARAM);
+	assert_int_equal(cmd(hd, "press 21"), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(cmd(hd, "press 22"), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(cmd(hd, "release 4294967295"), (LONG)PHONEERR_INVALBUTTONLAMPID);
+	assert_int_equal(cmd(hd, "press"), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(cmd(hd, "jump"), (LONG)PHONEERR_INVALPARAM);
+	assert_int_equal(ASYNC(TSPI_phoneDevSpecific, hd, NULL, 5), (LONG)PHONEERR_INVALPARAM);
 }
 
 /* A press that nobody releases is released by the provider after a second. */
@@ -1537,7 +1537,7 @@ static void test_auto_release(void **state)
 	assert_true(ms >= 990);
 	assert_true(ms < 6000); /* a second, plus whatever a loaded machine adds */
 	/* It is up now: a late release is refused. */
-	assert_int_equal(cmd(hd, "release 12"), PHONEERR_INVALBUTTONSTATE);
+	assert_int_equal(cmd(hd, "release 12"), (LONG)PHONEERR_INVALBUTTONSTATE);
 	/* A press that is closed away sends nothing after the close. */
 	assert_int_equal(cmd(hd, "press 13"), 0);
 	close_phone(f, 0);
@@ -1570,9 +1570,9 @@ static void test_hook_command(void **state)
 	expect_state_msg(&e[1], PHONESTATE_SPEAKERHOOKSWITCH, PHONEHOOKSWITCHMODE_MICSPEAKER);
 	expect_state_msg(&e[2], PHONESTATE_HANDSETHOOKSWITCH, PHONEHOOKSWITCHMODE_ONHOOK);
 	assert_int_equal(get_hook(hd), PHONEHOOKSWITCHDEV_SPEAKER);
-	assert_int_equal(cmd(hd, "hook headset mic"), PHONEERR_INVALHOOKSWITCHDEV);
-	assert_int_equal(cmd(hd, "hook speaker mic"), PHONEERR_INVALHOOKSWITCHMODE);
-	assert_int_equal(cmd(hd, "hook speaker"), PHONEERR_INVALPARAM);
+	assert_int_equal(cmd(hd, "hook headset mic"), (LONG)PHONEERR_INVALHOOKSWITCHDEV);
+	assert_int_equal(cmd(hd, "hook speaker mic"), (LONG)PHONEERR_INVALHOOKSWITCHMODE);
+	assert_int_equal(cmd(hd, "hook speaker"), (LONG)PHONEERR_INVALPARAM);
 }
 
 /* "remove": the phone goes, PHONE_REMOVE comes after the command's reply, and the device ID
@@ -1620,23 +1620,23 @@ static void test_remove(void **state)
 
 	/* The handle is useless now, but closing it works. */
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_STEADY),
-			 PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), PHONEERR_INVALPHONEHANDLE);
+			 (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
 	assert_int_equal(ASYNC(TSPI_phoneSetData, hd, 0, (LPVOID) "x", 1),
-			 PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(TSPI_phoneGetData(hd, 0, buf, 1), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(cmd(hd, "resume"), PHONEERR_INVALPHONEHANDLE);
-	assert_int_equal(cmd(hd, "remove"), PHONEERR_INVALPHONEHANDLE);
+			 (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(TSPI_phoneGetData(hd, 0, buf, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(cmd(hd, "resume"), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(cmd(hd, "remove"), (LONG)PHONEERR_INVALPHONEHANDLE);
 	((PHONESTATUS *)buf)->dwTotalSize = sizeof(buf);
 	ot_var_begin(buf, sizeof(PHONESTATUS));
-	assert_int_equal(TSPI_phoneGetStatus(hd, (PHONESTATUS *)buf), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(TSPI_phoneGetStatus(hd, (PHONESTATUS *)buf), (LONG)PHONEERR_INVALPHONEHANDLE);
 	close_phone(f, 0);
-	assert_int_equal(TSPI_phoneOpen(7, HT, &hd, V22, on_event), PHONEERR_NODEVICE);
-	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v), PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneOpen(7, HT, &hd, V22, on_event), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v), (LONG)PHONEERR_NODEVICE);
 	((PHONECAPS *)buf)->dwTotalSize = sizeof(buf);
 	ot_var_begin(buf, sizeof(PHONECAPS));
-	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, (PHONECAPS *)buf), PHONEERR_NODEVICE);
-	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_phoneGetDevCaps(7, V22, 0, (PHONECAPS *)buf), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), (LONG)PHONEERR_BADDEVICEID);
 
 	/* The other phone is untouched. */
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, other, 12, PHONELAMPMODE_STEADY), 0);
@@ -1820,7 +1820,7 @@ static void test_durable_failure(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	/* The committer threads block signals: EFBIG, not SIGXFSZ. */
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_WINK),
-			 PHONEERR_OPERATIONFAILED);
+			 (LONG)PHONEERR_OPERATIONFAILED);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	assert_int_equal(phone_events(mark, (struct ev[2]){ 0 }, 2), 0);
 	assert_int_equal(get_lamp(hd, 12), PHONELAMPMODE_STEADY);
@@ -1859,7 +1859,7 @@ static void test_concurrent_sync_failure(void **state)
 		}
 	for (p = 0; p < 3; p++)
 		for (k = 0; k < 4; k++)
-			assert_int_equal(wait_reply(ids[p][k]), p == 1 ? PHONEERR_OPERATIONFAILED : 0);
+			assert_int_equal(wait_reply(ids[p][k]), p == 1 ? (LONG)PHONEERR_OPERATIONFAILED : 0);
 	fail_sync = NULL;
 	pthread_mutex_lock(&R.m);
 	for (p = 0; p < 3; p++)
@@ -1900,30 +1900,30 @@ static void test_bad_handles(void **state)
 		HDRVPHONE hd = bad[i];
 
 		assert_int_equal(ASYNC(TSPI_phoneSetDisplay, hd, 0, 0, u"x", 4),
-				 PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, 4), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(set_button(hd, 12, 2, 0, "x"), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 1, 1), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 1, 1), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 1, 1), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(cmd(hd, "press 1"), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &v), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(TSPI_phoneGetRing(hd, &v, &v), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(TSPI_phoneGetVolume(hd, 1, &v), PHONEERR_INVALPHONEHANDLE);
-		assert_int_equal(TSPI_phoneGetGain(hd, 1, &v), PHONEERR_INVALPHONEHANDLE);
+				 (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, 4), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(set_button(hd, 12, 2, 0, "x"), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(ASYNC(TSPI_phoneSetHookSwitch, hd, 1, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(ASYNC(TSPI_phoneSetRing, hd, 1, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(ASYNC(TSPI_phoneSetVolume, hd, 1, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(ASYNC(TSPI_phoneSetGain, hd, 1, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(cmd(hd, "press 1"), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(TSPI_phoneGetLamp(hd, 12, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(TSPI_phoneGetHookSwitch(hd, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(TSPI_phoneGetRing(hd, &v, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(TSPI_phoneGetVolume(hd, 1, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
+		assert_int_equal(TSPI_phoneGetGain(hd, 1, &v), (LONG)PHONEERR_INVALPHONEHANDLE);
 		((VARSTRING *)buf)->dwTotalSize = sizeof(buf);
 		assert_int_equal(TSPI_phoneGetDisplay(hd, (VARSTRING *)buf),
-				 PHONEERR_INVALPHONEHANDLE);
+				 (LONG)PHONEERR_INVALPHONEHANDLE);
 		((PHONEBUTTONINFO *)buf)->dwTotalSize = sizeof(buf);
 		((PHONEBUTTONINFO *)buf)->dwUsedSize = 40;
 		assert_int_equal(TSPI_phoneGetButtonInfo(hd, 1, (PHONEBUTTONINFO *)buf),
-				 PHONEERR_INVALPHONEHANDLE);
+				 (LONG)PHONEERR_INVALPHONEHANDLE);
 		((PHONESTATUS *)buf)->dwTotalSize = sizeof(buf);
 		ot_var_begin(buf, sizeof(PHONESTATUS));
 		assert_int_equal(TSPI_phoneGetStatus(hd, (PHONESTATUS *)buf),
-				 PHONEERR_INVALPHONEHANDLE);
+				 (LONG)PHONEERR_INVALPHONEHANDLE);
 	}
 	assert_int_equal(count_events(), 0);
 }
@@ -1945,7 +1945,7 @@ static void test_alloc_failures(void **state)
 		ot_alloc_fail_after(-1);
 		if (r == 0)
 			break;
-		assert_int_equal(r, PHONEERR_NOMEM);
+		assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	}
 	assert_true(n >= 5);
 	f->hd[0] = hd;
@@ -1953,31 +1953,31 @@ static void test_alloc_failures(void **state)
 	id = rid();
 	r = TSPI_phoneSetLamp(id, hd, 12, PHONELAMPMODE_STEADY);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	ot_alloc_fail_after(0);
 	r = TSPI_phoneSetDisplay(id, hd, 0, 0, u"x", 4);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	ot_alloc_fail_after(0);
 	r = TSPI_phoneDevSpecific(id, hd, (LPVOID) "press 1", 8);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	assert_int_equal(count_events(), 0); /* the press did not happen */
 	/* The table of pressed buttons is made at the first press: its failure refuses it too. */
 	ot_alloc_fail_after(1);
 	r = TSPI_phoneDevSpecific(id, hd, (LPVOID) "press 1", 8);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	assert_int_equal(count_events(), 0);
 	/* A durable phone's write takes its own copy of the payload: refused when it cannot. */
 	ot_alloc_fail_after(0);
 	r = TSPI_phoneSetData(id, hd, 0, (LPVOID) "x", 1);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	ot_alloc_fail_after(0);
 	r = ASYNC(TSPI_phoneSetRing, hd, 1, 1);
 	ot_alloc_fail_after(-1);
-	assert_int_equal(r, PHONEERR_NOMEM);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 	assert_int_equal(get_lamp(hd, 12), PHONELAMPMODE_OFF);
 	/* Init allocates nothing of ours (the committers' buffers are on their stacks). */
 	close_phone(f, 0);
@@ -2023,7 +2023,7 @@ static void *hammer_buttons(void *arg)
 		if (r != (LONG)a)
 			return (void *)1;
 		r = TSPI_phoneDevSpecific(b, h->hd, release, (DWORD)strlen(release) + 1);
-		if (r != (LONG)b && r != PHONEERR_INVALBUTTONSTATE) /* the timer was quicker */
+		if (r != (LONG)b && r != (LONG)PHONEERR_INVALBUTTONSTATE) /* the timer was quicker */
 			return (void *)1;
 	}
 	return NULL;
@@ -2110,7 +2110,7 @@ static void test_set_status_messages(void **state)
 	start(f, in_memory);
 	hd = open_phone(f, 0);
 	assert_int_equal(TSPI_phoneSetStatusMessages(hd, 0xFFFFFF, 0x3F, 0xF), 0);
-	assert_int_equal(TSPI_phoneSetStatusMessages(NULL, 0, 0, 0), PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(TSPI_phoneSetStatusMessages(NULL, 0, 0, 0), (LONG)PHONEERR_INVALPHONEHANDLE);
 }
 
 /* ---- phones added while the provider runs ---------------------------------------------------- */
@@ -2181,13 +2181,13 @@ static void test_add_phones(void **state)
 	ids[0] = 9;
 	lists[0] = small;
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
-	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), PHONEERR_BADDEVICEID);
-	assert_int_equal(TSPI_phoneOpen(9, HT, &added, V22, on_event), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_phoneOpen(9, HT, &added, V22, on_event), (LONG)PHONEERR_BADDEVICEID);
 	/* Only a configured temporary ID can be created, and only once. */
-	assert_int_equal(TSPI_providerCreatePhoneDevice(10, 10), PHONEERR_BADDEVICEID);
-	assert_int_equal(TSPI_providerCreatePhoneDevice(8, 8), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(10, 10), (LONG)PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(8, 8), (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), 0);
-	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), (LONG)PHONEERR_BADDEVICEID);
 
 	/* Now it is a whole phone of its own. */
 	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(9, V22, V22, &v), 0);
@@ -2232,20 +2232,20 @@ static void test_add_phones_checked(void **state)
 	ids[0] = 9;
 	lists[0] = bad;
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_non_null(strstr(err, "line 41: key 'display'"));
 	/* A device ID the provider has. */
 	names[0] = "New";
 	ids[0] = 8;
 	lists[0] = in_memory;
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'New': device ID 8 is taken (phone 'Phone 1')");
 	/* The name of a phone that is open. */
 	names[0] = "Phone 0";
 	ids[0] = 9;
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'Phone 0': a phone of this name is open (device ID 7)");
 	/* Twice the same among the new ones. */
 	names[0] = names[1] = "Twin";
@@ -2253,15 +2253,15 @@ static void test_add_phones_checked(void **state)
 	ids[1] = 10;
 	lists[1] = in_memory;
 	assert_int_equal(configure_more(f, names, ids, lists, 2, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'Twin': two phones have this name");
 	names[1] = "Other";
 	ids[1] = 9;
 	assert_int_equal(configure_more(f, names, ids, lists, 2, err, sizeof(err)),
-			 PHONEERR_INIFILECORRUPT);
+			 (LONG)PHONEERR_INIFILECORRUPT);
 	assert_string_equal(err, "phone 'Other': device ID 9 is used twice");
 	/* A refused configuration leaves nothing to create. */
-	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), (LONG)PHONEERR_BADDEVICEID);
 
 	/* Pending phones are dropped by the next configure... */
 	names[0] = "Early";
@@ -2270,7 +2270,7 @@ static void test_add_phones_checked(void **state)
 	names[0] = "Late";
 	ids[0] = 10;
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
-	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(9, 9), (LONG)PHONEERR_BADDEVICEID);
 	assert_int_equal(TSPI_providerCreatePhoneDevice(10, 10), 0);
 	/* ... and by shutdown (teardown checks that nothing leaked). */
 	names[0] = "Never";
@@ -2278,7 +2278,7 @@ static void test_add_phones_checked(void **state)
 	assert_int_equal(configure_more(f, names, ids, lists, 1, err, sizeof(err)), 0);
 	/* An empty configure is fine too: nothing is being added. */
 	assert_int_equal(configure_more(f, names, ids, lists, 0, err, sizeof(err)), 0);
-	assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), PHONEERR_BADDEVICEID);
+	assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), (LONG)PHONEERR_BADDEVICEID);
 
 	/* Out of memory: NOMEM, nothing leaked, nothing pending; create itself needs none. */
 	{
@@ -2294,9 +2294,9 @@ static void test_add_phones_checked(void **state)
 			ot_alloc_fail_after(-1);
 			if (r == 0)
 				break;
-			assert_int_equal(r, PHONEERR_NOMEM);
+			assert_int_equal(r, (LONG)PHONEERR_NOMEM);
 			assert_int_equal(ot_alloc_live(), live);
-			assert_int_equal(TSPI_providerCreatePhoneDevice(12, 12), PHONEERR_BADDEVICEID);
+			assert_int_equal(TSPI_providerCreatePhoneDevice(12, 12), (LONG)PHONEERR_BADDEVICEID);
 		}
 		assert_true(n > 2);
 		ot_alloc_fail_after(0);
@@ -2327,8 +2327,8 @@ static void test_add_phone_again(void **state)
 	close_phone(f, 0);
 
 	add_phone(f, "Phone 0", 9, changed);
-	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v), PHONEERR_NODEVICE);
-	assert_int_equal(TSPI_phoneOpen(7, HT, &hd, V22, on_event), PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(7, V22, V22, &v), (LONG)PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneOpen(7, HT, &hd, V22, on_event), (LONG)PHONEERR_NODEVICE);
 	c = get_caps(9, V22, sizeof(PHONECAPS), buf, sizeof(buf));
 	assert_int_equal(c->dwNumSetData, 1);
 	assert_int_equal(c->dwPermanentPhoneID, permanent); /* same name, same phone */
@@ -2342,7 +2342,7 @@ static void test_add_phone_again(void **state)
 	assert_int_equal(cmd(hd, "remove"), 0);
 	close_phone(f, 1);
 	add_phone(f, "Phone 1", 10, in_memory);
-	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(8, V22, V22, &v), PHONEERR_NODEVICE);
+	assert_int_equal(TSPI_phoneNegotiateTSPIVersion(8, V22, V22, &v), (LONG)PHONEERR_NODEVICE);
 	assert_int_equal(TSPI_phoneOpen(10, HT, &hd, V22, on_event), 0);
 	assert_int_equal(ASYNC(TSPI_phoneSetLamp, hd, 12, PHONELAMPMODE_WINK), 0);
 	assert_int_equal(TSPI_phoneClose(hd), 0);
@@ -2356,10 +2356,10 @@ static void test_add_phone_again(void **state)
 
 		assert_int_equal(configure_more(f, &name, &id, one, 1, err, sizeof(err)), 0);
 		assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), 0);
-		assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), PHONEERR_OPERATIONFAILED);
+		assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), (LONG)PHONEERR_OPERATIONFAILED);
 		assert_int_equal(TSPI_phoneClose(hd), 0);
 		assert_int_equal(TSPI_providerCreatePhoneDevice(11, 11), 0);
-		assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), PHONEERR_NODEVICE);
+		assert_int_equal(TSPI_phoneOpen(9, HT, &hd, V22, on_event), (LONG)PHONEERR_NODEVICE);
 	}
 }
 
@@ -2404,7 +2404,7 @@ static void *busy_phone(void *arg)
 		if (TSPI_phoneSetData(a, l->hd, 0, byte, 1) != (LONG)a)
 			l->failed = 1;
 		r = TSPI_phoneDevSpecific(b, l->hd, (LPVOID)c, (DWORD)strlen(c) + 1);
-		if (r != (LONG)b && r != PHONEERR_INVALBUTTONSTATE)
+		if (r != (LONG)b && r != (LONG)PHONEERR_INVALBUTTONSTATE)
 			l->failed = 2;
 	}
 	return NULL;

@@ -167,7 +167,7 @@ static void button_text_narrows(void **state)
 	wb->dwButtonTextOffset = 40;
 	w[40] = 0x00;
 	w[41] = (char)0xDC; /* a lone low surrogate */
-	assert_int_equal(ot_wide_narrow_button_info(wb, 40, &a), PHONEERR_INVALPARAM);
+	assert_int_equal(ot_wide_narrow_button_info(wb, 40, &a), (LONG)PHONEERR_INVALPARAM);
 }
 
 /* ---- the W entry points under allocation failure (embedded, partsprov) ---- */
@@ -254,7 +254,7 @@ static void w_functions_allocation_sweep(void **state)
 			ot_alloc_fail_after(-1);
 			if (rc >= 0)
 				break;
-			assert_int_equal(rc, PHONEERR_NOMEM);
+			assert_int_equal(rc, (LONG)PHONEERR_NOMEM);
 			assert_int_equal(ot_alloc_live(), live);
 			assert_true(k < 30);
 		}

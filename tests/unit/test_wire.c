@@ -313,7 +313,7 @@ static void bytes_are_little_endian(void **state)
 	};
 	static const uint8_t want_reply[] = {
 		0x20, 0, 0, 0,   0x00, 0x80, 0x00, 0x00,   0x78, 0x56, 0x34, 0x12,   0, 0, 0, 0,
-		0x03, 0x00, 0x00, 0x90, 0, 0, 0, 0, /* PHONEERR_INCOMPATIBLEAPIVERSION, zero-extended */
+		0x03, 0x00, 0x00, 0x90, 0, 0, 0, 0, /* (LONG)PHONEERR_INCOMPATIBLEAPIVERSION, zero-extended */
 		0x09, 0, 0, 0, 0, 0, 0, 0,
 	};
 	struct ot_wire_frame f = { .opcode = OT_WIRE_OPEN, .seq = 0x12345678,
@@ -321,7 +321,7 @@ static void bytes_are_little_endian(void **state)
 			       PHONEPRIVILEGE_OWNER) };
 	struct ot_wire_frame r = { .opcode = OT_WIRE_REPLY, .reply_to = OT_WIRE_OPEN,
 		.seq = 0x12345678,
-		OT_WIRE_FIELDS(ot_wire_from_long(PHONEERR_INCOMPATIBLEAPIVERSION), 9) };
+		OT_WIRE_FIELDS(ot_wire_from_long((LONG)PHONEERR_INCOMPATIBLEAPIVERSION), 9) };
 	struct ot_wire_frame d;
 
 	(void)state;
@@ -332,7 +332,7 @@ static void bytes_are_little_endian(void **state)
 	assert_memory_equal(buf, want_reply, sizeof(want_reply));
 	assert_int_equal(ot_wire_decode(buf, sizeof(want_reply), OT_WIRE_TO_CLIENT, OT_WIRE_OPEN,
 					&d), 0);
-	assert_int_equal(ot_wire_to_long(d.fixed[OT_WIRE_RESULT]), PHONEERR_INCOMPATIBLEAPIVERSION);
+	assert_int_equal(ot_wire_to_long(d.fixed[OT_WIRE_RESULT]), (LONG)PHONEERR_INCOMPATIBLEAPIVERSION);
 	assert_int_equal(ot_wire_peek_seq(buf), 0x12345678);
 	assert_int_equal(ot_wire_peek_opcode(buf), OT_WIRE_REPLY);
 }
@@ -374,7 +374,7 @@ static void every_reply_round_trips(void **state)
 			ot_wire_schema(OT_WIRE_REPLY, OT_WIRE_TO_CLIENT, requests[i].op);
 
 		sample(&f, OT_WIRE_REPLY, requests[i].op, 1, s, 0);
-		f.fixed[OT_WIRE_RESULT] = ot_wire_from_long(PHONEERR_NOMEM);
+		f.fixed[OT_WIRE_RESULT] = ot_wire_from_long((LONG)PHONEERR_NOMEM);
 		round_trip(&f, OT_WIRE_TO_CLIENT);
 		sample(&f, OT_WIRE_REPLY, requests[i].op, 2, s, 33);
 		f.fixed[OT_WIRE_RESULT] = 0;
@@ -389,7 +389,7 @@ static void events_and_goodbye_round_trip(void **state)
 	static const char reason[] = "server shutting down";
 	struct ot_wire_frame ev = { .opcode = OT_WIRE_EVENT,
 		OT_WIRE_FIELDS(0xFFFFFFFFFFFFFFFFull, 0x00100001, PHONE_REPLY, 0x8000000000000001ull,
-			       0x7FFFFFFF, ot_wire_from_long(PHONEERR_OPERATIONFAILED),
+			       0x7FFFFFFF, ot_wire_from_long((LONG)PHONEERR_OPERATIONFAILED),
 			       0xFFFFFFFFFFFFFFFFull, 1) };
 	struct ot_wire_frame bye = { .opcode = OT_WIRE_GOODBYE, OT_WIRE_FIELDS(OT_WIRE_BYE_SHUTDOWN),
 		.var = (const uint8_t *)reason, .var_len = sizeof(reason) };
@@ -773,8 +773,8 @@ static void err_dword(void **state)
 	assert_int_equal(ot_wire_dword(&d, OT_WIRE_EV_COOKIE, &dw), -1);
 	assert_int_equal(ot_wire_dword(&d, OT_WIRE_EV_NFIXED, &dw), -1);
 	assert_int_equal(ot_wire_dword(&d, 1000, &dw), -1);
-	assert_int_equal(ot_wire_to_long(ot_wire_from_long(PHONEERR_NOMEM)), PHONEERR_NOMEM);
-	assert_true(ot_wire_from_long(PHONEERR_NOMEM) == 0x9000001Aull);
+	assert_int_equal(ot_wire_to_long(ot_wire_from_long((LONG)PHONEERR_NOMEM)), (LONG)PHONEERR_NOMEM);
+	assert_true(ot_wire_from_long((LONG)PHONEERR_NOMEM) == 0x9000001Aull);
 	assert_int_equal(ot_wire_to_long(ot_wire_from_long(0x7FFFFFFF)), 0x7FFFFFFF);
 	assert_int_equal(ot_wire_to_long(ot_wire_from_long(-1)), -1);
 }

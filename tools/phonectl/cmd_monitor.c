@@ -95,7 +95,7 @@ int pc_cmd_sim(const struct pc_options *opt, int argc, char **argv)
 		char what[96];
 		LONG req = submit_command(&s, text);
 
-		if (req == PHONEERR_NOTOWNER && !opt->privilege) {
+		if (req == (LONG)PHONEERR_NOTOWNER && !opt->privilege) {
 			pc_info(opt, "'%s' needs owner privilege: opening phone %u as owner\n", text,
 				(unsigned)dev);
 			pc_session_end(&s);

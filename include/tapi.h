@@ -18,83 +18,22 @@
  *  - USECOMPLETIONPORT: Handles.hCompletionPort is a descriptor the app owns (a pipe or socket
  *    write end, cast the same way). Each message is written to it as one OT_COMPLETIONRECORD.
  *
- * Define OPENTAPI_NO_BASE_TYPES if your program already defines DWORD, HANDLE, ... itself.
+ * Define OPENTAPI_NO_BASE_TYPES if your program already defines DWORD, HANDLE, ... itself. For
+ * Windows sources that include <windows.h> and <tchar.h>, pkg-config module "opentapi-win32"
+ * adds the small compatibility headers of docs/porting.md to the include path.
  */
 #ifndef TAPI_H
 #define TAPI_H
 
+/* As in the current Windows SDK and mingw-w64: 3.1 unless the program says otherwise. It only
+ * adds names (PHONEBUTTONFUNCTION_SEND, PHONEFEATURE_GENERICPHONE); the phone structures are
+ * those of TAPI 2.2 at every version, and an application still negotiates its API version with
+ * phoneNegotiateAPIVersion (OpenTAPI offers up to 2.2). */
 #ifndef TAPI_CURRENT_VERSION
-#define TAPI_CURRENT_VERSION 0x00020002
+#define TAPI_CURRENT_VERSION 0x00030001
 #endif
 
-#include <stddef.h> /* NULL and size_t, which Windows programs get through windows.h */
-#include <stdint.h>
-#ifndef __cplusplus
-#include <uchar.h> /* char16_t; a builtin type in C++ */
-#endif
-
-/* ---- Windows base types ------------------------------------------------------------------- */
-
-#if !defined(OPENTAPI_NO_BASE_TYPES) && !defined(_WINDEF_)
-typedef uint32_t DWORD;
-typedef int32_t LONG;
-typedef int BOOL;
-typedef uint16_t WORD;
-typedef uint8_t BYTE;
-typedef void *LPVOID;
-typedef DWORD *LPDWORD;
-typedef char *LPSTR;
-typedef const char *LPCSTR;
-#if defined(__cplusplus) && __cplusplus < 201103L
-typedef uint16_t WCHAR; /* C++98 has no char16_t: the same UTF-16 code units */
-#else
-typedef char16_t WCHAR;
-#endif
-typedef WCHAR *LPWSTR;
-typedef const WCHAR *LPCWSTR;
-typedef void *HANDLE;
-typedef void *HWND;      /* opaque window handle */
-typedef void *HINSTANCE; /* opaque module handle */
-typedef void *HICON;     /* opaque */
-typedef uintptr_t DWORD_PTR;
-typedef uintptr_t ULONG_PTR;
-#endif
-
-#ifndef GUID_DEFINED
-#define GUID_DEFINED
-typedef struct _GUID {
-	uint32_t Data1;
-	uint16_t Data2;
-	uint16_t Data3;
-	uint8_t Data4[8];
-} GUID;
-#endif
-#ifndef __LPGUID_DEFINED__
-#define __LPGUID_DEFINED__
-typedef GUID *LPGUID;
-#endif
-
-#ifndef FAR
-#define FAR
-#endif
-#ifndef NEAR
-#define NEAR
-#endif
-#ifndef PASCAL
-#define PASCAL
-#endif
-#ifndef WINAPI
-#define WINAPI
-#endif
-#ifndef CALLBACK
-#define CALLBACK
-#endif
-#ifndef WM_USER
-#define WM_USER 0x0400
-#endif
-#ifndef INFINITE
-#define INFINITE 0xFFFFFFFF /* phoneGetMessage: wait without timeout */
-#endif
+#include <opentapi_wintypes.h> /* DWORD, LONG, HANDLE, WCHAR, GUID, FAR, WINAPI, INFINITE, ... */
 
 /* Marks the API so that it stays exported from code built with -fvisibility=hidden. */
 #ifndef OPENTAPI_EXPORT

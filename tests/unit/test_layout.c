@@ -42,14 +42,12 @@ static const struct {
 };
 _Static_assert(sizeof(STR(phoneGetDevCaps)) == sizeof("phoneGetDevCapsA"), "phoneGetDevCaps -> A");
 
-#ifdef PHONEBUTTONFUNCTION_SEND
-#error "PHONEBUTTONFUNCTION_SEND is TAPI 3.1 only"
+/* The default is the current SDK's and mingw-w64's, 3.1, with its two phone names. */
+#if TAPI_CURRENT_VERSION != 0x00030001
+#error "default TAPI_CURRENT_VERSION must be 0x00030001"
 #endif
-#ifdef PHONEFEATURE_GENERICPHONE
-#error "PHONEFEATURE_GENERICPHONE is TAPI 3.1 only"
-#endif
-#if TAPI_CURRENT_VERSION != 0x00020002
-#error "default TAPI_CURRENT_VERSION must be 0x00020002"
+#if !defined(PHONEBUTTONFUNCTION_SEND) || !defined(PHONEFEATURE_GENERICPHONE)
+#error "PHONEBUTTONFUNCTION_SEND and PHONEFEATURE_GENERICPHONE are there at 3.1"
 #endif
 
 /* ---- Base types ----------------------------------------------------------------------------- */
@@ -592,7 +590,7 @@ static const struct konst konsts[] = {
 	K(INITIALIZE_NEGOTIATION, 0xFFFFFFFF),
 	K(TAPI_REPLY, 0x0400 + 99),
 	K(TAPIMAXDESTADDRESSSIZE, 80),
-	K(TAPI_CURRENT_VERSION, 0x00020002),
+	K(TAPI_CURRENT_VERSION, 0x00030001),
 	K(INFINITE, 0xFFFFFFFF),
 	K(WM_USER, 0x0400),
 

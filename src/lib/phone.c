@@ -47,6 +47,17 @@ static HPHONEAPP remote_app(HPHONEAPP h)
 		WITH_BACKEND((remote = remote_app(h)) ? (expr) : (LONG)PHONEERR_INVALAPPHANDLE);\
 	} while (0)
 
+/* A server that exists but does not let this user in: an error that says so and how to fix it,
+ * never a reason to look elsewhere. */
+static LONG refused(const char *socket)
+{
+	ot_log(OT_LOG_ERROR, "lib", "permission denied: the telephony server at %s does not let "
+	       "user %u in; an administrator adds the user to the socket's group (docs/server.md, "
+	       "\"Who may connect\"), or run in-process with OPENTAPI_SERVER=embedded", socket,
+	       (unsigned)geteuid());
+	return PHONEERR_OPERATIONFAILED;
+}
+
 /* OPENTAPI_SERVER unset: the server at the per-user socket, else the system server, else one
  * started on demand at the per-user socket (docs/server.md, "When no server runs"). A system
  * server that refuses this user is an error with its fix, never a reason to start another. The
@@ -61,13 +72,8 @@ static LONG find_server(void)
 		fd = ot_remote_connect(paths[i]);
 		if (fd >= 0)
 			return ot_remote_create(fd, &ot_lib_backend);
-		if (fd == -EACCES) {
-			ot_log(OT_LOG_ERROR, "lib", "the telephony server at %s does not let user %u in: "
-			       "an administrator adds the user to the socket's group (docs/server.md, "
-			       "\"Who may connect\"), or run in-process with OPENTAPI_SERVER=embedded",
-			       paths[i], (unsigned)geteuid());
-			return PHONEERR_OPERATIONFAILED;
-		}
+		if (fd == -EACCES)
+			return refused(paths[i]);
 	}
 	if (ot_ondemand_socket(own, sizeof(own)) < 0) {
 		ot_log(OT_LOG_WARN, "lib", "no telephony server runs and XDG_RUNTIME_DIR is not set, "
@@ -97,6 +103,8 @@ static LONG ensure_backend(void)
 		return ot_embedded_create(&ot_lib_backend);
 	if (mode && *mode) {
 		fd = ot_remote_connect(mode);
+		if (fd == -EACCES)
+			return refused(mode);
 		if (fd < 0) {
 			ot_log(OT_LOG_ERROR, "lib", "no tapisrv listens on %s (OPENTAPI_SERVER)", mode);
 			return PHONEERR_SERVICE_NOT_RUNNING;

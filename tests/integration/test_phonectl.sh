@@ -385,6 +385,22 @@ if [ -n "$TAPISRV" ]; then
 		fail "status in server mode lists the phone without owners"
 	ok "status in server mode: socket, tapisrv version, protocol version, pid"
 
+	# A user the server's socket does not let in is told so, with the fix (root only: it needs
+	# another user).
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		last_cmd="status (as nobody)"
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "${TIMEOUT[@]}" "$PHONECTL" status \
+			>"$work/out" 2>"$work/err"
+		rc=$?
+		[ $rc -eq 1 ] && out_has 'permission denied: this user may not connect' &&
+			err_has "permission denied: the telephony server at $sock does not let user" ||
+			fail "status as a user the socket refuses: permission denied, with the fix"
+		ok "status as a user the socket refuses: permission denied and what to do"
+	else
+		n=$((n + 1))
+		echo "ok $n - status as a refused user # SKIP outside the project: needs root and setpriv"
+	fi
+
 	# An owner and a monitor in other processes: status sees both, with the owner's name.
 	"$PHONECTL" --privilege owner monitor 0 --only close >"$srv/owner.out" 2>"$srv/owner.err" &
 	owner_pid=$!

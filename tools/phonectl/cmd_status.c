@@ -34,20 +34,22 @@ struct server_info {
 	pid_t pid;
 };
 
+/* A connected socket, or -errno. */
 static int connect_socket(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, e;
 
 	if (strlen(path) >= sizeof addr.sun_path)
-		return -1;
+		return -ENAMETOOLONG;
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -1;
+		return -errno;
 	if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+		e = errno;
 		close(fd);
-		return -1;
+		return -e;
 	}
 	return fd;
 }
@@ -280,10 +282,12 @@ int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 	} else if (mode && *mode) {
 		server = mode;
 		fd = connect_socket(mode);
-		if (fd < 0) {
+		if (fd == -EACCES)
+			printf("mode: server (%s): permission denied: this user may not connect; an "
+			       "administrator adds it to the socket's group (docs/server.md)\n", mode);
+		else if (fd < 0)
 			printf("mode: server (%s): nobody listens there (OPENTAPI_SERVER)\n", mode);
-			ok = false;
-		}
+		ok = ok && fd >= 0;
 	} else {
 		rc = pc_session_init(&s, opt); /* TAPI chooses first: it may start a server */
 		if (rc != PC_EXIT_OK)

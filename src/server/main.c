@@ -47,7 +47,9 @@ static void usage(FILE *out)
 		"  --socket PATH     listening socket (default: [server] socket, else\n"
 		"                    $XDG_RUNTIME_DIR/opentapi/tapisrv.sock, or /run/opentapi/tapisrv.sock as root)\n"
 		"  --state-dir DIR   where providers keep durable state (default: [server] state_dir, else\n"
-		"                    $OPENTAPI_STATE_DIR, $XDG_STATE_HOME/opentapi, or /var/lib/opentapi as root)\n"
+		"                    $OPENTAPI_STATE_DIR, $XDG_STATE_HOME/opentapi, ~/.local/state/opentapi,\n"
+		"                    or /var/lib/opentapi without a home; the system unit gives\n"
+		"                    --state-dir /var/lib/opentapi)\n"
 		"  --idle-exit MS    leave after MS milliseconds without clients (how the library runs a\n"
 		"                    server it starts on demand; docs/server.md)\n"
 		"  --ready-fd N      close descriptor N once listening (the library waits for that)\n"
@@ -222,11 +224,30 @@ static int block_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* The state directory, or the directory it would be created in, must be writable: said at start
+ * (with the path, the reason and the fix) rather than when a client first opens a durable phone.
+ * Not fatal: phones that keep no state work without it. */
+static void check_state_dir(const char *dir)
+{
+	char path[4096];
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	while (access(path, F_OK) < 0 && errno == ENOENT && (slash = strrchr(path, '/')) &&
+	       slash != path)
+		*slash = '\0'; /* the nearest existing ancestor, where it would be created */
+	if (access(path, W_OK | X_OK) < 0)
+		ot_log(OT_LOG_ERROR, "server", "state directory %s cannot be used (%s: %m): durable "
+		       "phones will fail to open; give --state-dir, set [server] state_dir, or fix "
+		       "the permissions", dir, path);
+}
+
 static int serve(struct ot_server *srv, const struct ot_config *cfg, const struct options *o,
 		 struct ot_listener *l, int signal_fd)
 {
 	struct signals sig = { srv, o, signal_fd };
 	struct ot_watch *sw;
+	char *state_dir;
 	int rc;
 
 	srv->listen_fd = l->fd;
@@ -240,8 +261,13 @@ static int serve(struct ot_server *srv, const struct ot_config *cfg, const struc
 	}
 	if (o->idle_exit_ms && ot_idle_start(srv, l, o->idle_exit_ms) < 0)
 		return -1;
-	ot_log(OT_LOG_INFO, "server", "tapisrv %s ready: %u phones, socket %s", OT_VERSION,
-	       (unsigned)ot_engine_num_devices(srv->engine), l->path);
+	state_dir = ot_config_state_dir(cfg);
+	if (state_dir)
+		check_state_dir(state_dir);
+	ot_log(OT_LOG_INFO, "server", "tapisrv %s ready: %u phones, socket %s, configuration %s, "
+	       "state %s", OT_VERSION, (unsigned)ot_engine_num_devices(srv->engine), l->path,
+	       cfg->path ? cfg->path : "(built-in default)", state_dir ? state_dir : "?");
+	ot_free(state_dir);
 	sd_notify(0, "READY=1");
 	if (o->ready_fd >= 0)
 		close(o->ready_fd);

@@ -657,6 +657,26 @@ static int setup_restricted(void **state)
 	return start(state, "[phone \"A\"]\nprovider = sim\nowners = 54321, @54321\n");
 }
 
+/* The ready line names the configuration and the state directory; a state directory that cannot
+ * be used is said at start, with its path, why, and what to do. */
+static void the_start_says_where_things_are(void **state)
+{
+	char ready[600], bad[600];
+
+	(void)state;
+	snprintf(ready, sizeof(ready), "ready: 1 phones, socket %s, configuration %s, state %s",
+		 server.socket, server.config, server.state);
+	assert_true(srv_log_has(&server, ready));
+	srv_kill(&server, SIGTERM);
+	/* Under a file: the configuration's (a short temporary path). */
+	snprintf(server.state, sizeof(server.state), "%.100s/state", server.config);
+	assert_int_equal(srv_restart(&server), 0);
+	snprintf(bad, sizeof(bad), "state directory %s cannot be used (%s/state: Not a directory)",
+		 server.state, server.config);
+	assert_true(srv_log_has(&server, bad));
+	assert_true(srv_log_has(&server, "give --state-dir, set [server] state_dir, or fix"));
+}
+
 static void a_peer_not_allowed_to_own_is_refused(void **state)
 {
 	HPHONEAPP app;
@@ -681,6 +701,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_killed_server_answers_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(without_a_server_initialize_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_start_says_where_things_are, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_protocol_version_mismatch_is_refused_clearly, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(malformed_and_truncated_frames_drop_only_their_sender,

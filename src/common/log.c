@@ -5,9 +5,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int level = -1;
+
+/* 1 when stderr is the systemd journal's stream (JOURNAL_STREAM names its device and inode): then
+ * each line starts with its syslog priority, "<3>" … "<7>", which journald reads and strips, so
+ * that `journalctl -p err` finds the errors. Looked at once. */
+static int journal = -1;
+
+static int stderr_is_journal(void)
+{
+	const char *env;
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (journal >= 0)
+		return journal;
+	env = getenv("JOURNAL_STREAM");
+	journal = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+		  fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+		  (unsigned long long)st.st_ino == ino;
+	return journal;
+}
 
 static int configured_level(void)
 {
@@ -38,13 +59,15 @@ int ot_log_enabled(enum ot_log_level l)
 void ot_log(enum ot_log_level l, const char *component, const char *fmt, ...)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
+	static const char *const priorities[] = { "<3>", "<4>", "<6>", "<7>" };
 	char line[1024];
 	int n;
 	va_list ap;
 
 	if (!ot_log_enabled(l))
 		return;
-	n = snprintf(line, sizeof(line), "opentapi[%d] %s: %s: ", (int)getpid(), names[l], component);
+	n = snprintf(line, sizeof(line), "%sopentapi[%d] %s: %s: ",
+		     stderr_is_journal() ? priorities[l] : "", (int)getpid(), names[l], component);
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);

@@ -1,7 +1,8 @@
 /* log.h — leveled logging to stderr for the library, server, providers and tools.
  *
  * Owns: the log level (from OPENTAPI_LOG = error|warn|info|debug, default warn; tapisrv raises it
- * to info) and the line format "opentapi[pid] level: component: message".
+ * to info) and the line format "opentapi[pid] level: component: message", preceded by the syslog
+ * priority ("<3>" error … "<7>" debug) when stderr is the systemd journal (JOURNAL_STREAM).
  * Must not: allocate, or log anything secret (passwords, payload bytes).
  */
 #ifndef OT_LOG_H

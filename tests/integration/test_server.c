@@ -666,13 +666,15 @@ static void the_start_says_where_things_are(void **state)
 	(void)state;
 	snprintf(ready, sizeof(ready), "ready: 1 phones, socket %s, configuration %s, state %s",
 		 server.socket, server.config, server.state);
-	assert_true(srv_log_has(&server, ready));
+	/* The socket listens before the ready line is written: wait for the line. */
+	assert_true(srv_wait_log(&server, ready, (int)test_deadline_ms(5000)));
 	srv_kill(&server, SIGTERM);
 	/* Under a file: the configuration's (a short temporary path). */
 	snprintf(server.state, sizeof(server.state), "%.100s/state", server.config);
 	assert_int_equal(srv_restart(&server), 0);
 	snprintf(bad, sizeof(bad), "state directory %s cannot be used (%s/state: Not a directory)",
 		 server.state, server.config);
+	assert_true(srv_wait_log(&server, " ready: ", (int)test_deadline_ms(5000)));
 	assert_true(srv_log_has(&server, bad));
 	assert_true(srv_log_has(&server, "give --state-dir, set [server] state_dir, or fix"));
 }

@@ -415,6 +415,12 @@ if [ -n "$TAPISRV" ]; then
 		fail "status shows 1 owner (phonectl) and 1 monitor"
 	ok "status shows another process as owner (phonectl) and one as monitor"
 
+	pc set-data 0 0 "$f/a0"
+	[ $rc -eq 1 ] && err_has 'phoneOpen: PHONEERR_INUSE' &&
+		err_has "phone 0 is owned by 'phonectl'; only one application may own a phone" ||
+		fail "set-data while another process owns the phone says who owns it"
+	ok "set-data while another process owns the phone: PHONEERR_INUSE, who owns it, what to do"
+
 	# While another process owns the phone, nobody else may suspend it: refused to a monitor,
 	# and the phone cannot be had as owner.
 	pc sim 0 suspend

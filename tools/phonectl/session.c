@@ -104,6 +104,25 @@ LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECA
 	return rc;
 }
 
+/* PHONEERR_INUSE for owner privilege: who has the phone, seen as a monitor would see it. */
+static void report_owner(struct pc_session *s, DWORD dev)
+{
+	PHONESTATUS *st = NULL;
+	const char *owner = NULL;
+
+	if (phoneOpen(s->app, dev, &s->phone, s->api_version, 0, 0, PHONEPRIVILEGE_MONITOR) != 0)
+		return;
+	if (pc_session_get_status(s, &st, true) == 0)
+		owner = pc_var_part(st, st->dwUsedSize < st->dwTotalSize ? st->dwUsedSize
+									 : st->dwTotalSize,
+				    st->dwOwnerNameSize, st->dwOwnerNameOffset);
+	fprintf(stderr, "phone %u is owned by %s%s%s; only one application may own a phone: wait "
+		"until it closes the phone, or use --privilege monitor to watch\n", (unsigned)dev,
+		owner ? "'" : "another application", owner ? owner : "", owner ? "'" : "");
+	free(st);
+	phoneClose(s->phone);
+}
+
 int pc_session_open(struct pc_session *s, DWORD dev, DWORD privilege)
 {
 	LONG rc;
@@ -113,6 +132,8 @@ int pc_session_open(struct pc_session *s, DWORD dev, DWORD privilege)
 	rc = phoneOpen(s->app, dev, &s->phone, s->api_version, 0, 0, privilege);
 	if (rc != 0) {
 		pc_report_tapi("phoneOpen", rc);
+		if (rc == (LONG)PHONEERR_INUSE && privilege == PHONEPRIVILEGE_OWNER)
+			report_owner(s, dev);
 		return PC_EXIT_TAPI;
 	}
 	s->phone_ok = true;

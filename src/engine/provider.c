@@ -2,10 +2,13 @@
 #define _GNU_SOURCE
 #include "provider.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include "alloc.h"
 #include "log.h"
@@ -19,6 +22,43 @@ static int valid_name(const char *name)
 	size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-");
 
 	return n > 0 && n <= 64 && name[n] == '\0';
+}
+
+/* Appends to buf the names of the providers (NAME.so) in the first len bytes of dir. */
+static void list_providers(const char *dir, size_t len, char *buf, size_t size)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%.*s", (int)len, dir);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name), used = strlen(buf);
+
+		if (n > 3 && !strcmp(e->d_name + n - 3, ".so") && used + n < size)
+			snprintf(buf + used, size - used, "%s%.*s", used ? ", " : "", (int)(n - 3),
+				 e->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* No NAME.so anywhere: says where it looked, and which providers are there. */
+static void say_missing(const char *name, const char *env, char *err, size_t errlen)
+{
+	char found[512] = "";
+	const char *dir;
+	size_t len;
+
+	for (dir = env; dir && *dir; dir += len + (dir[len] == ':')) {
+		len = strcspn(dir, ":");
+		list_providers(dir, len, found, sizeof(found));
+	}
+	list_providers(OT_PROVIDER_DIR, strlen(OT_PROVIDER_DIR), found, sizeof(found));
+	snprintf(err, errlen, "provider '%s': there is no %s.so in %s%s%s; providers there: %s", name,
+		 name, env && *env ? env : "", env && *env ? " (OPENTAPI_PROVIDER_PATH) or " : "",
+		 OT_PROVIDER_DIR, found[0] ? found : "none (is OpenTAPI installed?)");
 }
 
 /* dlopen()s NAME.so from the first directory that has it. */
@@ -35,16 +75,21 @@ static void *open_module(const char *name, char *err, size_t errlen)
 		if (len == 0)
 			continue;
 		snprintf(path, sizeof(path), "%.*s/%s.so", (int)len, dir, name);
+		if (access(path, F_OK) < 0)
+			continue;
 		dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (dl)
-			return dl;
-		ot_log(OT_LOG_DEBUG, "engine", "provider %s: %s", path, dlerror());
+		if (!dl)
+			snprintf(err, errlen, "provider '%s': cannot load %s: %s", name, path, dlerror());
+		return dl;
 	}
 	snprintf(path, sizeof(path), "%s/%s.so", OT_PROVIDER_DIR, name);
+	if (access(path, F_OK) < 0) {
+		say_missing(name, env, err, errlen);
+		return NULL;
+	}
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl)
-		snprintf(err, errlen, "provider '%s': cannot load %s (searched OPENTAPI_PROVIDER_PATH): %s",
-			 name, path, dlerror());
+		snprintf(err, errlen, "provider '%s': cannot load %s: %s", name, path, dlerror());
 	return dl;
 }
 

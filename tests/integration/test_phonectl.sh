@@ -160,7 +160,9 @@ head -c 257 /dev/urandom >"$f/big0"
 pc set-data 0 0 "$f/big0"
 [ $rc -eq 1 ] || fail "set-data of 257 bytes to area 0 exits 1"
 any_has 'PHONEERR_INVALPARAM' || fail "set-data of 257 bytes to area 0 reports PHONEERR_INVALPARAM"
-ok "set-data of 257 bytes to the 256-byte area 0 fails with PHONEERR_INVALPARAM"
+any_has 'area 0 of phone 0 holds 256 bytes; 257 were given' ||
+	fail "set-data of 257 bytes to area 0 says how much the area holds"
+ok "set-data of 257 bytes to the 256-byte area 0 fails with PHONEERR_INVALPARAM, and says why"
 
 pc get-data 0 0 -o "$f/a0.after"
 [ $rc -eq 0 ] && cmp -s "$f/a0" "$f/a0.after" || fail "a refused set-data writes nothing"
@@ -168,7 +170,12 @@ ok "the refused set-data left area 0 unchanged"
 
 pc set-data 0 4 "$f/a0"
 [ $rc -eq 1 ] && any_has 'PHONEERR_INVALDATAID' || fail "set-data to area 4 fails with PHONEERR_INVALDATAID"
-ok "set-data to area 4 fails with PHONEERR_INVALDATAID"
+any_has 'phone 0 has 4 data areas \(0: 256 bytes, 1: 4096 bytes, 2: 65536 bytes, 3: 16777216 bytes\)' ||
+	fail "set-data to area 4 lists the areas there are"
+pc caps 7
+[ $rc -eq 1 ] && any_has 'phone 7: PHONEERR_BADDEVICEID: the only phone is 0; phonectl list shows it' ||
+	fail "caps 7 says which phones there are"
+ok "set-data to area 4 fails with PHONEERR_INVALDATAID and lists the areas; caps 7 the phones"
 
 pc get-data 0 4
 [ $rc -eq 1 ] && any_has 'PHONEERR_INVALDATAID' || fail "get-data of area 4 fails with PHONEERR_INVALDATAID"
@@ -240,7 +247,8 @@ pc sim 0 resume
 ok "sim sends suspend and resume and waits for their PHONE_REPLY"
 
 pc sim 0 frobnicate the phone
-[ $rc -eq 1 ] && any_has 'PHONEERR_INVALPARAM' || fail "sim with an unknown command fails with PHONEERR_INVALPARAM"
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALPARAM' && any_has "'frobnicate the phone' is not a command of the phone's provider; the sim provider's: suspend," ||
+	fail "sim with an unknown command fails with PHONEERR_INVALPARAM and lists the commands"
 ok "sim with an unknown command fails with PHONEERR_INVALPARAM"
 
 pc monitor 0 --json --timeout 200

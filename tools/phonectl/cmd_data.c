@@ -109,6 +109,28 @@ static void enable_state_messages(struct pc_session *s)
 	free(caps);
 }
 
+/* After INVALDATAID or INVALPARAM: the phone's areas, so that the user sees the fix. */
+static void explain_areas(struct pc_session *s, DWORD dev, DWORD id, size_t len, bool get)
+{
+	DWORD n, size, i;
+	PHONECAPS *caps = NULL;
+
+	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
+		return;
+	n = get ? caps->dwNumGetData : caps->dwNumSetData;
+	if (pc_caps_area_size(caps, get, id, &size))
+		fprintf(stderr, "area %u of phone %u holds %u bytes; %zu were given\n", (unsigned)id,
+			(unsigned)dev, (unsigned)size, len);
+	else {
+		fprintf(stderr, "phone %u has %u data area%s", (unsigned)dev, (unsigned)n,
+			n == 1 ? "" : "s");
+		for (i = 0; i < n && pc_caps_area_size(caps, get, i, &size); i++)
+			fprintf(stderr, "%s%u: %u bytes", i ? ", " : " (", (unsigned)i, (unsigned)size);
+		fprintf(stderr, "%s\n", n ? ")" : "");
+	}
+	free(caps);
+}
+
 int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv)
 {
 	const char *file = argv[2];
@@ -119,6 +141,7 @@ int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv)
 	char what[64];
 	DWORD dev, id;
 	int rc, e;
+	LONG req;
 
 	(void)argc;
 	if (!parse_dev_id(argv, &dev, &id, &rc))
@@ -157,8 +180,10 @@ int pc_cmd_set_data(const struct pc_options *opt, int argc, char **argv)
 		enable_state_messages(&s);
 
 	snprintf(what, sizeof what, "%zu bytes written to area %u", len, (unsigned)id);
-	rc = pc_session_request(&s, "phoneSetData", phoneSetData(s.phone, id, data, (DWORD)len),
-				what);
+	req = phoneSetData(s.phone, id, data, (DWORD)len);
+	rc = pc_session_request(&s, "phoneSetData", req, what);
+	if (req == (LONG)PHONEERR_INVALPARAM || req == (LONG)PHONEERR_INVALDATAID)
+		explain_areas(&s, dev, id, len, false);
 out:
 	pc_session_end(&s);
 	free(data);

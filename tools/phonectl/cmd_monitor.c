@@ -106,6 +106,11 @@ int pc_cmd_sim(const struct pc_options *opt, int argc, char **argv)
 		snprintf(what, sizeof what, "%.*s", (int)(sizeof what - 1), text);
 		if (rc == PC_EXIT_OK)
 			rc = pc_session_request(&s, "phoneDevSpecific", req, what);
+		if (req == (LONG)PHONEERR_INVALPARAM)
+			fprintf(stderr, "'%s' is not a command of the phone's provider; the sim provider's: "
+				"suspend, resume, disconnect, connect, hold-replies, release-replies, "
+				"remove, press ID, release ID, hook handset|speaker|headset "
+				"onhook|mic|speaker|micspeaker (phonectl help sim)\n", text);
 	}
 	pc_session_end(&s);
 	free(text);

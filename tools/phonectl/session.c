@@ -51,7 +51,21 @@ LONG pc_session_negotiate(struct pc_session *s, DWORD dev, DWORD *version, bool 
 	*version = 0;
 	rc = phoneNegotiateAPIVersion(s->app, dev, PC_API_LOW, PC_API_HIGH, version, &ext);
 	if (rc != 0) {
-		if (!quiet_errors)
+		if (quiet_errors)
+			return rc;
+		if (rc == (LONG)PHONEERR_BADDEVICEID && s->num_devs == 0)
+			fprintf(stderr, "phone %u: PHONEERR_BADDEVICEID: there are no phones (see the "
+				"configuration: docs/configuration.md)\n", (unsigned)dev);
+		else if (rc == (LONG)PHONEERR_BADDEVICEID && s->num_devs == 1)
+			fprintf(stderr, "phone %u: PHONEERR_BADDEVICEID: the only phone is 0; phonectl "
+				"list shows it\n", (unsigned)dev);
+		else if (rc == (LONG)PHONEERR_BADDEVICEID)
+			fprintf(stderr, "phone %u: PHONEERR_BADDEVICEID: the phones are 0 to %u; "
+				"phonectl list shows them\n", (unsigned)dev, (unsigned)s->num_devs - 1);
+		else if (rc == (LONG)PHONEERR_NODEVICE)
+			fprintf(stderr, "phone %u: PHONEERR_NODEVICE: it was removed; phonectl list "
+				"shows the phones there are\n", (unsigned)dev);
+		else
 			pc_report_tapi("phoneNegotiateAPIVersion", rc);
 		return rc;
 	}

@@ -53,7 +53,7 @@ static void usage(FILE *out)
 		"  --idle-exit MS    leave after MS milliseconds without clients (how the library runs a\n"
 		"                    server it starts on demand; docs/server.md)\n"
 		"  --ready-fd N      close descriptor N once listening (the library waits for that)\n"
-		"  -v, --verbose     log more (repeat for debug)\n"
+		"  -v, --verbose     log everything (debug level; the default is info)\n"
 		"  -q, --quiet       log errors only\n");
 }
 

@@ -301,6 +301,15 @@ pc --privilege monitor lamp 0 "$lamp_id" steady
 	fail "lamp set by a monitor fails with PHONEERR_NOTOWNER"
 ok "lamp: a bad mode exits 2, a monitor gets PHONEERR_NOTOWNER"
 
+pc lamp 0 0 flash
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALLAMPMODE' && any_has 'position 0 has no lamp' ||
+	fail "lamp on a position without a lamp says so"
+pc lamp 0 99 flash
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALBUTTONLAMPID' &&
+	any_has 'phone 0 has 22 button/lamp positions \(IDs 0-21\)' ||
+	fail "lamp 99 says how many positions there are"
+ok "lamp errors say what the phone has: no lamp at 0, positions 0-21"
+
 pc display 0 "Hello, OpenTAPI"
 [ $rc -eq 0 ] && out_has '^PHONE_REPLY request [0-9]+: OK \(15 bytes at row 0, column 0\)$' ||
 	fail "display 0 TEXT writes the display"
@@ -318,6 +327,12 @@ ok "display round trip: row 0 and row 1 at column 4 read back"
 pc display 0 --row 1
 [ $rc -eq 2 ] || fail "display --row without TEXT is a usage error"
 ok "display --row without TEXT exits 2"
+
+pc display 0 --row 5 hello
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALPARAM' &&
+	any_has 'the display of phone 0 has 2 rows of 40 columns \(rows 0-1, columns 0-39\)' ||
+	fail "display at row 5 of 2 says the display's size"
+ok "display at row 5 of a 2-row display: PHONEERR_INVALPARAM and the display's size"
 
 pc ring 0 2 50%
 [ $rc -eq 0 ] && out_has '^ring mode 2, volume 32768 \(50%\)$' || fail "ring 0 2 50%"

@@ -211,6 +211,22 @@ static void print_display(const VARSTRING *v, DWORD rows, DWORD cols)
 	free(cp);
 }
 
+/* After INVALPARAM: the display's size. */
+static void explain_display(struct pc_session *s, DWORD dev)
+{
+	PHONECAPS *caps = NULL;
+
+	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
+		return;
+	fprintf(stderr, "the display of phone %u has %u row%s of %u columns (rows 0-%u, columns "
+		"0-%u); the text must fit from --row/--col on\n", (unsigned)dev,
+		(unsigned)caps->dwDisplayNumRows, caps->dwDisplayNumRows == 1 ? "" : "s",
+		(unsigned)caps->dwDisplayNumColumns,
+		(unsigned)(caps->dwDisplayNumRows ? caps->dwDisplayNumRows - 1 : 0),
+		(unsigned)(caps->dwDisplayNumColumns ? caps->dwDisplayNumColumns - 1 : 0));
+	free(caps);
+}
+
 int pc_cmd_display(const struct pc_options *opt, int argc, char **argv)
 {
 	bool set = argc > 1;
@@ -230,11 +246,13 @@ int pc_cmd_display(const struct pc_options *opt, int argc, char **argv)
 		size_t len = strlen(text) + 1; /* dwSize includes the NUL */
 		char what[96];
 
+		LONG req = phoneSetDisplay(s.phone, opt->row, opt->col, text, (DWORD)len);
+
 		snprintf(what, sizeof what, "%zu bytes at row %u, column %u", len - 1,
 			 (unsigned)opt->row, (unsigned)opt->col);
-		rc = pc_session_request(&s, "phoneSetDisplay",
-					phoneSetDisplay(s.phone, opt->row, opt->col, text, (DWORD)len),
-					what);
+		rc = pc_session_request(&s, "phoneSetDisplay", req, what);
+		if (req == (LONG)PHONEERR_INVALPARAM)
+			explain_display(&s, dev);
 	} else {
 		PHONECAPS *caps = NULL;
 		VARSTRING *v = NULL;
@@ -252,6 +270,34 @@ int pc_cmd_display(const struct pc_options *opt, int argc, char **argv)
 out:
 	pc_session_end(&s);
 	return rc;
+}
+
+/* After INVALLAMPMODE or INVALBUTTONLAMPID: the modes that lamp has, or how many lamps there
+ * are. */
+static void explain_lamp(struct pc_session *s, DWORD dev, DWORD id)
+{
+	PHONECAPS *caps = NULL;
+	DWORD modes;
+
+	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
+		return;
+	if (id >= caps->dwNumButtonLamps || 4 * (id + 1) > caps->dwLampModesSize) {
+		fprintf(stderr, "phone %u has %u button/lamp positions (IDs 0-%u); phonectl buttons "
+			"%u lists them\n", (unsigned)dev, (unsigned)caps->dwNumButtonLamps,
+			(unsigned)(caps->dwNumButtonLamps ? caps->dwNumButtonLamps - 1 : 0),
+			(unsigned)dev);
+	} else {
+		memcpy(&modes, (const char *)caps + caps->dwLampModesOffset + 4 * id, 4);
+		if (modes & ~(DWORD)PHONELAMPMODE_DUMMY) {
+			fprintf(stderr, "lamp %u can be: ", (unsigned)id);
+			pc_print_bits(stderr, modes, pc_lamp_mode_names, ", ");
+			fputc('\n', stderr);
+		} else {
+			fprintf(stderr, "position %u has no lamp; phonectl buttons %u shows the lamps\n",
+				(unsigned)id, (unsigned)dev);
+		}
+	}
+	free(caps);
 }
 
 /* ---- lamp ---- */
@@ -278,7 +324,11 @@ int pc_cmd_lamp(const struct pc_options *opt, int argc, char **argv)
 	if (set) {
 		snprintf(what, sizeof what, "lamp %u set to %s", (unsigned)id,
 			 mode_name(pc_lamp_mode_names, mode, buf, sizeof buf));
-		rc = pc_session_request(&s, "phoneSetLamp", phoneSetLamp(s.phone, id, mode), what);
+		LONG req = phoneSetLamp(s.phone, id, mode);
+
+		rc = pc_session_request(&s, "phoneSetLamp", req, what);
+		if (req == (LONG)PHONEERR_INVALLAMPMODE || req == (LONG)PHONEERR_INVALBUTTONLAMPID)
+			explain_lamp(&s, dev, id);
 	} else {
 		LONG err = phoneGetLamp(s.phone, id, &mode);
 

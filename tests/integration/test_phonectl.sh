@@ -499,6 +499,23 @@ if [ -n "$TAPISRV" ]; then
 		{ sed 's/^/# monitor: /' "$srv/btn.out"; fail "press 0 5 gives PHONE_BUTTON DOWN, then UP"; }
 	ok "press 0 5 in one process: monitor --json in another sees PHONE_BUTTON 5 DOWN, then UP"
 
+	# The monitor shows what a part changed to, not only that it changed. Six messages: each of
+	# the two commands owns the phone (OWNER), changes a part, and lets go (OWNER).
+	"$PHONECTL" monitor 0 --json --only state --count 6 --timeout 20000 \
+		>"$srv/state.out" 2>"$srv/state.err" &
+	state_pid=$!
+	bg_pids+=("$state_pid")
+	wait_for "$srv/state.err" '^phonectl: monitoring phone 0' || fail "state monitor starts"
+	pc display 0 'Say "hi"'
+	[ $rc -eq 0 ] || fail "display in server mode"
+	pc lamp 0 12 flash
+	[ $rc -eq 0 ] || fail "lamp in server mode"
+	reap "$state_pid"
+	grep -q '"states":\["DISPLAY"\],"param2":0,"text":"Say \\"hi\\"|"' "$srv/state.out" &&
+		grep -q '"states":\["LAMP"\],"param2":12,"id":12,"lamp":"FLASH"' "$srv/state.out" ||
+		{ sed 's/^/# monitor: /' "$srv/state.out" "$srv/state.err"; fail "monitor shows the new text and lamp mode"; }
+	ok "monitor shows the display's new text and the lamp's new mode"
+
 	# How tapisrv itself stops is the server tests' business; here it is only reported.
 	kill -TERM "$srv_pid"
 	reap "$srv_pid"

@@ -147,6 +147,7 @@ int pc_cmd_press(const struct pc_options *opt, int argc, char **argv)
 struct monitor {
 	const struct pc_options *opt;
 	struct pc_session *s;
+	DWORD columns; /* of the display, read at the first PHONESTATE_DISPLAY (0: not yet) */
 	DWORD printed;
 	bool closed;   /* PHONE_CLOSE for our handle: TAPI ended the monitoring */
 	bool reinit;   /* PHONESTATE_REINIT: TAPI asks every app to start again */
@@ -203,6 +204,56 @@ static bool is_hookswitch_state(DWORD state)
 	       state == PHONESTATE_HEADSETHOOKSWITCH;
 }
 
+/* The new value that a PHONE_STATE of one part announces, as ` key="value"` (text) or
+ * `,"key":"value"` (JSON): the display's text, rows separated by '|' and trailing spaces dropped;
+ * the lamp's mode. Nothing when it cannot be read. */
+static void print_new_value(struct monitor *mon, DWORD state, DWORD p2, bool json)
+{
+	FILE *f = stdout;
+	char buf[16];
+
+	if (state == PHONESTATE_LAMP) {
+		DWORD mode;
+
+		if (phoneGetLamp(mon->s->phone, p2, &mode) == 0)
+			fprintf(f, json ? ",\"lamp\":\"%s\"" : " lamp=%s",
+				value_name(pc_lamp_mode_names, mode, buf, sizeof buf));
+	} else if (state == PHONESTATE_DISPLAY) {
+		VARSTRING *v = NULL;
+		const char *text;
+		DWORD i, len, end;
+
+		if (!mon->columns) {
+			PHONECAPS *caps = NULL;
+
+			if (pc_session_get_caps(mon->s, mon->s->dev, mon->s->api_version, &caps, true) == 0)
+				mon->columns = caps->dwDisplayNumColumns;
+			free(caps);
+		}
+		if (!mon->columns || pc_session_get_display(mon->s, &v) != 0)
+			return;
+		text = (const char *)v + v->dwStringOffset;
+		/* Whole rows only: the string may end with a NUL. */
+		len = v->dwStringSize < mon->columns ? v->dwStringSize
+						     : v->dwStringSize - v->dwStringSize % mon->columns;
+		fputs(json ? ",\"text\":\"" : " text=\"", f);
+		for (i = 0; i < len; i += mon->columns) {
+			for (end = i + mon->columns < len ? i + mon->columns : len;
+			     end > i && (text[end - 1] == ' ' || text[end - 1] == '\0'); end--)
+				;
+			if (i)
+				putc('|', f);
+			for (DWORD k = i; k < end; k++) {
+				if (text[k] == '"' || text[k] == '\\')
+					putc('\\', f);
+				putc(text[k], f);
+			}
+		}
+		putc('"', f);
+		free(v);
+	}
+}
+
 static void print_text(struct monitor *mon, const PHONEMESSAGE *m)
 {
 	FILE *f = stdout;
@@ -227,6 +278,7 @@ static void print_text(struct monitor *mon, const PHONEMESSAGE *m)
 			fprintf(f, " %s=%u", key, (unsigned)p2);
 		else if (p2)
 			fprintf(f, " param2=%u", (unsigned)p2);
+		print_new_value(mon, p1, p2, false);
 		break;
 	}
 	case PHONE_BUTTON:
@@ -299,6 +351,7 @@ static void print_json(struct monitor *mon, const PHONEMESSAGE *m)
 				value_name(pc_hookswitch_mode_names, p2, buf, sizeof buf));
 		else if (key)
 			fprintf(f, ",\"%s\":%u", key, (unsigned)p2);
+		print_new_value(mon, p1, p2, true);
 		break;
 	}
 	case PHONE_BUTTON:

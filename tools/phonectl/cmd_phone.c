@@ -96,38 +96,6 @@ static DWORD used_of(DWORD total, DWORD used)
 /* ---- display ---- */
 
 /* phoneGetDisplay into a VARSTRING grown to dwNeededSize; *out is malloc'ed. */
-static LONG get_display(struct pc_session *s, VARSTRING **out)
-{
-	DWORD size = sizeof(VARSTRING) + 256;
-	VARSTRING *v = NULL;
-	LONG rc = 0;
-
-	*out = NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		VARSTRING *n = realloc(v, size);
-		if (!n) {
-			free(v);
-			pc_err("out of memory for VARSTRING (%u bytes)", (unsigned)size);
-			return (LONG)PHONEERR_NOMEM;
-		}
-		v = n;
-		memset(v, 0, size);
-		v->dwTotalSize = size;
-		rc = phoneGetDisplay(s->phone, v);
-		if (rc != 0)
-			break;
-		if (v->dwNeededSize <= v->dwTotalSize || v->dwNeededSize <= size)
-			break;
-		size = v->dwNeededSize;
-	}
-	if (rc != 0) {
-		free(v);
-		pc_report_tapi("phoneGetDisplay", rc);
-		return rc;
-	}
-	*out = v;
-	return 0;
-}
 
 /* Decodes the display bytes into code points: UTF-8 for ASCII/DBCS (a byte that is not valid
  * UTF-8 stands for itself), UTF-16LE for UNICODE. Returns how many; *cps is malloc'ed. */
@@ -258,7 +226,7 @@ int pc_cmd_display(const struct pc_options *opt, int argc, char **argv)
 		VARSTRING *v = NULL;
 
 		if (pc_session_get_caps(&s, dev, s.api_version, &caps, false) != 0 ||
-		    get_display(&s, &v) != 0) {
+		    pc_session_get_display(&s, &v) != 0) {
 			rc = PC_EXIT_TAPI;
 		} else {
 			print_display(v, caps->dwDisplayNumRows, caps->dwDisplayNumColumns);

@@ -127,6 +127,8 @@ void pc_session_close(struct pc_session *s);
 /* phoneGetStatusA into a buffer grown to dwNeededSize; *status is malloc'ed (free it). Reports
  * a failure unless quiet_errors. */
 LONG pc_session_get_status(struct pc_session *s, PHONESTATUS **status, bool quiet_errors);
+/* phoneGetDisplay into a VARSTRING grown to dwNeededSize (free it); 0 or the error (reported). */
+LONG pc_session_get_display(struct pc_session *s, VARSTRING **out);
 /* Enables PHONE_STATE messages for states and, if buttons, PHONE_BUTTON messages for every
  * button mode and state (phoneSetStatusMessages). Reports a failure and returns it. */
 LONG pc_session_watch(struct pc_session *s, DWORD states, bool buttons);

@@ -206,6 +206,39 @@ LONG pc_session_get_status(struct pc_session *s, PHONESTATUS **status, bool quie
 	return rc;
 }
 
+LONG pc_session_get_display(struct pc_session *s, VARSTRING **out)
+{
+	DWORD size = sizeof(VARSTRING) + 256;
+	VARSTRING *v = NULL;
+	LONG rc = 0;
+
+	*out = NULL;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		VARSTRING *n = realloc(v, size);
+		if (!n) {
+			free(v);
+			pc_err("out of memory for VARSTRING (%u bytes)", (unsigned)size);
+			return (LONG)PHONEERR_NOMEM;
+		}
+		v = n;
+		memset(v, 0, size);
+		v->dwTotalSize = size;
+		rc = phoneGetDisplay(s->phone, v);
+		if (rc != 0)
+			break;
+		if (v->dwNeededSize <= v->dwTotalSize || v->dwNeededSize <= size)
+			break;
+		size = v->dwNeededSize;
+	}
+	if (rc != 0) {
+		free(v);
+		pc_report_tapi("phoneGetDisplay", rc);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
 DWORD pc_all_phone_states(DWORD v)
 {
 	/* CAPSCHANGE and REMOVED came with TAPI 1.4. */

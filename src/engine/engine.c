@@ -328,18 +328,68 @@ static void remove_device(struct ot_engine *e, struct ot_device *d)
 	pthread_mutex_unlock(&d->call_lock);
 }
 
-/* Is there a live device of that name? */
-static int has_phone(struct ot_engine *e, const char *name)
+/* The live device of that name, or NULL. */
+static struct ot_device *phone_named(struct ot_engine *e, const char *name)
 {
 	DWORD i;
 
 	for (i = 0; i < e->num_devices; i++)
 		if (!e->devices[i]->removed && !strcmp(e->devices[i]->name, name))
+			return e->devices[i];
+	return NULL;
+}
+
+/* Does the configuration have a phone of that name? */
+static int config_has(const struct ot_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_phones; i++)
+		if (!strcmp(cfg->phones[i].name, name))
 			return 1;
 	return 0;
 }
 
-LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg, char *err, size_t errlen)
+/* Phones that went away or changed: removed, and logged (a changed one when it comes back). */
+static void remove_old_phones(struct ot_engine *e, const struct ot_config *cfg, DWORD old_count,
+			      struct ot_reload_report *report)
+{
+	DWORD k;
+	size_t i;
+
+	for (k = 0; k < old_count; k++) {
+		struct ot_device *d = e->devices[k];
+		int keep = 0;
+
+		for (i = 0; i < cfg->n_phones && !d->removed && !keep; i++)
+			keep = ot_device_matches(d, &cfg->phones[i]);
+		if (d->removed || keep)
+			continue;
+		remove_device(e, d);
+		if (config_has(cfg, d->name)) {
+			report->changed++;
+		} else {
+			report->removed++;
+			ot_log(OT_LOG_INFO, "engine", "phone %u '%s': removed (no longer configured)",
+			       (unsigned)d->id, d->name);
+		}
+	}
+}
+
+/* The removed device that a new device of the same name replaces (a changed phone), or NULL. */
+static struct ot_device *replaced(struct ot_engine *e, const struct ot_device *fresh,
+				  DWORD old_count)
+{
+	DWORD k;
+
+	for (k = old_count; k-- > 0;)
+		if (e->devices[k]->removed && !strcmp(e->devices[k]->name, fresh->name))
+			return e->devices[k];
+	return NULL;
+}
+
+LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg,
+		      struct ot_reload_report *report, char *err, size_t errlen)
 {
 	size_t *fresh = ot_calloc(cfg->n_phones ? cfg->n_phones : 1, sizeof(*fresh));
 	size_t i, n = 0, old_count = e->num_devices;
@@ -347,28 +397,36 @@ LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg, char *er
 	DWORD k;
 
 	err[0] = '\0';
+	memset(report, 0, sizeof(*report));
 	if (!fresh)
 		return PHONEERR_NOMEM;
 	rc = check_provider_sections(cfg, err, errlen);
 	/* Phones that went away or changed go first, so a changed phone's name is free again. */
-	for (k = 0; rc == 0 && k < old_count; k++) {
-		struct ot_device *d = e->devices[k];
-		int keep = 0;
-
-		for (i = 0; i < cfg->n_phones && !d->removed && !keep; i++)
-			keep = ot_device_matches(d, &cfg->phones[i]);
-		if (!d->removed && !keep)
-			remove_device(e, d);
-	}
+	if (rc == 0)
+		remove_old_phones(e, cfg, (DWORD)old_count, report);
 	for (i = 0; rc == 0 && i < cfg->n_phones; i++)
-		if (!has_phone(e, cfg->phones[i].name))
+		if (!phone_named(e, cfg->phones[i].name))
 			fresh[n++] = i;
 	if (rc == 0 && n)
 		rc = add_phones(e, cfg, fresh, n, err, errlen);
 	pthread_mutex_lock(&e->lock);
-	for (k = (DWORD)old_count; k < e->num_devices; k++)
-		if (!e->devices[k]->removed)
-			ot_device_announce(e, e->devices[k]);
+	for (k = (DWORD)old_count; k < e->num_devices; k++) {
+		struct ot_device *d = e->devices[k], *old;
+
+		if (d->removed)
+			continue;
+		ot_device_announce(e, d);
+		old = replaced(e, d, (DWORD)old_count);
+		if (old)
+			ot_log(OT_LOG_INFO, "engine", "phone %u '%s': changed; it is now phone %u "
+			       "(a device ID is never reused)", (unsigned)old->id, d->name,
+			       (unsigned)d->id);
+		else
+			ot_log(OT_LOG_INFO, "engine", "phone %u '%s': added", (unsigned)d->id, d->name);
+		report->added += !old;
+	}
+	for (k = 0; k < e->num_devices; k++)
+		report->phones += !e->devices[k]->removed;
 	e->requests_per_app = cfg->requests_per_app ? cfg->requests_per_app
 						    : OT_DEFAULT_REQUESTS_PER_APP;
 	e->request_timeout_ms = cfg->request_timeout_ms;

@@ -66,12 +66,21 @@ typedef void (*ot_release_fn)(void *data, size_t size);
  * provider settings), PHONEERR_NODRIVER (provider missing or unusable), PHONEERR_NOMEM,
  * PHONEERR_RESOURCEUNAVAIL (an engine exists) or PHONEERR_OPERATIONFAILED, with a message in err. */
 LONG ot_engine_create(const struct ot_config *cfg, struct ot_engine **out, char *err, size_t errlen);
+/* What a reload did, for the log: phones there are afterwards, and how many came, went or were
+ * changed (a changed phone is counted once, not as removed and added). */
+struct ot_reload_report {
+	unsigned phones, added, removed, changed;
+};
 /* Applies a new configuration (tapisrv's SIGHUP): phones that are gone or changed are removed
  * (PHONE_CLOSE to their handles, PHONE_REMOVE to apps), new ones are added with the next device
  * IDs (PHONE_CREATE, or PHONE_STATE(REINIT) to 1.3 apps); unchanged phones are not disturbed.
- * [server] keys and settings of running providers take effect at the next start. Returns 0, or
- * an error with a message in err (phones added up to the failure stay removed). */
-LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg, char *err, size_t errlen);
+ * A changed phone (same name, other provider or settings) is a new device with a new ID: device
+ * IDs are never reused, so an app holding the old ID cannot reach a phone whose capabilities it
+ * does not know. Each change is logged with the phone's ID and name. [server] keys and settings
+ * of running providers take effect at the next start. Returns 0 with *report filled, or an
+ * error with a message in err (phones added up to the failure stay removed). */
+LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg,
+		      struct ot_reload_report *report, char *err, size_t errlen);
 /* Closes every open device at its provider, which completes what it still holds: the replies
  * reach the apps (their handles stay open). For a clean server shutdown, before the clients go.
  * Afterwards only closing handles and freeing clients and the engine make sense. */

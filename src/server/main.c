@@ -178,17 +178,19 @@ struct signals {
 static void reload(struct signals *s)
 {
 	struct ot_config *cfg = load_config(s->opts);
+	struct ot_reload_report r;
 	char err[1024] = "";
 
 	if (!cfg) {
 		ot_log(OT_LOG_ERROR, "server", "reload failed: the configuration stays as it was");
 		return;
 	}
-	if (ot_engine_reload(s->srv->engine, cfg, err, sizeof(err)))
+	if (ot_engine_reload(s->srv->engine, cfg, &r, err, sizeof(err)))
 		ot_log(OT_LOG_ERROR, "server", "reload: %s", err);
 	else
-		ot_log(OT_LOG_INFO, "server", "reloaded: %u phones",
-		       (unsigned)ot_engine_num_devices(s->srv->engine));
+		ot_log(OT_LOG_INFO, "server", "reloaded %s: %u phone%s (%u added, %u removed, "
+		       "%u changed)", cfg->path ? cfg->path : "the built-in configuration", r.phones,
+		       r.phones == 1 ? "" : "s", r.added, r.removed, r.changed);
 	ot_config_free(cfg);
 }
 

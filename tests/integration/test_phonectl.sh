@@ -178,8 +178,10 @@ pc caps 7
 ok "set-data to area 4 fails with PHONEERR_INVALDATAID and lists the areas; caps 7 the phones"
 
 pc get-data 0 4
-[ $rc -eq 1 ] && any_has 'PHONEERR_INVALDATAID' || fail "get-data of area 4 fails with PHONEERR_INVALDATAID"
-ok "get-data of area 4 fails with PHONEERR_INVALDATAID"
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALDATAID' &&
+	err_has '^phone 0 has 4 data areas \(0: 256 bytes, 1: 4096 bytes, 2: 65536 bytes, 3: 16777216 bytes\)$' ||
+	fail "get-data of area 4 fails with PHONEERR_INVALDATAID and lists the areas"
+ok "get-data of area 4 fails with PHONEERR_INVALDATAID and lists the areas"
 
 pc --privilege monitor set-data 0 0 "$f/a0"
 [ $rc -eq 1 ] && err_has '^phoneSetData: PHONEERR_NOTOWNER$' ||
@@ -265,9 +267,32 @@ pc monitor 0 --only buttons,states
 [ $rc -eq 2 ] || fail "monitor --only with unknown kinds is a usage error"
 pc sim 0
 [ $rc -eq 2 ] || fail "sim without a command is a usage error"
-pc status --json
-[ $rc -eq 2 ] || fail "status --json is a usage error"
+pc status --count 1
+[ $rc -eq 2 ] || fail "status --count is a usage error"
 ok "usage errors of monitor, sim and status exit 2"
+
+# --json: one document per command, that a JSON parser reads; names as in the text output.
+json_check() { python3 -c "import json,sys; d=json.load(open('$work/out')); sys.exit(0 if ($1) else 1)"; }
+pc list --json
+[ $rc -eq 0 ] && json_check 'd == [{"id":0,"name":"OpenTAPI Simulated Phone","set_areas":4,"get_areas":4}]' ||
+	fail "list --json"
+pc caps 0 --json
+[ $rc -eq 0 ] && json_check 'd["name"] == "OpenTAPI Simulated Phone" and d["display"] == {"rows":2,"columns":40} and [a.get("set_size") for a in d["data_areas"]] == [256,4096,65536,16777216] and "SETDATA" in d["features"] and d["hookswitch"]["HANDSET"]["volume"] is True and d["buttons"][0]["mode"] == "KEYPAD"' ||
+	fail "caps 0 --json"
+pc status --json
+[ $rc -eq 0 ] && json_check 'd["mode"] == "embedded" and d["phones"] == [{"id":0,"name":"OpenTAPI Simulated Phone","connected":True,"suspended":False,"owners":0,"monitors":0}]' ||
+	fail "status --json"
+ok "list, caps and status --json print JSON with the same facts"
+
+# A phone by its name wherever DEV is asked for.
+pc caps 'OpenTAPI Simulated Phone'
+[ $rc -eq 0 ] && out_has '^Phone 0: +OpenTAPI Simulated Phone$' || fail "caps by name"
+pc lamp 'OpenTAPI Simulated Phone' 0
+[ $rc -eq 0 ] || fail "lamp by name"
+pc caps 'No Such Phone'
+[ $rc -eq 1 ] && err_has "no phone is named 'No Such Phone'; 'phonectl list' shows the phones' IDs and names" ||
+	fail "an unknown name says so and where to look"
+ok "a phone by its name: found, or an error naming it and 'phonectl list'"
 
 # --- the phone's parts (embedded) ---
 
@@ -343,7 +368,8 @@ pc ring 0
 [ $rc -eq 0 ] && out_has '^ring mode 0 \(silent\), volume 32768 \(50%\)$' ||
 	fail "ring 0 0 silences the phone and keeps the volume"
 pc ring 0 99
-[ $rc -eq 1 ] && any_has 'PHONEERR_INVALRINGMODE' || fail "ring mode 99 fails with PHONEERR_INVALRINGMODE"
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALRINGMODE' && err_has '^phone 0 has ring modes 1-4, and 0 for silence$' ||
+	fail "ring mode 99 fails with PHONEERR_INVALRINGMODE and says which modes there are"
 ok "ring: set mode 2 at 50%, read it back, silence keeps the volume, mode 99 is refused"
 
 pc hook 0 speaker micspeaker
@@ -378,6 +404,11 @@ pc press 0 5
 [ $rc -eq 0 ] && out_has 'OK \(press 5\)$' && out_has 'OK \(release 5\)$' ||
 	fail "press 0 5 sends press and release"
 ok "press 0 5: both PHONE_REPLYs OK"
+pc press 0 99
+[ $rc -eq 1 ] && any_has 'PHONEERR_INVALBUTTONLAMPID' &&
+	err_has '^phone 0 has 22 button/lamp positions \(IDs 0-21\); phonectl buttons 0 lists them$' ||
+	fail "press 0 99 fails with PHONEERR_INVALBUTTONLAMPID and says how many buttons there are"
+ok "press 0 99: PHONEERR_INVALBUTTONLAMPID and the phone's button IDs"
 
 # --- server mode: a private tapisrv ---
 
@@ -516,6 +547,26 @@ if [ -n "$TAPISRV" ]; then
 		{ sed 's/^/# monitor: /' "$srv/state.out" "$srv/state.err"; fail "monitor shows the new text and lamp mode"; }
 	ok "monitor shows the display's new text and the lamp's new mode"
 
+	# Volume, gain and ring: the monitor shows the value in effect. Each command owns the
+	# phone (OWNER), changes one thing, and lets go (OWNER).
+	"$PHONECTL" monitor 0 --json --only state --count 9 --timeout 20000 \
+		>"$srv/level.out" 2>"$srv/level.err" &
+	level_pid=$!
+	bg_pids+=("$level_pid")
+	wait_for "$srv/level.err" '^phonectl: monitoring phone 0' || fail "level monitor starts"
+	pc volume 0 speaker 1234
+	[ $rc -eq 0 ] || fail "volume in server mode"
+	pc gain 0 headset 4321
+	[ $rc -eq 0 ] || fail "gain in server mode"
+	pc ring 0 2 777
+	[ $rc -eq 0 ] || fail "ring in server mode"
+	reap "$level_pid"
+	grep -q '"states":\["SPEAKERVOLUME"\],"param2":0,"volume":1234' "$srv/level.out" &&
+		grep -q '"states":\["HEADSETGAIN"\],"param2":0,"gain":4321' "$srv/level.out" &&
+		grep -q '"RINGVOLUME".*"volume":777' "$srv/level.out" ||
+		{ sed 's/^/# monitor: /' "$srv/level.out" "$srv/level.err"; fail "monitor shows the new volume, gain and ring volume"; }
+	ok "monitor shows the new speaker volume, headset gain and ring volume"
+
 	# How tapisrv itself stops is the server tests' business; here it is only reported.
 	kill -TERM "$srv_pid"
 	reap "$srv_pid"
@@ -523,6 +574,49 @@ if [ -n "$TAPISRV" ]; then
 		echo "# note: tapisrv exited with status $reaped_rc on SIGTERM"
 		grep -v '^$' "$srv/log" | tail -n 15 | sed 's/^/# tapisrv: /'
 	fi
+
+	# A reload: one phone dropped, one changed. The removed IDs stay taken and show as removed
+	# (not an error); the changed phone is found by its name under its new ID; the log says
+	# what happened to each and counts the phones that are there.
+	rl="$work/reload"
+	mkdir -p "$rl/state" && chmod 700 "$rl"
+	printf '[phone "Desk"]\nprovider = sim\ndata_areas = 64\ndurable = no\n[phone "Lobby"]\nprovider = sim\ndata_areas = 64\ndurable = no\n' >"$rl/conf"
+	"$TAPISRV" --socket "$rl/sock" --state-dir "$rl/state" --config "$rl/conf" 2>"$rl/log" &
+	rl_pid=$!
+	bg_pids+=("$rl_pid")
+	wait_for "$rl/log" ' ready' || { sed 's/^/# tapisrv: /' "$rl/log"; fail "tapisrv with two phones starts"; }
+	export OPENTAPI_SERVER="$rl/sock"
+	printf '[phone "Desk"]\nprovider = sim\ndata_areas = 128\ndurable = no\n' >"$rl/conf"
+	kill -HUP "$rl_pid"
+	wait_for "$rl/log" 'reloaded' || { sed 's/^/# tapisrv: /' "$rl/log"; fail "tapisrv reloads"; }
+	grep -q "reloaded $rl/conf: 1 phone (0 added, 1 removed, 1 changed)" "$rl/log" &&
+		grep -q "phone 1 'Lobby': removed (no longer configured)" "$rl/log" &&
+		grep -q "phone 0 'Desk': changed; it is now phone 2" "$rl/log" ||
+		{ sed 's/^/# tapisrv: /' "$rl/log"; fail "the reload's log names each change and counts 1 phone"; }
+	ok "reload log: what happened to each phone, and the phones there are"
+	pc list
+	[ $rc -eq 0 ] && out_has '^0  \(removed\)$' && out_has '^1  \(removed\)$' &&
+		out_has '^2  Desk  \(set areas: 1, get areas: 1\)$' ||
+		fail "list after a reload: removed IDs as removed, exit 0"
+	pc list --json
+	[ $rc -eq 0 ] && out_has '^\[\{"id":0,"removed":true\},\{"id":1,"removed":true\},\{"id":2,"name":"Desk","set_areas":1,"get_areas":1\}\]$' ||
+		fail "list --json after a reload"
+	pc status
+	[ $rc -eq 0 ] && out_has '^phone 0: \(removed\)$' && out_has '^phone 2: Desk$' ||
+		fail "status after a reload: removed phones, exit 0"
+	ok "list and status after a reload show removed IDs as removed and exit 0"
+	pc caps Desk
+	[ $rc -eq 0 ] && out_has '^Phone 2: +Desk$' && out_has '^  area 0 +set 128 bytes' ||
+		fail "caps Desk finds the changed phone under its new ID"
+	pc set-data Lobby 0 "$f/a0"
+	[ $rc -eq 1 ] && err_has "no phone is named 'Lobby'; 'phonectl list' shows" ||
+		fail "a removed phone's name is not found"
+	pc caps 0
+	[ $rc -eq 1 ] && err_has 'phone 0: PHONEERR_NODEVICE: it was removed' ||
+		fail "caps of a removed ID says it was removed"
+	ok "a phone by name: found under its new ID after a change; a removed one is not"
+	kill -TERM "$rl_pid"
+	reap "$rl_pid"
 	export OPENTAPI_SERVER=embedded
 else
 	fail "server-mode checks: no TAPISRV given (meson passes the built one)"

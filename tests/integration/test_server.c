@@ -570,6 +570,10 @@ static void sighup_adds_and_removes_phones(void **state)
 	assert_int_equal(removes, 1);
 	assert_int_equal(creates, 1);
 	assert_true(srv_wait_log(&server, "reloaded", 5000));
+	/* The log counts what is there, and says what happened to each phone. */
+	assert_true(srv_log_has(&server, ": 2 phones (1 added, 1 removed, 0 changed)"));
+	assert_true(srv_log_has(&server, "phone 1 'Drop': removed (no longer configured)"));
+	assert_true(srv_log_has(&server, "phone 2 'New': added"));
 	/* The removed ID stays taken; the kept phone and its handle were not disturbed. */
 	assert_int_equal(phoneSetData(drop, 0, "x", 1), (LONG)PHONEERR_INVALPHONEHANDLE);
 	assert_int_equal(phoneOpen(app, 1, &fresh, 0x00020002, 0, 0, PHONEPRIVILEGE_MONITOR),

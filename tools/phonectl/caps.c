@@ -74,6 +74,14 @@ static const struct pc_bit_name feature_names[] = {
 	{ 0, NULL },
 };
 
+static const struct pc_bit_name string_format_names[] = {
+	B(STRINGFORMAT_, ASCII),
+	B(STRINGFORMAT_, DBCS),
+	B(STRINGFORMAT_, UNICODE),
+	B(STRINGFORMAT_, BINARY),
+	{ 0, NULL },
+};
+
 const struct pc_bit_name pc_hookswitch_mode_names[] = {
 	B(PHONEHOOKSWITCHMODE_, ONHOOK),
 	B(PHONEHOOKSWITCHMODE_, MIC),
@@ -243,6 +251,25 @@ const char *pc_value_name(const struct pc_bit_name *names, DWORD value)
 	return NULL;
 }
 
+void pc_say_positions(DWORD dev, DWORD n)
+{
+	if (n)
+		fprintf(stderr, "phone %u has %u button/lamp positions (IDs 0-%u); phonectl buttons "
+			"%u lists them\n", (unsigned)dev, (unsigned)n, (unsigned)n - 1, (unsigned)dev);
+	else
+		fprintf(stderr, "phone %u has no buttons or lamps\n", (unsigned)dev);
+}
+
+const char *pc_name_or_hex(const struct pc_bit_name *names, DWORD value, char *buf, size_t len)
+{
+	const char *n = pc_value_name(names, value);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%08X", (unsigned)value);
+	return buf;
+}
+
 bool pc_parse_name(const struct pc_bit_name *names, const char *prefix, const char *s,
 		   DWORD *out)
 {
@@ -334,8 +361,9 @@ void pc_put_utf8(FILE *f, uint32_t cp)
 	}
 }
 
-/* Prints a string of the variable part in the device's string format; false if there is none. */
-static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
+/* Writes a string of the variable part to f as UTF-8 text, in the device's string format
+ * (control characters as '?', a BINARY string as hex bytes); false if there is none. */
+static bool write_string(FILE *f, const PHONECAPS *caps, DWORD size, DWORD offset)
 {
 	const unsigned char *p = pc_var_part(caps, caps_used(caps), size, offset);
 
@@ -354,19 +382,41 @@ static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
 					i += 2;
 				}
 			}
-			pc_put_utf8(stdout, u);
+			pc_put_utf8(f, u);
 		}
 		break;
 	case STRINGFORMAT_BINARY:
 		for (DWORD i = 0; i < size; i++)
-			printf("%s%02x", i ? " " : "", p[i]);
+			fprintf(f, "%s%02x", i ? " " : "", p[i]);
 		break;
 	default: /* ASCII (UTF-8 on Linux) and DBCS: bytes up to the NUL */
 		for (DWORD i = 0; i < size && p[i]; i++)
-			putchar(p[i] < 0x20 || p[i] == 0x7F ? '?' : p[i]);
+			putc(p[i] < 0x20 || p[i] == 0x7F ? '?' : p[i], f);
 		break;
 	}
 	return true;
+}
+
+static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
+{
+	return write_string(stdout, caps, size, offset);
+}
+
+/* ,"key":"the string" for --json; nothing when the phone has no such string. */
+static void json_string_field(const char *key, const PHONECAPS *caps, DWORD size, DWORD offset)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	bool have = mem && write_string(mem, caps, size, offset);
+
+	if (mem)
+		fclose(mem);
+	if (have && text) {
+		printf(",\"%s\":", key);
+		pc_json_string(stdout, text);
+	}
+	free(text);
 }
 
 static void print_string_field(const char *what, const PHONECAPS *caps, DWORD size, DWORD offset)
@@ -619,6 +669,134 @@ static void print_caps(DWORD dev, DWORD version, const PHONECAPS *caps)
 	}
 }
 
+/* ---- JSON output ---- */
+
+static void json_hookswitch(const PHONECAPS *caps, DWORD version, DWORD dev, const char *name,
+			    DWORD modes, DWORD settable, DWORD monitored, const char **sep)
+{
+	if (!(caps->dwHookSwitchDevs & dev))
+		return;
+	printf("%s\"%s\":{\"modes\":", *sep, name);
+	pc_json_bits(stdout, modes, pc_hookswitch_mode_names);
+	if (version >= PC_API_20) {
+		fputs(",\"settable\":", stdout);
+		pc_json_bits(stdout, settable, pc_hookswitch_mode_names);
+		fputs(",\"monitored\":", stdout);
+		pc_json_bits(stdout, monitored, pc_hookswitch_mode_names);
+	}
+	printf(",\"volume\":%s,\"gain\":%s}", caps->dwVolumeFlags & dev ? "true" : "false",
+	       caps->dwGainFlags & dev ? "true" : "false");
+	*sep = ",";
+}
+
+static void json_buttons(const PHONECAPS *caps)
+{
+	fputs(",\"buttons\":[", stdout);
+	for (DWORD id = 0; id < caps->dwNumButtonLamps; id++) {
+		DWORD mode, function, lamp;
+		char buf[16];
+
+		printf("%s{\"id\":%u", id ? "," : "", (unsigned)id);
+		if (dword_at(caps, caps->dwButtonModesSize, caps->dwButtonModesOffset, id, &mode))
+			printf(",\"mode\":\"%s\"", pc_name_or_hex(pc_button_mode_names, mode, buf,
+								  sizeof buf));
+		if (dword_at(caps, caps->dwButtonFunctionsSize, caps->dwButtonFunctionsOffset, id,
+			     &function))
+			printf(",\"function\":\"%s\"",
+			       pc_name_or_hex(pc_button_function_names, function, buf, sizeof buf));
+		if (dword_at(caps, caps->dwLampModesSize, caps->dwLampModesOffset, id, &lamp)) {
+			fputs(",\"lamp_modes\":", stdout);
+			pc_json_bits(stdout, lamp, pc_lamp_mode_names);
+		}
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void json_data_areas(const PHONECAPS *caps)
+{
+	DWORD n = caps->dwNumSetData > caps->dwNumGetData ? caps->dwNumSetData : caps->dwNumGetData;
+
+	fputs(",\"data_areas\":[", stdout);
+	for (DWORD id = 0; id < n; id++) {
+		DWORD size;
+
+		printf("%s{\"id\":%u", id ? "," : "", (unsigned)id);
+		if (pc_caps_area_size(caps, false, id, &size))
+			printf(",\"set_size\":%u", (unsigned)size);
+		if (pc_caps_area_size(caps, true, id, &size))
+			printf(",\"get_size\":%u", (unsigned)size);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+static void json_device_classes(const PHONECAPS *caps)
+{
+	const char *p = pc_var_part(caps, caps_used(caps), caps->dwDeviceClassesSize,
+				    caps->dwDeviceClassesOffset);
+	DWORD size = caps->dwDeviceClassesSize;
+	char name[256];
+
+	fputs(",\"device_classes\":[", stdout);
+	for (DWORD i = 0; p && i < size && p[i];) {
+		DWORD len = (DWORD)strnlen(p + i, size - i);
+
+		snprintf(name, sizeof name, "%.*s", (int)len, p + i);
+		if (i)
+			putchar(',');
+		pc_json_string(stdout, name);
+		i += len + 1;
+	}
+	putchar(']');
+}
+
+/* The same facts as print_caps, as one JSON object on one line; names are the constants'
+ * names without their prefix, sizes in bytes. */
+static void print_caps_json(DWORD dev, DWORD version, const PHONECAPS *caps)
+{
+	const char *sep = "";
+	char buf[16];
+
+	printf("{\"id\":%u", (unsigned)dev);
+	json_string_field("name", caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	printf(",\"api_version\":\"%u.%u\"", (unsigned)(version >> 16),
+	       (unsigned)(version & 0xFFFF));
+	json_string_field("provider_info", caps, caps->dwProviderInfoSize,
+			  caps->dwProviderInfoOffset);
+	json_string_field("phone_info", caps, caps->dwPhoneInfoSize, caps->dwPhoneInfoOffset);
+	printf(",\"permanent_id\":%u,\"string_format\":\"%s\",\"phone_states\":",
+	       (unsigned)caps->dwPermanentPhoneID,
+	       pc_name_or_hex(string_format_names, caps->dwStringFormat, buf, sizeof buf));
+	pc_json_bits(stdout, caps->dwPhoneStates, pc_phonestate_names);
+	if (version >= PC_API_20) {
+		fputs(",\"features\":", stdout);
+		pc_json_bits(stdout, caps->dwPhoneFeatures, feature_names);
+	}
+	printf(",\"display\":{\"rows\":%u,\"columns\":%u},\"ring_modes\":%u",
+	       (unsigned)caps->dwDisplayNumRows, (unsigned)caps->dwDisplayNumColumns,
+	       (unsigned)caps->dwNumRingModes);
+	json_buttons(caps);
+	fputs(",\"hookswitch\":{", stdout);
+	json_hookswitch(caps, version, PHONEHOOKSWITCHDEV_HANDSET, "HANDSET",
+			caps->dwHandsetHookSwitchModes, caps->dwSettableHandsetHookSwitchModes,
+			caps->dwMonitoredHandsetHookSwitchModes, &sep);
+	json_hookswitch(caps, version, PHONEHOOKSWITCHDEV_SPEAKER, "SPEAKER",
+			caps->dwSpeakerHookSwitchModes, caps->dwSettableSpeakerHookSwitchModes,
+			caps->dwMonitoredSpeakerHookSwitchModes, &sep);
+	json_hookswitch(caps, version, PHONEHOOKSWITCHDEV_HEADSET, "HEADSET",
+			caps->dwHeadsetHookSwitchModes, caps->dwSettableHeadsetHookSwitchModes,
+			caps->dwMonitoredHeadsetHookSwitchModes, &sep);
+	putchar('}');
+	json_data_areas(caps);
+	if (version >= PC_API_20)
+		json_device_classes(caps);
+	printf(",\"dev_specific_size\":%u", (unsigned)caps->dwDevSpecificSize);
+	if (caps->dwNeededSize > caps->dwUsedSize)
+		printf(",\"truncated\":true");
+	puts("}");
+}
+
 int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv)
 {
 	struct pc_session s;
@@ -637,10 +815,54 @@ int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv)
 		pc_session_end(&s);
 		return PC_EXIT_TAPI;
 	}
-	print_caps(dev, version, caps);
+	if (opt->json)
+		print_caps_json(dev, version, caps);
+	else
+		print_caps(dev, version, caps);
 	free(caps);
 	pc_session_end(&s);
 	return PC_EXIT_OK;
+}
+
+/* One line of "list": ID, name and data areas; a removed phone says so (it is not an error:
+ * its ID stays taken until every application restarts, as TAPI's do). 0 or the TAPI error. */
+static LONG list_one(struct pc_session *s, DWORD dev, bool json)
+{
+	PHONECAPS *caps = NULL;
+	const char *what = "phoneNegotiateAPIVersion";
+	DWORD version;
+	LONG err;
+
+	err = pc_session_negotiate(s, dev, &version, true);
+	if (err == 0) {
+		what = "phoneGetDevCapsA";
+		err = pc_session_get_caps(s, dev, version, &caps, true);
+	}
+	if (json) {
+		printf("%s{\"id\":%u", dev ? "," : "", (unsigned)dev);
+		if (err == (LONG)PHONEERR_NODEVICE)
+			fputs(",\"removed\":true", stdout);
+		else if (err)
+			printf(",\"error\":\"%s\"", phonectl_error_name(err));
+		else {
+			json_string_field("name", caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+			printf(",\"set_areas\":%u,\"get_areas\":%u", (unsigned)caps->dwNumSetData,
+			       (unsigned)caps->dwNumGetData);
+		}
+		putchar('}');
+	} else if (err == (LONG)PHONEERR_NODEVICE) {
+		printf("%u  (removed)\n", (unsigned)dev);
+	} else if (err) {
+		printf("%u  (%s: %s)\n", (unsigned)dev, what, phonectl_error_name(err));
+	} else {
+		printf("%u  ", (unsigned)dev);
+		if (!print_string(caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset))
+			fputs("(unnamed)", stdout);
+		printf("  (set areas: %u, get areas: %u)\n", (unsigned)caps->dwNumSetData,
+		       (unsigned)caps->dwNumGetData);
+	}
+	free(caps);
+	return err == (LONG)PHONEERR_NODEVICE ? 0 : err;
 }
 
 int pc_cmd_list(const struct pc_options *opt, int argc, char **argv)
@@ -653,34 +875,15 @@ int pc_cmd_list(const struct pc_options *opt, int argc, char **argv)
 	rc = pc_session_init(&s, opt);
 	if (rc != PC_EXIT_OK)
 		return rc;
-	if (s.num_devs == 0)
+	if (s.num_devs == 0 && !opt->json)
 		pc_info(opt, "no phone devices\n");
-	for (DWORD dev = 0; dev < s.num_devs; dev++) {
-		PHONECAPS *caps = NULL;
-		DWORD version;
-		LONG err;
-
-		err = pc_session_negotiate(&s, dev, &version, true);
-		if (err != 0) {
-			printf("%u  (phoneNegotiateAPIVersion: %s)\n", (unsigned)dev,
-			       phonectl_error_name(err));
+	if (opt->json)
+		putchar('[');
+	for (DWORD dev = 0; dev < s.num_devs; dev++)
+		if (list_one(&s, dev, opt->json) != 0)
 			result = PC_EXIT_TAPI;
-			continue;
-		}
-		err = pc_session_get_caps(&s, dev, version, &caps, true);
-		if (err != 0) {
-			printf("%u  (phoneGetDevCapsA: %s)\n", (unsigned)dev,
-			       phonectl_error_name(err));
-			result = PC_EXIT_TAPI;
-			continue;
-		}
-		printf("%u  ", (unsigned)dev);
-		if (!print_string(caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset))
-			fputs("(unnamed)", stdout);
-		printf("  (set areas: %u, get areas: %u)\n", (unsigned)caps->dwNumSetData,
-		       (unsigned)caps->dwNumGetData);
-		free(caps);
-	}
+	if (opt->json)
+		puts("]");
 	pc_session_end(&s);
 	return result;
 }

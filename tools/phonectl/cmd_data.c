@@ -268,6 +268,8 @@ int pc_cmd_get_data(const struct pc_options *opt, int argc, char **argv)
 	err = phoneGetData(s.phone, id, buf, size);
 	if (err != 0) {
 		pc_report_tapi("phoneGetData", err);
+		if (err == (LONG)PHONEERR_INVALDATAID)
+			explain_areas(&s, dev, id, 0, true);
 		rc = PC_EXIT_TAPI;
 		goto out;
 	}

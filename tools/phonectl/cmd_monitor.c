@@ -117,6 +117,18 @@ int pc_cmd_sim(const struct pc_options *opt, int argc, char **argv)
 	return rc;
 }
 
+/* After a press that failed: a button ID past the phone's positions is the likely cause. */
+static void explain_button(struct pc_session *s, DWORD dev, DWORD id)
+{
+	PHONECAPS *caps = NULL;
+
+	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
+		return;
+	if (id >= caps->dwNumButtonLamps)
+		pc_say_positions(dev, caps->dwNumButtonLamps);
+	free(caps);
+}
+
 int pc_cmd_press(const struct pc_options *opt, int argc, char **argv)
 {
 	struct pc_session s;
@@ -138,6 +150,8 @@ int pc_cmd_press(const struct pc_options *opt, int argc, char **argv)
 		snprintf(text, sizeof text, "release %u", (unsigned)id);
 		rc = send_command(&s, text);
 	}
+	if (rc != PC_EXIT_OK && s.phone_ok)
+		explain_button(&s, dev, id);
 	pc_session_end(&s);
 	return rc;
 }
@@ -172,17 +186,6 @@ static void print_time(FILE *f, bool json)
 	}
 }
 
-/* A constant's name for JSON and text: its name, or its value in hex. */
-static const char *value_name(const struct pc_bit_name *names, DWORD v, char *buf, size_t len)
-{
-	const char *n = pc_value_name(names, v);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "0x%08X", (unsigned)v);
-	return buf;
-}
-
 /* What dwParam2 of a PHONE_STATE with one bit means (TAPI's PHONE_STATE page); NULL: unused. */
 static const char *state_param_key(DWORD state)
 {
@@ -204,53 +207,101 @@ static bool is_hookswitch_state(DWORD state)
 	       state == PHONESTATE_HEADSETHOOKSWITCH;
 }
 
-/* The new value that a PHONE_STATE of one part announces, as ` key="value"` (text) or
- * `,"key":"value"` (JSON): the display's text, rows separated by '|' and trailing spaces dropped;
- * the lamp's mode. Nothing when it cannot be read. */
+/* The hookswitch device whose volume or gain a PHONE_STATE bit announces, or 0. */
+static DWORD level_device(DWORD state, bool *gain)
+{
+	*gain = state == PHONESTATE_HANDSETGAIN || state == PHONESTATE_SPEAKERGAIN ||
+		state == PHONESTATE_HEADSETGAIN;
+	switch (state) {
+	case PHONESTATE_HANDSETVOLUME:
+	case PHONESTATE_HANDSETGAIN: return PHONEHOOKSWITCHDEV_HANDSET;
+	case PHONESTATE_SPEAKERVOLUME:
+	case PHONESTATE_SPEAKERGAIN: return PHONEHOOKSWITCHDEV_SPEAKER;
+	case PHONESTATE_HEADSETVOLUME:
+	case PHONESTATE_HEADSETGAIN: return PHONEHOOKSWITCHDEV_HEADSET;
+	default: return 0;
+	}
+}
+
+/* The display's text, rows separated by '|' and trailing spaces dropped (malloc'ed), or NULL
+ * when it cannot be read. */
+static char *display_text(struct monitor *mon)
+{
+	VARSTRING *v = NULL;
+	const char *text;
+	char *out, *o;
+	DWORD i, len, end;
+
+	if (!mon->columns) {
+		PHONECAPS *caps = NULL;
+
+		if (pc_session_get_caps(mon->s, mon->s->dev, mon->s->api_version, &caps, true) == 0)
+			mon->columns = caps->dwDisplayNumColumns;
+		free(caps);
+	}
+	if (!mon->columns || pc_session_get_display(mon->s, &v) != 0)
+		return NULL;
+	text = (const char *)v + v->dwStringOffset;
+	/* Whole rows only: the string may end with a NUL. */
+	len = v->dwStringSize < mon->columns ? v->dwStringSize
+					     : v->dwStringSize - v->dwStringSize % mon->columns;
+	out = o = malloc((size_t)len + len / mon->columns + 1);
+	for (i = 0; out && i < len; i += mon->columns) {
+		for (end = i + mon->columns < len ? i + mon->columns : len;
+		     end > i && (text[end - 1] == ' ' || text[end - 1] == '\0'); end--)
+			;
+		if (i)
+			*o++ = '|';
+		for (DWORD k = i; k < end; k++)
+			*o++ = text[k] ? text[k] : ' ';
+	}
+	if (out)
+		*o = '\0';
+	free(v);
+	return out;
+}
+
+/* The new value that a PHONE_STATE of one part announces, as ` key=value` (text) or
+ * `,"key":value` (JSON): the display's text; the lamp's mode; the ring volume; a hookswitch
+ * device's volume or gain. Nothing when it cannot be read. */
 static void print_new_value(struct monitor *mon, DWORD state, DWORD p2, bool json)
 {
 	FILE *f = stdout;
+	DWORD hsdev, value, mode;
 	char buf[16];
+	bool gain;
 
 	if (state == PHONESTATE_LAMP) {
-		DWORD mode;
-
 		if (phoneGetLamp(mon->s->phone, p2, &mode) == 0)
 			fprintf(f, json ? ",\"lamp\":\"%s\"" : " lamp=%s",
-				value_name(pc_lamp_mode_names, mode, buf, sizeof buf));
+				pc_name_or_hex(pc_lamp_mode_names, mode, buf, sizeof buf));
+	} else if (state == PHONESTATE_RINGVOLUME) {
+		if (phoneGetRing(mon->s->phone, &mode, &value) == 0)
+			fprintf(f, json ? ",\"volume\":%u" : " volume=%u", (unsigned)value);
+	} else if ((hsdev = level_device(state, &gain)) != 0) {
+		LONG rc = gain ? phoneGetGain(mon->s->phone, hsdev, &value)
+			       : phoneGetVolume(mon->s->phone, hsdev, &value);
+		if (rc == 0)
+			fprintf(f, json ? ",\"%s\":%u" : " %s=%u", gain ? "gain" : "volume",
+				(unsigned)value);
 	} else if (state == PHONESTATE_DISPLAY) {
-		VARSTRING *v = NULL;
-		const char *text;
-		DWORD i, len, end;
+		char *text = display_text(mon);
 
-		if (!mon->columns) {
-			PHONECAPS *caps = NULL;
-
-			if (pc_session_get_caps(mon->s, mon->s->dev, mon->s->api_version, &caps, true) == 0)
-				mon->columns = caps->dwDisplayNumColumns;
-			free(caps);
-		}
-		if (!mon->columns || pc_session_get_display(mon->s, &v) != 0)
+		if (!text)
 			return;
-		text = (const char *)v + v->dwStringOffset;
-		/* Whole rows only: the string may end with a NUL. */
-		len = v->dwStringSize < mon->columns ? v->dwStringSize
-						     : v->dwStringSize - v->dwStringSize % mon->columns;
-		fputs(json ? ",\"text\":\"" : " text=\"", f);
-		for (i = 0; i < len; i += mon->columns) {
-			for (end = i + mon->columns < len ? i + mon->columns : len;
-			     end > i && (text[end - 1] == ' ' || text[end - 1] == '\0'); end--)
-				;
-			if (i)
-				putc('|', f);
-			for (DWORD k = i; k < end; k++) {
-				if (text[k] == '"' || text[k] == '\\')
+		fputs(json ? ",\"text\":" : " text=", f);
+		if (json) {
+			pc_json_string(f, text);
+		} else {
+			putc('"', f);
+			for (const char *c = text; *c; c++) {
+				if (*c == '"' || *c == '\\')
 					putc('\\', f);
-				putc(text[k], f);
+				putc(*c, f);
 			}
+			putc('"', f);
 		}
-		putc('"', f);
-		free(v);
+		free(text);
 	}
 }
 
@@ -273,7 +324,7 @@ static void print_text(struct monitor *mon, const PHONEMESSAGE *m)
 		putc(' ', f);
 		pc_print_bits(f, p1, pc_phonestate_names, "|");
 		if (key && is_hookswitch_state(p1))
-			fprintf(f, " mode=%s", value_name(pc_hookswitch_mode_names, p2, buf, sizeof buf));
+			fprintf(f, " mode=%s", pc_name_or_hex(pc_hookswitch_mode_names, p2, buf, sizeof buf));
 		else if (key)
 			fprintf(f, " %s=%u", key, (unsigned)p2);
 		else if (p2)
@@ -283,9 +334,9 @@ static void print_text(struct monitor *mon, const PHONEMESSAGE *m)
 	}
 	case PHONE_BUTTON:
 		fprintf(f, " id=%u mode=%s", (unsigned)p1,
-			value_name(pc_button_mode_names, p2, buf, sizeof buf));
+			pc_name_or_hex(pc_button_mode_names, p2, buf, sizeof buf));
 		fprintf(f, " state=%s",
-			value_name(pc_button_state_names, (DWORD)m->dwParam3, buf, sizeof buf));
+			pc_name_or_hex(pc_button_state_names, (DWORD)m->dwParam3, buf, sizeof buf));
 		break;
 	case PHONE_REPLY:
 		fprintf(f, " request=%u result=%s", (unsigned)p1, phonectl_error_name((LONG)p2));
@@ -348,7 +399,7 @@ static void print_json(struct monitor *mon, const PHONEMESSAGE *m)
 		fprintf(f, "],\"param2\":%u", (unsigned)p2);
 		if (key && is_hookswitch_state(p1))
 			fprintf(f, ",\"mode\":\"%s\"",
-				value_name(pc_hookswitch_mode_names, p2, buf, sizeof buf));
+				pc_name_or_hex(pc_hookswitch_mode_names, p2, buf, sizeof buf));
 		else if (key)
 			fprintf(f, ",\"%s\":%u", key, (unsigned)p2);
 		print_new_value(mon, p1, p2, true);
@@ -356,9 +407,9 @@ static void print_json(struct monitor *mon, const PHONEMESSAGE *m)
 	}
 	case PHONE_BUTTON:
 		fprintf(f, ",\"id\":%u,\"mode\":\"%s\"", (unsigned)p1,
-			value_name(pc_button_mode_names, p2, buf, sizeof buf));
+			pc_name_or_hex(pc_button_mode_names, p2, buf, sizeof buf));
 		fprintf(f, ",\"state\":\"%s\"",
-			value_name(pc_button_state_names, (DWORD)m->dwParam3, buf, sizeof buf));
+			pc_name_or_hex(pc_button_state_names, (DWORD)m->dwParam3, buf, sizeof buf));
 		break;
 	case PHONE_REPLY:
 		fprintf(f, ",\"request\":%u,\"result\":\"%s\"", (unsigned)p1,

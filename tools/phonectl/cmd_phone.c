@@ -77,16 +77,6 @@ static const char *hookswitch_dev_name(DWORD dev, char *buf, size_t len)
 	return buf;
 }
 
-static const char *mode_name(const struct pc_bit_name *names, DWORD v, char *buf, size_t len)
-{
-	const char *n = pc_value_name(names, v);
-
-	if (n)
-		return n;
-	snprintf(buf, len, "0x%08X", (unsigned)v);
-	return buf;
-}
-
 /* The part of a variable-size structure that holds data (dwUsedSize, never past dwTotalSize). */
 static DWORD used_of(DWORD total, DWORD used)
 {
@@ -250,10 +240,7 @@ static void explain_lamp(struct pc_session *s, DWORD dev, DWORD id)
 	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
 		return;
 	if (id >= caps->dwNumButtonLamps || 4 * (id + 1) > caps->dwLampModesSize) {
-		fprintf(stderr, "phone %u has %u button/lamp positions (IDs 0-%u); phonectl buttons "
-			"%u lists them\n", (unsigned)dev, (unsigned)caps->dwNumButtonLamps,
-			(unsigned)(caps->dwNumButtonLamps ? caps->dwNumButtonLamps - 1 : 0),
-			(unsigned)dev);
+		pc_say_positions(dev, caps->dwNumButtonLamps);
 	} else {
 		memcpy(&modes, (const char *)caps + caps->dwLampModesOffset + 4 * id, 4);
 		if (modes & ~(DWORD)PHONELAMPMODE_DUMMY) {
@@ -291,7 +278,7 @@ int pc_cmd_lamp(const struct pc_options *opt, int argc, char **argv)
 		goto out;
 	if (set) {
 		snprintf(what, sizeof what, "lamp %u set to %s", (unsigned)id,
-			 mode_name(pc_lamp_mode_names, mode, buf, sizeof buf));
+			 pc_name_or_hex(pc_lamp_mode_names, mode, buf, sizeof buf));
 		LONG req = phoneSetLamp(s.phone, id, mode);
 
 		rc = pc_session_request(&s, "phoneSetLamp", req, what);
@@ -305,7 +292,7 @@ int pc_cmd_lamp(const struct pc_options *opt, int argc, char **argv)
 			rc = PC_EXIT_TAPI;
 		} else {
 			printf("lamp %u: %s\n", (unsigned)id,
-			       mode_name(pc_lamp_mode_names, mode, buf, sizeof buf));
+			       pc_name_or_hex(pc_lamp_mode_names, mode, buf, sizeof buf));
 		}
 	}
 out:
@@ -325,6 +312,22 @@ static void print_ring(const struct pc_options *opt, bool info, DWORD mode, DWOR
 		pc_info(opt, "%s", line);
 	else
 		fputs(line, stdout);
+}
+
+/* After INVALRINGMODE: the modes the phone has. */
+static void explain_ring_modes(struct pc_session *s, DWORD dev)
+{
+	PHONECAPS *caps = NULL;
+
+	if (pc_session_get_caps(s, dev, s->api_version, &caps, true) != 0)
+		return;
+	if (caps->dwNumRingModes)
+		fprintf(stderr, "phone %u has ring modes 1-%u, and 0 for silence\n", (unsigned)dev,
+			(unsigned)caps->dwNumRingModes);
+	else
+		fprintf(stderr, "phone %u has no ring modes (its ringer cannot be set)\n",
+			(unsigned)dev);
+	free(caps);
 }
 
 int pc_cmd_ring(const struct pc_options *opt, int argc, char **argv)
@@ -365,7 +368,10 @@ int pc_cmd_ring(const struct pc_options *opt, int argc, char **argv)
 		volume = cur_volume;
 	}
 	snprintf(what, sizeof what, "ring mode %u, volume %u", (unsigned)mode, (unsigned)volume);
-	rc = pc_session_request(&s, "phoneSetRing", phoneSetRing(s.phone, mode, volume), what);
+	err = phoneSetRing(s.phone, mode, volume);
+	rc = pc_session_request(&s, "phoneSetRing", err, what);
+	if (err == (LONG)PHONEERR_INVALRINGMODE)
+		explain_ring_modes(&s, dev);
 	if (rc == PC_EXIT_OK && phoneGetRing(s.phone, &mode, &volume) == 0)
 		print_ring(opt, true, mode, volume); /* what is in effect: TAPI clamps the volume */
 out:
@@ -439,7 +445,7 @@ static int hook_show(struct pc_session *s)
 			continue;
 		memcpy(&mode, (const unsigned char *)st + d->mode_offset, sizeof mode);
 		printf("%-8s %-9s %s\n", d->name, offhook & d->dev ? "off-hook" : "on-hook",
-		       mode_name(pc_hookswitch_mode_names, mode, buf, sizeof buf));
+		       pc_name_or_hex(pc_hookswitch_mode_names, mode, buf, sizeof buf));
 	}
 	rc = PC_EXIT_OK;
 out:
@@ -488,7 +494,7 @@ int pc_cmd_hook(const struct pc_options *opt, int argc, char **argv)
 			len += (size_t)snprintf(what + len, sizeof what - len, "%s0x%X",
 						len ? "," : "", (unsigned)(devs & ~(DWORD)7));
 		snprintf(what + len, sizeof what - len, " set to %s",
-			 mode_name(pc_hookswitch_mode_names, mode, buf, sizeof buf));
+			 pc_name_or_hex(pc_hookswitch_mode_names, mode, buf, sizeof buf));
 	}
 	rc = pc_session_request(&s, "phoneSetHookSwitch", phoneSetHookSwitch(s.phone, devs, mode),
 				what);
@@ -646,7 +652,7 @@ static void copy_name(char *dst, size_t len, const struct pc_bit_name *names, DW
 {
 	char buf[16];
 
-	snprintf(dst, len, "%s", mode_name(names, v, buf, sizeof buf));
+	snprintf(dst, len, "%s", pc_name_or_hex(names, v, buf, sizeof buf));
 }
 
 static void fill_row(struct pc_session *s, const PHONECAPS *caps, DWORD id, struct button_row *r)

@@ -184,149 +184,272 @@ fail:
 	return -1;
 }
 
-static void print_server(const char *path, const struct server_info *info)
+/* What phonectl found out about the TAPI it gets. */
+struct mode {
+	bool embedded;
+	const char *why;        /* embedded: the reason, as text */
+	const char *server;     /* the socket, or NULL */
+	int connect_error;      /* errno of connecting to it, or 0 */
+	struct server_info info;
+	char paths[2][108];
+	char why_buf[256];
+};
+
+static void print_mode_text(const struct mode *m)
 {
-	printf("mode: server (%s)", path);
-	if (!info->answered) {
-		putchar('\n');
+	const struct server_info *info = &m->info;
+
+	if (m->embedded) {
+		printf("mode: embedded (%s): the engine runs inside phonectl\n", m->why);
 		return;
 	}
-	printf(", tapisrv %u.%u.%u, protocol %u", (unsigned)(info->software >> 16),
-	       (unsigned)((info->software >> 8) & 0xFF), (unsigned)(info->software & 0xFF),
-	       (unsigned)info->proto);
-	if (info->have_pid)
+	printf("mode: server (%s)", m->server);
+	if (m->connect_error == EACCES)
+		printf(": permission denied: this user may not connect; an administrator adds it to "
+		       "the socket's group (docs/server.md)");
+	else if (m->connect_error)
+		printf(": nobody listens there (OPENTAPI_SERVER)");
+	else if (info->answered)
+		printf(", tapisrv %u.%u.%u, protocol %u", (unsigned)(info->software >> 16),
+		       (unsigned)((info->software >> 8) & 0xFF), (unsigned)(info->software & 0xFF),
+		       (unsigned)info->proto);
+	if (!m->connect_error && info->have_pid)
 		printf(", pid %ld", (long)info->pid);
 	putchar('\n');
+	if (info->answered && info->result != 0)
+		printf("  the server refuses this client: %s%s%s\n", phonectl_error_name(info->result),
+		       info->reason[0] ? ": " : "", info->reason);
 }
 
+/* The mode as the first fields of the JSON object: "mode", then "reason" or "socket" and
+ * "server" {version, protocol, pid} or "error". */
+static void print_mode_json(const struct mode *m)
+{
+	const struct server_info *info = &m->info;
+
+	printf("{\"mode\":\"%s\"", m->embedded ? "embedded" : "server");
+	if (m->embedded) {
+		fputs(",\"reason\":", stdout);
+		pc_json_string(stdout, m->why);
+		return;
+	}
+	fputs(",\"socket\":", stdout);
+	pc_json_string(stdout, m->server);
+	if (m->connect_error)
+		printf(",\"error\":\"%s\"", m->connect_error == EACCES ? "permission denied"
+									: "nobody listens");
+	else if (info->answered)
+		printf(",\"server\":{\"version\":\"%u.%u.%u\",\"protocol\":%u,\"pid\":%ld}",
+		       (unsigned)(info->software >> 16), (unsigned)((info->software >> 8) & 0xFF),
+		       (unsigned)(info->software & 0xFF), (unsigned)info->proto,
+		       info->have_pid ? (long)info->pid : 0L);
+	if (info->answered && info->result != 0) {
+		printf(",\"refused\":\"%s\",\"refused_reason\":", phonectl_error_name(info->result));
+		pc_json_string(stdout, info->reason);
+	}
+}
+
+/* What status says of one phone. */
+struct phone_use {
+	bool removed;
+	const char *failed;    /* the phone* function that failed, or NULL */
+	LONG err;
+	char name[256];
+	DWORD flags, owners, monitors;
+	char owner[256];
+};
+
 /* One phone: name from PHONECAPS, users from PHONESTATUS (through a monitor handle of ours). */
-static bool print_phone(struct pc_session *s, DWORD dev, bool embedded)
+static void read_phone(struct pc_session *s, DWORD dev, struct phone_use *u)
 {
 	PHONECAPS *caps = NULL;
 	PHONESTATUS *st = NULL;
-	const char *owner;
-	DWORD version, owners, monitors;
-	LONG err;
+	const char *p;
+	DWORD version;
 
-	printf("phone %u: ", (unsigned)dev);
-	err = pc_session_negotiate(s, dev, &version, true);
-	if (err != 0) {
-		printf("(phoneNegotiateAPIVersion: %s)\n", phonectl_error_name(err));
-		return false;
+	u->failed = "phoneNegotiateAPIVersion";
+	u->err = pc_session_negotiate(s, dev, &version, true);
+	if (u->err == (LONG)PHONEERR_NODEVICE) {
+		u->removed = true;
+		u->failed = NULL;
+		return;
 	}
-	err = pc_session_get_caps(s, dev, version, &caps, true);
-	if (err != 0) {
-		printf("(phoneGetDevCapsA: %s)\n", phonectl_error_name(err));
-		return false;
+	if (u->err == 0) {
+		u->failed = "phoneGetDevCapsA";
+		u->err = pc_session_get_caps(s, dev, version, &caps, true);
 	}
-	{
-		const char *name = pc_var_part(caps, caps->dwUsedSize < caps->dwTotalSize
-							     ? caps->dwUsedSize : caps->dwTotalSize,
-					       caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
-		if (name)
-			printf("%.*s\n", (int)strnlen(name, caps->dwPhoneNameSize), name);
-		else
-			puts("(unnamed)");
-	}
+	if (u->err)
+		return;
+	p = pc_var_part(caps, caps->dwUsedSize < caps->dwTotalSize ? caps->dwUsedSize
+								   : caps->dwTotalSize,
+			caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	snprintf(u->name, sizeof u->name, "%.*s", p ? (int)strnlen(p, caps->dwPhoneNameSize) : 0,
+		 p ? p : "");
 	free(caps);
 
-	err = phoneOpen(s->app, dev, &s->phone, version, 0, 0, PHONEPRIVILEGE_MONITOR);
-	if (err != 0) {
-		printf("  phoneOpen: %s%s\n", phonectl_error_name(err),
-		       embedded && err == (LONG)PHONEERR_INUSE
-			       ? " (another process has it open; run tapisrv to share phones)" : "");
-		return false;
-	}
+	u->failed = "phoneOpen";
+	u->err = phoneOpen(s->app, dev, &s->phone, version, 0, 0, PHONEPRIVILEGE_MONITOR);
+	if (u->err)
+		return;
 	s->phone_ok = true;
 	s->dev = dev;
 	s->api_version = version;
-	err = pc_session_get_status(s, &st, true);
+	u->failed = "phoneGetStatusA";
+	u->err = pc_session_get_status(s, &st, true);
 	pc_session_close(s);
-	if (err != 0) {
-		printf("  phoneGetStatusA: %s\n", phonectl_error_name(err));
-		return false;
-	}
-	owners = st->dwNumOwners;
-	monitors = st->dwNumMonitors ? st->dwNumMonitors - 1 : 0; /* not our own handle */
-	owner = pc_var_part(st, st->dwUsedSize < st->dwTotalSize ? st->dwUsedSize : st->dwTotalSize,
-			    st->dwOwnerNameSize, st->dwOwnerNameOffset);
-	printf("  state:    %s%s\n",
-	       st->dwStatusFlags & PHONESTATUSFLAGS_CONNECTED ? "connected" : "disconnected",
-	       st->dwStatusFlags & PHONESTATUSFLAGS_SUSPENDED ? ", suspended" : "");
-	printf("  owners:   %u", (unsigned)owners);
-	if (owner)
-		printf(" (%.*s)", (int)strnlen(owner, st->dwOwnerNameSize), owner);
-	printf("\n  monitors: %u\n", (unsigned)monitors);
+	if (u->err)
+		return;
+	u->failed = NULL;
+	u->flags = st->dwStatusFlags;
+	u->owners = st->dwNumOwners;
+	u->monitors = st->dwNumMonitors ? st->dwNumMonitors - 1 : 0; /* not our own handle */
+	p = pc_var_part(st, st->dwUsedSize < st->dwTotalSize ? st->dwUsedSize : st->dwTotalSize,
+			st->dwOwnerNameSize, st->dwOwnerNameOffset);
+	snprintf(u->owner, sizeof u->owner, "%.*s", p ? (int)strnlen(p, st->dwOwnerNameSize) : 0,
+		 p ? p : "");
 	free(st);
-	return true;
+}
+
+static void print_phone_text(DWORD dev, const struct phone_use *u, bool embedded)
+{
+	printf("phone %u: ", (unsigned)dev);
+	if (u->removed) {
+		puts("(removed)");
+		return;
+	}
+	if (u->failed && !u->name[0]) {
+		printf("(%s: %s)\n", u->failed, phonectl_error_name(u->err));
+		return;
+	}
+	puts(u->name[0] ? u->name : "(unnamed)");
+	if (u->failed) {
+		printf("  %s: %s%s\n", u->failed, phonectl_error_name(u->err),
+		       embedded && u->err == (LONG)PHONEERR_INUSE
+			       ? " (another process has it open; run tapisrv to share phones)" : "");
+		return;
+	}
+	printf("  state:    %s%s\n",
+	       u->flags & PHONESTATUSFLAGS_CONNECTED ? "connected" : "disconnected",
+	       u->flags & PHONESTATUSFLAGS_SUSPENDED ? ", suspended" : "");
+	printf("  owners:   %u", (unsigned)u->owners);
+	if (u->owner[0])
+		printf(" (%s)", u->owner);
+	printf("\n  monitors: %u\n", (unsigned)u->monitors);
+}
+
+static void print_phone_json(DWORD dev, const struct phone_use *u)
+{
+	printf("%s{\"id\":%u", dev ? "," : "", (unsigned)dev);
+	if (u->removed) {
+		fputs(",\"removed\":true}", stdout);
+		return;
+	}
+	if (u->name[0]) {
+		fputs(",\"name\":", stdout);
+		pc_json_string(stdout, u->name);
+	}
+	if (u->failed) {
+		printf(",\"error\":\"%s: %s\"}", u->failed, phonectl_error_name(u->err));
+		return;
+	}
+	printf(",\"connected\":%s,\"suspended\":%s,\"owners\":%u",
+	       u->flags & PHONESTATUSFLAGS_CONNECTED ? "true" : "false",
+	       u->flags & PHONESTATUSFLAGS_SUSPENDED ? "true" : "false", (unsigned)u->owners);
+	if (u->owner[0]) {
+		fputs(",\"owner\":", stdout);
+		pc_json_string(stdout, u->owner);
+	}
+	printf(",\"monitors\":%u}", (unsigned)u->monitors);
+}
+
+/* Finds out which TAPI phonectl gets, as the library chooses (docs/server.md): "embedded"; a
+ * path (that server, or PHONEERR_SERVICE_NOT_RUNNING); unset or empty: the first default socket
+ * that accepts a connection, else one started on demand, else embedded. With OPENTAPI_SERVER
+ * unset, s is initialized first (TAPI chooses first: it may start a server). Returns 0, or an
+ * exit status. */
+static int find_mode(const struct pc_options *opt, struct mode *m, struct pc_session *s,
+		     bool *session)
+{
+	const char *env = getenv("OPENTAPI_SERVER");
+	int fd = -1, n, rc;
+
+	if (env && strcmp(env, "embedded") == 0) {
+		m->embedded = true;
+		m->why = "OPENTAPI_SERVER=embedded";
+		return PC_EXIT_OK;
+	}
+	if (env && *env) {
+		m->server = env;
+		fd = connect_socket(env);
+		if (fd < 0)
+			m->connect_error = -fd;
+	} else {
+		rc = pc_session_init(s, opt);
+		if (rc != PC_EXIT_OK)
+			return rc;
+		*session = true;
+		n = ot_client_sockets(m->paths);
+		for (int i = 0; i < n && fd < 0; i++) {
+			fd = connect_socket(m->paths[i]);
+			if (fd >= 0)
+				m->server = m->paths[i];
+		}
+		if (fd < 0) {
+			snprintf(m->why_buf, sizeof m->why_buf, "no tapisrv at %s%s%s", m->paths[0],
+				 n > 1 ? " or " : "", n > 1 ? m->paths[1] : "");
+			m->embedded = true;
+			m->why = m->why_buf;
+		}
+	}
+	if (fd >= 0) {
+		say_hello(fd, opt->timeout_ms, &m->info);
+		close(fd);
+	}
+	return PC_EXIT_OK;
 }
 
 int pc_cmd_status(const struct pc_options *opt, int argc, char **argv)
 {
-	char paths[2][108];
-	const char *mode = getenv("OPENTAPI_SERVER");
-	struct server_info info = { 0 };
-	const char *server = NULL;
-	bool embedded = false, ok = true, session = false;
+	struct mode m = { 0 };
 	struct pc_session s;
-	int fd = -1, n, rc;
+	bool ok, session = false;
+	int rc;
 
 	(void)argc;
 	(void)argv;
-	/* The library's choice (docs/server.md): "embedded"; a path (that server, or
-	 * PHONEERR_SERVICE_NOT_RUNNING); unset or empty: the first default socket that accepts a
-	 * connection, else one started on demand, else embedded. */
-	if (mode && strcmp(mode, "embedded") == 0) {
-		embedded = true;
-		puts("mode: embedded (OPENTAPI_SERVER=embedded): the engine runs inside phonectl");
-	} else if (mode && *mode) {
-		server = mode;
-		fd = connect_socket(mode);
-		if (fd == -EACCES)
-			printf("mode: server (%s): permission denied: this user may not connect; an "
-			       "administrator adds it to the socket's group (docs/server.md)\n", mode);
-		else if (fd < 0)
-			printf("mode: server (%s): nobody listens there (OPENTAPI_SERVER)\n", mode);
-		ok = ok && fd >= 0;
-	} else {
-		rc = pc_session_init(&s, opt); /* TAPI chooses first: it may start a server */
-		if (rc != PC_EXIT_OK)
-			return rc;
-		session = true;
-		n = ot_client_sockets(paths);
-		for (int i = 0; i < n && fd < 0; i++) {
-			fd = connect_socket(paths[i]);
-			if (fd >= 0)
-				server = paths[i];
-		}
-		if (fd < 0) {
-			embedded = true;
-			printf("mode: embedded (no tapisrv at %s%s%s): the engine runs inside phonectl\n",
-			       paths[0], n > 1 ? " or " : "", n > 1 ? paths[1] : "");
-		}
-	}
-	if (fd >= 0) {
-		if (say_hello(fd, opt->timeout_ms, &info) < 0)
-			ok = false;
-		close(fd);
-		print_server(server, &info);
-		if (info.answered && info.result != 0) {
-			printf("  the server refuses this client: %s%s%s\n",
-			       phonectl_error_name(info.result), info.reason[0] ? ": " : "",
-			       info.reason);
-			ok = false;
-		}
-	}
+	rc = find_mode(opt, &m, &s, &session);
+	if (rc != PC_EXIT_OK)
+		return rc;
+	if (opt->json)
+		print_mode_json(&m);
+	else
+		print_mode_text(&m);
+	ok = m.embedded || (m.info.answered && m.info.result == 0);
 	fflush(stdout);
 
 	/* Now TAPI itself, which makes the same choice. */
 	rc = session ? PC_EXIT_OK : pc_session_init(&s, opt);
-	if (rc != PC_EXIT_OK)
+	if (rc != PC_EXIT_OK) {
+		if (opt->json)
+			puts("}");
 		return rc;
-	printf("phones: %u\n", (unsigned)s.num_devs);
-	for (DWORD dev = 0; dev < s.num_devs; dev++)
-		if (!print_phone(&s, dev, embedded))
-			ok = false;
+	}
+	if (opt->json)
+		fputs(",\"phones\":[", stdout);
+	else
+		printf("phones: %u\n", (unsigned)s.num_devs);
+	for (DWORD dev = 0; dev < s.num_devs; dev++) {
+		struct phone_use u = { 0 };
+
+		read_phone(&s, dev, &u);
+		if (opt->json)
+			print_phone_json(dev, &u);
+		else
+			print_phone_text(dev, &u, m.embedded);
+		ok = ok && !u.failed;
+	}
+	if (opt->json)
+		puts("]}");
 	pc_session_end(&s);
 	return ok ? PC_EXIT_OK : PC_EXIT_TAPI;
 }

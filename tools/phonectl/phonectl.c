@@ -22,21 +22,28 @@ static int cmd_help(const struct pc_options *opt, int argc, char **argv);
 static const struct pc_command commands[] = {
 	{
 		.name = "list",
-		.args = "",
+		.args = "[--json]",
 		.summary = "list the phone devices with their data areas",
 		.help = "Prints one line per phone device:\n"
-			"  ID  NAME  (set areas: N, get areas: M)\n",
+			"  ID  NAME  (set areas: N, get areas: M)\n"
+			"A phone removed while TAPI runs (by its provider, or by a reload of\n"
+			"tapisrv's configuration) shows as 'ID  (removed)': its ID is not used again.\n"
+			"--json prints one JSON array of {id, name, set_areas, get_areas} (or\n"
+			"{id, removed: true}) instead.\n",
 		.min_args = 0, .max_args = 0,
+		.options = PC_OPT_JSON,
 		.run = pc_cmd_list,
 	},
 	{
 		.name = "caps",
-		.args = "DEV",
+		.args = "DEV [--json]",
 		.summary = "show the capabilities (PHONECAPS) of phone DEV",
 		.help = "Shows name, provider and phone info, permanent ID, string format, phone\n"
 			"states, features, display, ring modes, buttons and lamps, hookswitch\n"
-			"devices, data areas and device classes of phone DEV.\n",
+			"devices, data areas and device classes of phone DEV. --json prints the\n"
+			"same as one JSON object (constants by name without their prefix).\n",
 		.min_args = 1, .max_args = 1,
+		.options = PC_OPT_JSON,
 		.run = pc_cmd_caps,
 	},
 	{
@@ -196,15 +203,18 @@ static const struct pc_command commands[] = {
 	},
 	{
 		.name = "status",
-		.args = "[--timeout MS]",
+		.args = "[--json] [--timeout MS]",
 		.summary = "show the mode, the server's version and who uses each phone",
 		.help = "Prints which TAPI phonectl gets, as libopentapi chooses it from\n"
 			"OPENTAPI_SERVER: embedded, or server with its socket, the server's version\n"
 			"and protocol version (asked with the protocol's HELLO). Then, per phone, its\n"
 			"name, connected/suspended, owners with the owner's name and monitors\n"
-			"(phoneGetStatus; phonectl's own monitor handle is not counted).\n",
+			"(phoneGetStatus; phonectl's own monitor handle is not counted); a removed\n"
+			"phone as '(removed)'. --json prints one JSON object: mode, reason or socket\n"
+			"and server {version, protocol, pid}, and phones [{id, name, connected,\n"
+			"suspended, owners, owner, monitors} or {id, removed: true}].\n",
 		.min_args = 0, .max_args = 0,
-		.options = PC_OPT_TIMEOUT,
+		.options = PC_OPT_JSON | PC_OPT_TIMEOUT,
 		.run = pc_cmd_status,
 	},
 	{
@@ -307,8 +317,9 @@ static void print_usage(FILE *f)
 			fprintf(f, "  %-26s  %s\n", syn, commands[i].summary);
 	}
 	fputs("\n"
-	      "DEV is a phone device ID (0 .. number of devices - 1, see 'list'); ID is a data\n"
-	      "area ID (set-data, get-data) or a button/lamp ID (lamp, press; see 'buttons').\n"
+	      "DEV is a phone's device ID (0 .. number of devices - 1) or its name, as 'list'\n"
+	      "shows them. ID is a data area ID (set-data, get-data) or a button/lamp ID\n"
+	      "(lamp, press; see 'buttons').\n"
 	      "Numbers are decimal or 0x-prefixed hexadecimal.\n"
 	      "\n"
 	      "Options:\n"
@@ -320,7 +331,8 @@ static void print_usage(FILE *f)
 	      "      --timeout MS            how long to wait for a PHONE_REPLY (default 10000;\n"
 	      "                              'inf' = no limit); monitor: how long to run\n"
 	      "      --row R, --col C        display: where TEXT goes (default 0, 0)\n"
-	      "      --json                  monitor: one JSON object per message\n"
+	      "      --json                  list, caps, status: JSON instead of text;\n"
+	      "                              monitor: one JSON object per message\n"
 	      "      --count N               monitor: stop after N messages\n"
 	      "      --only KINDS            monitor: only these messages (button,state,...)\n"
 	      "      --size N                get-data: bytes to read (default: the area size)\n"
@@ -614,8 +626,9 @@ int main(int argc, char **argv)
 	};
 	struct parse_state ps = { 0 };
 	const struct pc_command *cmd;
-	char **pos;
+	char **pos, dev_id[16];
 	int npos, rc;
+	DWORD dev;
 
 	pos = calloc((size_t)argc + 1, sizeof *pos);
 	if (!pos) {
@@ -667,6 +680,15 @@ int main(int argc, char **argv)
 	if (npos - 1 > cmd->max_args) {
 		rc = pc_usage_error(cmd, "unexpected argument '%s'", pos[1 + cmd->max_args]);
 		goto out;
+	}
+	/* A command whose synopsis starts with DEV takes a phone's name as well as its ID; the
+	 * handlers see the ID. */
+	if (strncmp(cmd->args, "DEV", 3) == 0 && !pc_parse_dword(pos[1], &dev)) {
+		rc = pc_resolve_dev(&opt, pos[1], &dev);
+		if (rc != PC_EXIT_OK)
+			goto out;
+		snprintf(dev_id, sizeof dev_id, "%u", (unsigned)dev);
+		pos[1] = dev_id;
 	}
 	rc = cmd->run(&opt, npos - 1, pos + 1);
 	if (fflush(stdout) != 0 && rc == PC_EXIT_OK) {

@@ -115,6 +115,10 @@ struct pc_session {
 
 /* phoneInitializeExA with USEEVENT; reports a failure and returns PC_EXIT_TAPI. */
 int pc_session_init(struct pc_session *s, const struct pc_options *opt);
+/* DEV as the user gave it: a device ID, or the name of exactly one phone (its PHONECAPS name,
+ * matched exactly; looked up in a session of its own). Returns PC_EXIT_OK with *dev, or the exit
+ * status after saying that no phone, or more than one, has that name. */
+int pc_resolve_dev(const struct pc_options *opt, const char *arg, DWORD *dev);
 /* phoneNegotiateAPIVersion for dev (PC_API_LOW … PC_API_HIGH). quiet_errors: do not print. */
 LONG pc_session_negotiate(struct pc_session *s, DWORD dev, DWORD *version, bool quiet_errors);
 /* phoneGetDevCapsA into a buffer grown to dwNeededSize; *caps is malloc'ed (free it). */
@@ -174,6 +178,10 @@ const char *pc_value_name(const struct pc_bit_name *names, DWORD value);
  * "PHONELAMPMODE_FLASH") or a number into *out. */
 bool pc_parse_name(const struct pc_bit_name *names, const char *prefix, const char *s,
 		   DWORD *out);
+/* After PHONEERR_INVALBUTTONLAMPID: how many button/lamp positions phone dev has (n), on stderr. */
+void pc_say_positions(DWORD dev, DWORD n);
+/* The name of exactly value in a table, or "0x%08X" of it in buf. */
+const char *pc_name_or_hex(const struct pc_bit_name *names, DWORD value, char *buf, size_t len);
 extern const struct pc_bit_name pc_phonestate_names[];
 extern const struct pc_bit_name pc_hookswitch_mode_names[];
 extern const struct pc_bit_name pc_hookswitch_dev_names[];
@@ -186,6 +194,14 @@ void pc_put_utf8(FILE *f, uint32_t cp);
 
 int pc_cmd_list(const struct pc_options *opt, int argc, char **argv);
 int pc_cmd_caps(const struct pc_options *opt, int argc, char **argv);
+
+/* ---- json.c: --json output ---- */
+
+/* Writes s as a JSON string (quoted and escaped). */
+void pc_json_string(FILE *f, const char *s);
+/* Writes the set bits of value as a JSON array of their names in the table (no prefix); a bit
+ * the table does not know as its value in hex ("0x00000100"). */
+void pc_json_bits(FILE *f, DWORD value, const struct pc_bit_name *names);
 
 /* ---- cmd_data.c ---- */
 

@@ -118,6 +118,58 @@ LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECA
 	return rc;
 }
 
+/* The name a phone's PHONECAPS gives it, compared with name; -1 when the phone cannot say. */
+static int phone_named(struct pc_session *s, DWORD dev, const char *name)
+{
+	PHONECAPS *caps = NULL;
+	const char *have;
+	DWORD version;
+	int same;
+
+	if (pc_session_negotiate(s, dev, &version, true) != 0 ||
+	    pc_session_get_caps(s, dev, version, &caps, true) != 0)
+		return -1;
+	have = pc_var_part(caps, caps->dwUsedSize < caps->dwTotalSize ? caps->dwUsedSize
+								      : caps->dwTotalSize,
+			   caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	same = have && strnlen(have, caps->dwPhoneNameSize) == strlen(name) &&
+	       memcmp(have, name, strlen(name)) == 0;
+	free(caps);
+	return same;
+}
+
+int pc_resolve_dev(const struct pc_options *opt, const char *arg, DWORD *dev)
+{
+	struct pc_session s;
+	DWORD found = 0, count = 0;
+	int rc;
+
+	if (pc_parse_dword(arg, dev))
+		return PC_EXIT_OK;
+	rc = pc_session_init(&s, opt);
+	if (rc != PC_EXIT_OK)
+		return rc;
+	for (DWORD d = 0; d < s.num_devs; d++) {
+		if (phone_named(&s, d, arg) == 1) {
+			if (count++)
+				pc_err("phone %u is named '%s' too", (unsigned)d, arg);
+			else
+				found = d;
+		}
+	}
+	pc_session_end(&s);
+	if (count == 1) {
+		*dev = found;
+		return PC_EXIT_OK;
+	}
+	if (count == 0) {
+		pc_err("no phone is named '%s'; 'phonectl list' shows the phones' IDs and names", arg);
+		return PC_EXIT_TAPI;
+	}
+	pc_err("%u phones are named '%s'; give the ID instead (phonectl list)", (unsigned)count, arg);
+	return PC_EXIT_USAGE;
+}
+
 /* PHONEERR_INUSE for owner privilege: who has the phone, seen as a monitor would see it. */
 static void report_owner(struct pc_session *s, DWORD dev)
 {

@@ -128,7 +128,11 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 /* phoneGetData: copies min(size, area size) bytes, and tells how many in *copied (may be NULL). */
 LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, DWORD data_id,
 			void *data, DWORD size, DWORD *copied);
-/* phoneDevSpecific: the parameter block is copied; nothing is written back. */
+/* phoneDevSpecific: the parameter block is copied; nothing is written back. Checks, in this
+ * order: the pointer (PHONEERR_INVALPOINTER), the size (above OT_DEVSPECIFIC_MAX:
+ * PHONEERR_RESOURCEUNAVAIL), then the handle — the order in which a client of tapisrv can check
+ * them too (the block must be sent before the handle is judged). */
+#define OT_DEVSPECIFIC_MAX (64u * 1024u)
 LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE phone,
 			    const void *params, DWORD size);
 LONG ot_engine_get_status(struct ot_engine *e, struct ot_client *c, HPHONE phone,

@@ -253,6 +253,8 @@ LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE pho
 
 	if (!params && size)
 		return PHONEERR_INVALPOINTER;
+	if (size > OT_DEVSPECIFIC_MAX)
+		return PHONEERR_RESOURCEUNAVAIL;
 	if (size && !(copy = ot_malloc(size)))
 		return PHONEERR_NOMEM;
 	if (size)

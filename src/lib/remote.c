@@ -693,40 +693,6 @@ static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 	return ot_remote_var_struct(from(b), &f, status);
 }
 
-/* An owner's download areas, from the device's capabilities. Returns 0, or the error that kept
- * them unknown (without them every phoneSetData would be sent as one the server refuses). */
-static LONG learn_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
-			struct rphone *p)
-{
-	union {
-		PHONECAPS caps;
-		char bytes[4096];
-	} *u = ot_calloc(1, sizeof(*u));
-	DWORD n, size, offset;
-	LONG rc;
-
-	if (!u)
-		return PHONEERR_NOMEM;
-	u->caps.dwTotalSize = sizeof(*u);
-	rc = get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
-	if (rc == 0) {
-		n = u->caps.dwNumSetData;
-		size = u->caps.dwSetDataSize;
-		offset = u->caps.dwSetDataOffset;
-		if (n && size >= n * sizeof(DWORD) && offset <= u->caps.dwUsedSize &&
-		    u->caps.dwUsedSize - offset >= size) {
-			if ((p->set_data_sizes = ot_malloc(size))) {
-				memcpy(p->set_data_sizes, u->bytes + offset, n * sizeof(DWORD));
-				p->num_set_data = n;
-			} else {
-				rc = PHONEERR_NOMEM;
-			}
-		}
-	}
-	ot_free(u);
-	return rc;
-}
-
 static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
 		       DWORD api_version, DWORD ext_version, DWORD_PTR instance, DWORD privilege)
 {
@@ -743,13 +709,8 @@ static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *p
 	p->instance = instance;
 	p->privilege = privilege;
 	p->api_version = api_version;
+	p->dev = dev;
 	rc = transact(r, &f, -1, NULL, 0, &c);
-	if (rc == 0 && privilege == PHONEPRIVILEGE_OWNER &&
-	    (rc = learn_areas(r, app, dev, api_version, p)) != 0) {
-		simple(r, REQUEST(OT_WIRE_CLOSE, (HPHONE)c.fixed[1]));
-		free_rphone(p);
-		return rc;
-	}
 	if (rc == 0) {
 		*phone = (HPHONE)c.fixed[1];
 		pthread_mutex_lock(&r->lock);
@@ -836,51 +797,138 @@ LONG ot_remote_async(struct remote *r, HPHONE phone, struct ot_wire_frame *f, in
 	return rc;
 }
 
-/* Would the server take size bytes for this data ID (as far as this process can tell)? */
-static int payload_fits(struct remote *r, HPHONE phone, DWORD data_id, DWORD size)
+/* The download areas of dev as its capabilities say now: *sizes (ot_free it) and *n. */
+static LONG read_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
+		       DWORD **sizes, DWORD *n)
+{
+	union {
+		PHONECAPS caps;
+		char bytes[4096];
+	} *u = ot_calloc(1, sizeof(*u));
+	DWORD size, offset;
+	LONG rc;
+
+	*sizes = NULL;
+	*n = 0;
+	if (!u)
+		return PHONEERR_NOMEM;
+	u->caps.dwTotalSize = sizeof(*u);
+	rc = get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
+	size = u->caps.dwSetDataSize;
+	offset = u->caps.dwSetDataOffset;
+	if (rc == 0 && u->caps.dwNumSetData && size >= u->caps.dwNumSetData * sizeof(DWORD) &&
+	    offset <= u->caps.dwUsedSize && u->caps.dwUsedSize - offset >= size) {
+		*sizes = ot_malloc(size);
+		if (*sizes) {
+			memcpy(*sizes, u->bytes + offset, size);
+			*n = u->caps.dwNumSetData;
+		} else {
+			rc = PHONEERR_NOMEM;
+		}
+	}
+	ot_free(u);
+	return rc;
+}
+
+/* Does data area data_id of our phone take size bytes? From the copy of the area sizes, or
+ * (fresh, or no copy yet) from the capabilities as the server has them now, which then become
+ * the copy. 1 yes; 0 no, or the handle is not ours (the engine says what is wrong); or the
+ * error that kept the capabilities unread (never answered as if the area were too small). */
+static LONG area_holds(struct remote *r, HPHONE phone, DWORD data_id, DWORD size, int fresh)
 {
 	struct rphone *p;
-	int fits;
+	DWORD dev = 0, version = 0, n = 0, *sizes = NULL;
+	HPHONEAPP app = 0;
+	int known = 0, holds = 0;
+	LONG rc;
 
 	pthread_mutex_lock(&r->lock);
 	p = ot_map_get(&r->phones, phone);
-	fits = p && p->privilege == PHONEPRIVILEGE_OWNER && data_id < p->num_set_data &&
-	       size <= p->set_data_sizes[data_id];
+	if (p) {
+		known = p->areas_known && !fresh;
+		app = p->app_id;
+		dev = p->dev;
+		version = p->api_version;
+	}
 	pthread_mutex_unlock(&r->lock);
-	return fits || size == 0;
+	if (!p)
+		return 0;
+	if (!known && (rc = read_areas(r, app, dev, version, &sizes, &n)) != 0)
+		return rc;
+	pthread_mutex_lock(&r->lock);
+	p = ot_map_get(&r->phones, phone);
+	if (p && !known) {
+		ot_free(p->set_data_sizes);
+		p->set_data_sizes = sizes;
+		p->num_set_data = n;
+		p->areas_known = 1;
+		sizes = NULL;
+	}
+	holds = p && data_id < p->num_set_data && size <= p->set_data_sizes[data_id];
+	pthread_mutex_unlock(&r->lock);
+	ot_free(sizes);
+	return holds;
 }
 
+/* Sends a request whose caller gave no buffer for size bytes with an empty memfd in its place:
+ * the engine judges it as in embedded mode, in its own order (the handle, the privilege, the
+ * data ID and the size come before the pointer), and says why it refuses. */
+static LONG without_buffer(struct remote *r, HPHONE phone, struct ot_wire_frame *f, int async)
+{
+	struct call c;
+	int fd = make_memfd(NULL, 0);
+	LONG rc;
+
+	if (fd < 0)
+		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
+	f->flags = OT_WIRE_FLAG_FD;
+	rc = async ? ot_remote_async(r, phone, f, fd) : transact(r, f, fd, NULL, 0, &c);
+	close(fd);
+	return rc;
+}
+
+/* The library decides nothing the engine decides. It reads the caller's bytes only when the
+ * area takes them (so that a size larger than the area never makes it read past the caller's
+ * buffer), asking the server for the area's size again before it concludes that the area does
+ * not take them (it may have grown: PHONESTATE_CAPSCHANGE); otherwise the request goes without
+ * its bytes and the engine says why it refuses, as in embedded mode. */
 static LONG set_data(struct ot_backend *b, HPHONE phone, DWORD data_id, const void *data,
 		     DWORD size)
 {
 	struct remote *r = from(b);
 	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_DATA, phone, data_id, size);
-	int fits = data && payload_fits(r, phone, data_id, size);
-	int fd = -1;
+	struct ot_shm_slot *slot;
+	int fd, tries = 0;
 	LONG rc;
 
-	if (fits && size <= OT_WIRE_INLINE_MAX) {
+	if (!data && size)
+		return without_buffer(r, phone, &f, 1);
+	while (size && (rc = area_holds(r, phone, data_id, size, tries > 0)) != 1) {
+		if (rc < 0)
+			return rc;
+		rc = without_buffer(r, phone, &f, 1);
+		/* INVALPOINTER: the engine would have taken the bytes (the area grew after the
+		 * library last asked); once more with its size as it is now. */
+		if (rc != (LONG)PHONEERR_INVALPOINTER || ++tries > 2)
+			return rc;
+		f.flags = 0;
+	}
+	if (size <= OT_WIRE_INLINE_MAX) {
 		f.var = data;
 		f.var_len = size;
 		return ot_remote_async(r, phone, &f, -1);
 	}
 	/* Large payloads travel as a sealed memfd: one copy, no socket traffic; the connection's
 	 * reusable one when it is free (remote_shm.c), else one made for this request. */
-	if (fits) {
-		struct ot_shm_slot *slot = ot_remote_shm_acquire(r, size);
-
-		if (slot) {
-			ot_copy(slot->map, data, size);
-			f.flags = OT_WIRE_FLAG_FD;
-			rc = ot_remote_async(r, phone, &f, slot->fd);
-			ot_remote_shm_sent(r, slot, phone, rc);
-			return rc;
-		}
+	slot = ot_remote_shm_acquire(r, size);
+	if (slot) {
+		ot_copy(slot->map, data, size);
+		f.flags = OT_WIRE_FLAG_FD;
+		rc = ot_remote_async(r, phone, &f, slot->fd);
+		ot_remote_shm_sent(r, slot, phone, rc);
+		return rc;
 	}
-	/* A request the server will refuse (handle, privilege, data ID, size, pointer) goes with
-	 * an empty memfd: the engine says why, and the library never reads bytes that may not be
-	 * there. */
-	fd = make_memfd(fits ? data : NULL, fits ? size : 0);
+	fd = make_memfd(data, size);
 	if (fd < 0)
 		return errno == ENOMEM ? PHONEERR_NOMEM : PHONEERR_RESOURCEUNAVAIL;
 	f.flags = OT_WIRE_FLAG_FD;
@@ -899,7 +947,7 @@ static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *da
 	LONG rc;
 
 	if (!data && size)
-		return PHONEERR_INVALPOINTER;
+		return without_buffer(r, phone, &f, 0);
 	if (size <= OT_WIRE_INLINE_MAX)
 		return transact(r, &f, -1, data, size, &c);
 	/* A large read lands in a memfd the server fills: the connection's reusable one when it is
@@ -929,10 +977,12 @@ static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params,
 	struct remote *r = from(b);
 	struct ot_wire_frame f = REQUEST(OT_WIRE_DEV_SPECIFIC, phone, size);
 
+	/* The engine's first two checks, made here because the block must be read to be sent. */
 	if (!params && size)
 		return PHONEERR_INVALPOINTER;
-	if (size > OT_WIRE_INLINE_MAX)
+	if (size > OT_DEVSPECIFIC_MAX)
 		return PHONEERR_RESOURCEUNAVAIL;
+	_Static_assert(OT_DEVSPECIFIC_MAX <= OT_WIRE_INLINE_MAX, "a block travels inline");
 	f.var = params;
 	f.var_len = size;
 	return ot_remote_async(r, phone, &f, -1);

@@ -40,8 +40,11 @@ struct rphone {
 	DWORD_PTR instance;
 	DWORD privilege;
 	DWORD api_version;         /* the version it was opened with (the W functions' layouts) */
-	/* The download areas (owners only), so that a request the server would refuse for its
-	 * size never makes the library read past the caller's buffer. */
+	DWORD dev;
+	/* The sizes of the download areas as the capabilities said when last asked (remote.c,
+	 * area_holds), so that phoneSetData never reads more of the caller's memory than an area
+	 * can take; asked again before a request is sent without its bytes. */
+	int areas_known;
 	DWORD num_set_data;
 	DWORD *set_data_sizes;
 };

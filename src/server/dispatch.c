@@ -315,6 +315,14 @@ static void *map_payload(struct ot_conn *c, int fd, DWORD size, int writable,
 	return p;
 }
 
+/* A memfd of size 0: what a client sends for a payload buffer its caller did not give. */
+static int is_empty_memfd(int fd)
+{
+	struct stat st;
+
+	return fcntl(fd, F_GET_SEALS) >= 0 && fstat(fd, &st) == 0 && st.st_size == 0;
+}
+
 static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
 	DWORD size = D(2);
@@ -323,12 +331,10 @@ static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 	LONG rc;
 
 	if (fd >= 0) {
-		struct stat st;
-
-		/* An empty memfd: the client knows the request will be refused (size, data ID,
-		 * privilege) and lets the engine say why without sending bytes it may not have.
-		 * Anything that is not a memfd (a pipe, a socket) is a protocol error. */
-		if (fcntl(fd, F_GET_SEALS) >= 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
+		/* An empty memfd: the caller gave no buffer, and the engine says why that is
+		 * refused, in its order. Anything that is not a memfd (a pipe, a socket) is a
+		 * protocol error. */
+		if (is_empty_memfd(fd)) {
 			close(fd);
 			return reply(c, f, ot_engine_set_data(c->srv->engine, c->client, D(0), D(1),
 							      NULL, size, NULL), NULL, 0, NULL, 0);
@@ -353,6 +359,12 @@ static int get_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 	void *buf;
 	LONG rc;
 
+	if (fd >= 0 && is_empty_memfd(fd)) {
+		/* The caller gave no buffer: the engine says why that is refused, in its order. */
+		close(fd);
+		rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), NULL, size, &copied);
+		return reply(c, f, rc, (uint64_t[]){ copied }, 1, NULL, 0);
+	}
 	if (fd >= 0) {
 		/* A large read goes straight into the client's memfd. */
 		buf = map_payload(c, fd, size, 1, &release);

@@ -13,6 +13,7 @@
 #define PARTS 0
 #define PARTIAL 1
 #define BARE 2
+#define GROWING 3
 
 /* Partial: lamps, handset volume and handset hookswitch only. */
 static const char config[] = "[phone \"Parts\"]\n"
@@ -21,7 +22,10 @@ static const char config[] = "[phone \"Parts\"]\n"
 			     "provider = partsprov\n"
 			     "features = 0x02900A40\n"
 			     "[phone \"Bare\"]\n"
-			     "provider = testprov\n";
+			     "provider = testprov\n"
+			     "[phone \"Growing\"]\n"
+			     "provider = partsprov\n"
+			     "data_area = 16\n";
 
 /* An accepted request answered by one PHONE_REPLY of 0. */
 static void ok(HPHONEAPP app, LONG id)
@@ -388,6 +392,27 @@ static void test_replies_in_order(void **state)
 	h_shutdown(app);
 }
 
+/* A data area that grows while the phone is open (PHONE_STATE CAPSCHANGE) takes the larger
+ * writes at once, in every mode: through tapisrv the library once refused them with
+ * INVALPOINTER, from a copy of the area sizes taken earlier. */
+static void test_set_data_after_area_grows(void **state)
+{
+	HPHONEAPP app = h_init_event("grow");
+	HPHONE h = h_open(app, GROWING, PHONEPRIVILEGE_OWNER, 0);
+	char data[32], back[32];
+
+	(void)state;
+	memset(data, 'g', sizeof(data));
+	assert_int_equal(phoneSetData(h, 0, data, 32), (LONG)PHONEERR_INVALPARAM);
+	ok(app, phoneSetData(h, 0, data, 16));
+	h_command(app, h, "grow");
+	ok(app, phoneSetData(h, 0, data, 32));
+	assert_int_equal(phoneGetData(h, 0, back, 32), 0);
+	assert_memory_equal(back, data, 32);
+	assert_int_equal(phoneSetData(h, 0, data, 33), (LONG)PHONEERR_INVALPARAM);
+	h_shutdown(app);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_prestate_setup_teardown(fn, h_setup, h_teardown, (void *)config)
@@ -402,6 +427,7 @@ int main(void)
 		T(test_ring_volume_gain),
 		T(test_operation_unavailable),
 		T(test_replies_in_order),
+		T(test_set_data_after_area_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

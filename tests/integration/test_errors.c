@@ -313,6 +313,49 @@ static void test_requests_per_app(void **state)
 	h_shutdown(app);
 }
 
+/* The checks that decide an answer come in the engine's order in every mode: the handle, the
+ * privilege and the data ID before the pointer. Through tapisrv the library once answered
+ * INVALPOINTER first, because it checked the pointer before sending anything. */
+static void test_pointer_checked_last(void **state)
+{
+	HPHONEAPP app = h_init_event("order");
+	HPHONE mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0);
+	HPHONE owner = h_open(app, 0, PHONEPRIVILEGE_OWNER, 0);
+
+	(void)state;
+	assert_int_equal(phoneGetData(0x12345678u, 0, NULL, 10), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneGetData(mon, 99, NULL, 10), (LONG)PHONEERR_INVALDATAID);
+	assert_int_equal(phoneGetData(mon, 0, NULL, 10), (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneGetData(mon, 0, NULL, 0), 0);
+	assert_int_equal(phoneSetData(0x12345678u, 0, NULL, 10), (LONG)PHONEERR_INVALPHONEHANDLE);
+	assert_int_equal(phoneSetData(mon, 0, NULL, 10), (LONG)PHONEERR_NOTOWNER);
+	assert_int_equal(phoneSetData(owner, 99, NULL, 10), (LONG)PHONEERR_INVALDATAID);
+	assert_int_equal(phoneSetData(owner, 0, NULL, 257), (LONG)PHONEERR_INVALPARAM);
+	h_assert_quiet(app, H_QUIET_MS);
+	h_shutdown(app);
+}
+
+/* phoneDevSpecific's limit of 64 KiB holds in every mode, checked after the pointer and before
+ * the handle (a client of tapisrv must read the block to send it). It once held only through
+ * tapisrv. */
+static void test_dev_specific_limit(void **state)
+{
+	static char block[65537];
+	HPHONEAPP app = h_init_event("devspecific");
+	HPHONE mon = h_open(app, 0, PHONEPRIVILEGE_MONITOR, 0);
+
+	(void)state;
+	assert_int_equal(phoneDevSpecific(mon, block, sizeof(block)),
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
+	assert_int_equal(phoneDevSpecific(0x12345678u, block, sizeof(block)),
+			 (LONG)PHONEERR_RESOURCEUNAVAIL);
+	assert_int_equal(phoneDevSpecific(0x12345678u, NULL, sizeof(block)),
+			 (LONG)PHONEERR_INVALPOINTER);
+	assert_int_equal(phoneDevSpecific(0x12345678u, block, 1), (LONG)PHONEERR_INVALPHONEHANDLE);
+	h_assert_quiet(app, H_QUIET_MS);
+	h_shutdown(app);
+}
+
 #define T(f, cfg) cmocka_unit_test_prestate_setup_teardown(f, h_setup, h_teardown, (void *)(cfg))
 
 int main(void)
@@ -325,6 +368,8 @@ int main(void)
 		T(test_invalid_data_id, config_a),
 		T(test_null_data, config_a),
 		T(test_size_too_big, config_a),
+		T(test_pointer_checked_last, config_a),
+		T(test_dev_specific_limit, config_a),
 		T(test_no_data_areas, config_no_areas),
 		T(test_provider_without_set_data, config_testprov),
 		T(test_suspend_resume, config_a),

@@ -5,11 +5,13 @@
  * matching PHONE_STATE follows. It also exports TSPI_phoneGetID, TSPI_phoneGetIcon and
  * TUISPI_phoneConfigDialog, which the sim provider does not.
  *
- * Settings per phone: features = N (dwPhoneFeatures; default every one), tspi = N (the highest
- * TSPI version it negotiates; default 0x00020002).
+ * Settings per phone: features = N (dwPhoneFeatures; default every one but GETDATA and SETDATA),
+ * tspi = N (the highest TSPI version it negotiates; default 0x00020002), data_area = N (one data
+ * area of N bytes, 1 … 1 MiB, for phoneSetData and phoneGetData; default none).
  * Dev-specific commands (NUL-terminated text): "state BITS VALUE" sends PHONE_STATE,
  * "button ID MODE STATE" sends PHONE_BUTTON, "capschange" removes the display (dwDisplayNumRows
- * 0) and sends PHONE_STATE(CAPSCHANGE).
+ * 0) and sends PHONE_STATE(CAPSCHANGE), "grow" doubles the data area (up to 1 MiB; its new bytes
+ * are zero) and sends PHONE_STATE(CAPSCHANGE).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #define ROWS 2
 #define COLS 40
 #define BUTTONS 16
+#define AREA_MAX (1u << 20)
 #define KEYPAD 12
 #define LAMP_MODES                                                                             \
 	(PHONELAMPMODE_OFF | PHONELAMPMODE_STEADY | PHONELAMPMODE_WINK | PHONELAMPMODE_FLASH |  \
@@ -48,6 +51,8 @@ static struct phone {
 	struct button buttons[BUTTONS];
 	DWORD hookswitch[3], volume[3], gain[3];
 	DWORD ring_mode, ring_volume;
+	DWORD area_size;     /* 0: no data area */
+	unsigned char *area; /* AREA_MAX bytes once area_size is set */
 } phones[MAX_PHONES];
 static DWORD num_phones;
 static ASYNC_COMPLETION completion;
@@ -102,6 +107,15 @@ EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
 				p->features = (DWORD)strtoul(s->lpszValue, NULL, 0);
 			} else if (!strcmp(s->lpszKey, "tspi")) {
 				p->tspi = (DWORD)strtoul(s->lpszValue, NULL, 0);
+			} else if (!strcmp(s->lpszKey, "data_area")) {
+				p->area_size = (DWORD)strtoul(s->lpszValue, NULL, 0);
+				p->area = calloc(1, AREA_MAX);
+				if (!p->area || !p->area_size || p->area_size > AREA_MAX) {
+					snprintf(err, errlen, "line %u: data_area: 1 … %u bytes",
+						 (unsigned)s->dwLine, AREA_MAX);
+					return (LONG)PHONEERR_INIFILECORRUPT;
+				}
+				p->features |= PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA;
 			} else {
 				snprintf(err, errlen, "line %u: key '%s': unknown key",
 					 (unsigned)s->dwLine, s->lpszKey);
@@ -145,6 +159,8 @@ EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD version, DWORD ppid)
 {
 	(void)version;
 	(void)ppid;
+	for (DWORD i = 0; i < num_phones; i++)
+		free(phones[i].area);
 	num_phones = 0;
 	return 0;
 }
@@ -225,6 +241,11 @@ EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dev, DWORD version, DWORD ext, LP
 	caps->dwNumButtonLamps = BUTTONS;
 	ot_var_append(caps, offsetof(PHONECAPS, dwPhoneNameSize), name, sizeof(name));
 	caps_arrays(p, caps);
+	if (p->area_size) {
+		caps->dwNumSetData = caps->dwNumGetData = 1;
+		ot_var_append(caps, offsetof(PHONECAPS, dwSetDataSize), &p->area_size, 4);
+		ot_var_append(caps, offsetof(PHONECAPS, dwGetDataSize), &p->area_size, 4);
+	}
 	if (version >= 0x00020000 && fixed >= offsetof(PHONECAPS, PermanentPhoneGuid)) {
 		caps->dwPhoneFeatures = p->features;
 		/* The headset cannot be switched to MIC alone. */
@@ -468,8 +489,32 @@ EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID id, HDRVPHONE hd, LPVOID
 	else if (!strcmp(cmd, "capschange")) {
 		p->no_display = 1;
 		p->event(p->ht, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
+	} else if (!strcmp(cmd, "grow") && p->area_size && p->area_size < AREA_MAX) {
+		p->area_size *= 2;
+		p->event(p->ht, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
 	}
 	return (LONG)id;
+}
+
+EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID id, HDRVPHONE hd, DWORD data_id,
+				      LPVOID const data, DWORD size)
+{
+	struct phone *p = (struct phone *)hd;
+
+	/* The engine checked the ID and the size against the capabilities. */
+	(void)data_id;
+	memcpy(p->area, data, size);
+	completion(id, 0);
+	return (LONG)id;
+}
+
+EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hd, DWORD data_id, LPVOID data, DWORD size)
+{
+	struct phone *p = (struct phone *)hd;
+
+	(void)data_id;
+	memcpy(data, p->area, size < p->area_size ? size : p->area_size);
+	return 0;
 }
 
 EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hd, LPVARSTRING vs, LPCWSTR cls, HANDLE process)

@@ -1,5 +1,7 @@
-/* remote.h — the server backend's pieces shared by its files: the connection (remote.c) and
- * the operations on a device's parts (remote_parts.c). docs/protocol.md describes the wire.
+/* remote.h — the server backend's pieces shared by its files: the connection
+ * (remote_conn.c), the operations (remote.c, and remote_parts.c for a device's parts and its
+ * identification) and the reusable payload memfds (remote_shm.c). docs/protocol.md describes
+ * the wire.
  */
 #ifndef OT_LIB_REMOTE_H
 #define OT_LIB_REMOTE_H
@@ -18,8 +20,7 @@ struct call {
 	uint16_t opcode;
 	int done;
 	LONG result;
-	uint32_t nfixed;
-	uint64_t fixed[OT_WIRE_MAX_FIXED];
+	struct ot_wire_frame reply; /* its fixed fields, by name: reply.rep_<name>.<field> */
 	void *out;          /* where the reply's variable bytes go */
 	uint32_t out_cap, out_len;
 	HPHONE track;       /* asynchronous requests: the phone whose request ID the reply is */
@@ -105,9 +106,9 @@ static inline struct remote *from(struct ot_backend *b)
 	return (struct remote *)b;
 }
 
-#define REQUEST(op, ...) (struct ot_wire_frame){ .opcode = (op), OT_WIRE_FIELDS(__VA_ARGS__) }
+#define REQUEST OT_WIRE_REQUEST
 
-/* Sends f and waits for its REPLY: the result, with the reply's fixed fields in call->fixed and
+/* Sends f and waits for its REPLY: the result, with the reply's fixed fields in call->reply and
  * up to out_cap of its variable bytes in out. */
 LONG ot_remote_transact(struct remote *r, struct ot_wire_frame *f, int pass_fd, void *out,
 			uint32_t out_cap, struct call *call);
@@ -116,6 +117,14 @@ LONG ot_remote_transact(struct remote *r, struct ot_wire_frame *f, int pass_fd, 
 LONG ot_remote_async(struct remote *r, HPHONE phone, struct ot_wire_frame *f, int pass_fd);
 /* A variable-size structure comes back as its dwUsedSize bytes; the caller's dwTotalSize stays. */
 LONG ot_remote_var_struct(struct remote *r, struct ot_wire_frame *f, void *st);
+/* remote_conn.c: frees what the backend knows of an app or an open phone (NULL: nothing). */
+void ot_remote_free_app(struct rapp *a);
+void ot_remote_free_phone(struct rphone *p);
+/* remote_conn.c: ends the connection (the reader thread, the socket) and frees the backend. */
+void ot_remote_destroy(struct ot_backend *b);
+/* remote.c: the operations, by the names of struct ot_backend_ops. */
+extern const struct ot_backend_ops ot_remote_ops;
+
 /* What this process knows of an open phone: 0 and its API version, or -1. */
 int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version);
 

@@ -19,22 +19,17 @@ static LONG simple(struct ot_backend *b, struct ot_wire_frame f)
 	return ot_remote_transact(from(b), &f, -1, NULL, 0, &c);
 }
 
-/* Sends f and returns the reply's result; its fields 1..n go to out[0..n). */
-static LONG fields(struct ot_backend *b, struct ot_wire_frame f, DWORD *out[], unsigned n)
+/* Sends f and returns the reply's result, the reply in *c. */
+static LONG ask(struct ot_backend *b, struct ot_wire_frame f, struct call *c)
 {
-	struct call c;
-	LONG rc = ot_remote_transact(from(b), &f, -1, NULL, 0, &c);
-	unsigned i;
-
-	for (i = 0; rc == 0 && i < n; i++)
-		*out[i] = (DWORD)c.fixed[i + 1];
-	return rc;
+	return ot_remote_transact(from(b), &f, -1, NULL, 0, c);
 }
 
 LONG ot_remote_set_display(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,
 			   const char *text, DWORD size)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_DISPLAY, phone, row, column, size);
+	struct ot_wire_frame f = REQUEST(set_display, .hphone = phone, .row = row, .column = column,
+					 .size = size);
 	size_t len;
 
 	/* The engine reads the text up to its first NUL: so does the library. */
@@ -48,21 +43,27 @@ LONG ot_remote_set_display(struct ot_backend *b, HPHONE phone, DWORD row, DWORD 
 
 LONG ot_remote_get_display(struct ot_backend *b, HPHONE phone, VARSTRING *display)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_DISPLAY, phone, display->dwTotalSize);
+	struct ot_wire_frame f = REQUEST(get_display, .hphone = phone,
+					 .total_size = display->dwTotalSize);
 
 	return ot_remote_var_struct(from(b), &f, display);
 }
 
 LONG ot_remote_set_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD mode)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_LAMP, phone, id, mode);
+	struct ot_wire_frame f = REQUEST(set_lamp, .hphone = phone, .id = id, .mode = mode);
 
 	return ot_remote_async(from(b), phone, &f, -1);
 }
 
 LONG ot_remote_get_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD *mode)
 {
-	return fields(b, REQUEST(OT_WIRE_GET_LAMP, phone, id), (DWORD *[]){ mode }, 1);
+	struct call c;
+	LONG rc = ask(b, REQUEST(get_lamp, .hphone = phone, .id = id), &c);
+
+	if (rc == 0)
+		*mode = (DWORD)c.reply.rep_get_lamp.mode;
+	return rc;
 }
 
 static const struct ot_var_part button_parts[] = {
@@ -109,7 +110,7 @@ static LONG button_bytes(struct remote *r, HPHONE phone, const PHONEBUTTONINFO *
 LONG ot_remote_set_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
 			       const PHONEBUTTONINFO *info)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_BUTTON_INFO, phone, id);
+	struct ot_wire_frame f = REQUEST(set_button_info, .hphone = phone, .id = id);
 	void *copy;
 	LONG rc = button_bytes(from(b), phone, info, &f, &copy);
 
@@ -122,50 +123,73 @@ LONG ot_remote_set_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
 LONG ot_remote_get_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
 			       PHONEBUTTONINFO *info)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_BUTTON_INFO, phone, id, info->dwTotalSize);
+	struct ot_wire_frame f = REQUEST(get_button_info, .hphone = phone, .id = id,
+					 .total_size = info->dwTotalSize);
 
 	return ot_remote_var_struct(from(b), &f, info);
 }
 
 LONG ot_remote_set_hookswitch(struct ot_backend *b, HPHONE phone, DWORD devs, DWORD mode)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_HOOKSWITCH, phone, devs, mode);
+	struct ot_wire_frame f = REQUEST(set_hookswitch, .hphone = phone, .devs = devs, .mode = mode);
 
 	return ot_remote_async(from(b), phone, &f, -1);
 }
 
 LONG ot_remote_get_hookswitch(struct ot_backend *b, HPHONE phone, DWORD *devs)
 {
-	return fields(b, REQUEST(OT_WIRE_GET_HOOKSWITCH, phone), (DWORD *[]){ devs }, 1);
+	struct call c;
+	LONG rc = ask(b, REQUEST(get_hookswitch, .hphone = phone), &c);
+
+	if (rc == 0)
+		*devs = (DWORD)c.reply.rep_get_hookswitch.devs;
+	return rc;
 }
 
 LONG ot_remote_set_ring(struct ot_backend *b, HPHONE phone, DWORD mode, DWORD volume)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_SET_RING, phone, mode, volume);
+	struct ot_wire_frame f = REQUEST(set_ring, .hphone = phone, .mode = mode, .volume = volume);
 
 	return ot_remote_async(from(b), phone, &f, -1);
 }
 
 LONG ot_remote_get_ring(struct ot_backend *b, HPHONE phone, DWORD *mode, DWORD *volume)
 {
-	return fields(b, REQUEST(OT_WIRE_GET_RING, phone), (DWORD *[]){ mode, volume }, 2);
+	struct call c;
+	LONG rc = ask(b, REQUEST(get_ring, .hphone = phone), &c);
+
+	if (rc == 0) {
+		*mode = (DWORD)c.reply.rep_get_ring.mode;
+		*volume = (DWORD)c.reply.rep_get_ring.volume;
+	}
+	return rc;
 }
 
 LONG ot_remote_set_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
 			 DWORD value)
 {
-	uint16_t op = kind == OT_LEVEL_GAIN ? OT_WIRE_SET_GAIN : OT_WIRE_SET_VOLUME;
-	struct ot_wire_frame f = REQUEST(op, phone, dev, value);
+	/* SET_GAIN has SET_VOLUME's fields (ops.h). */
+	struct ot_wire_frame f = REQUEST(set_volume, .hphone = phone, .device = dev, .value = value);
 
+	if (kind == OT_LEVEL_GAIN)
+		f.opcode = OT_WIRE_SET_GAIN;
 	return ot_remote_async(from(b), phone, &f, -1);
 }
 
 LONG ot_remote_get_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
 			 DWORD *value)
 {
-	uint16_t op = kind == OT_LEVEL_GAIN ? OT_WIRE_GET_GAIN : OT_WIRE_GET_VOLUME;
+	/* GET_GAIN has GET_VOLUME's fields (ops.h). */
+	struct ot_wire_frame f = REQUEST(get_volume, .hphone = phone, .device = dev);
+	struct call c;
+	LONG rc;
 
-	return fields(b, REQUEST(op, phone, dev), (DWORD *[]){ value }, 1);
+	if (kind == OT_LEVEL_GAIN)
+		f.opcode = OT_WIRE_GET_GAIN;
+	rc = ask(b, f, &c);
+	if (rc == 0)
+		*value = (DWORD)c.reply.rep_get_volume.value;
+	return rc;
 }
 
 /* A class name as a wire text: NULL travels as "", and a name too long for any class as ""
@@ -182,7 +206,7 @@ static void class_text(struct ot_wire_frame *f, const char *cls)
 
 LONG ot_remote_get_id(struct ot_backend *b, HPHONE phone, const char *cls, VARSTRING *id)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_ID, phone, id->dwTotalSize);
+	struct ot_wire_frame f = REQUEST(get_id, .hphone = phone, .total_size = id->dwTotalSize);
 
 	class_text(&f, cls);
 	return ot_remote_var_struct(from(b), &f, id);
@@ -190,7 +214,7 @@ LONG ot_remote_get_id(struct ot_backend *b, HPHONE phone, const char *cls, VARST
 
 LONG ot_remote_get_icon(struct ot_backend *b, DWORD dev, const char *cls, char *name)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_GET_ICON, dev);
+	struct ot_wire_frame f = REQUEST(get_icon, .device = dev);
 	struct call c;
 	LONG rc;
 
@@ -207,7 +231,7 @@ LONG ot_remote_get_icon(struct ot_backend *b, DWORD dev, const char *cls, char *
 
 LONG ot_remote_config_dialog(struct ot_backend *b, DWORD dev, HWND owner, const char *cls)
 {
-	struct ot_wire_frame f = REQUEST(OT_WIRE_CONFIG_DIALOG, dev);
+	struct ot_wire_frame f = REQUEST(config_dialog, .device = dev);
 
 	/* The dialog would run in tapisrv, which cannot reach the application's windows. */
 	(void)owner;

@@ -23,98 +23,55 @@ struct def {
 	struct ot_wire_schema in, out;
 };
 
-/* Row builders: every schema states its fields, its variable part and its descriptor rule. */
-#define FIXED(f) .fields = f, .nfixed = sizeof(f) - 1,
-#define NOVAR .var = OT_WIRE_VAR_NONE, .var_max = 0, .len_field = -1,
-#define TEXT .var = OT_WIRE_VAR_TEXT, .var_max = OT_WIRE_TEXT_MAX, .len_field = -1,
-#define BYTES(lenf) .var = OT_WIRE_VAR_BYTES, .var_max = OT_WIRE_INLINE_MAX, .len_field = lenf,
-#define FD .fd = 1,
-#define REQ(n, i, o) { .name = n, .kind = K_REQUEST, .in = { i }, .out = { o } }
+/* A schema from a row of ops.h: its field kinds as a string ("ddq"), its variable part, its
+ * descriptor rule. */
+#define OT_VAR_NONE .var = OT_WIRE_VAR_NONE, .var_max = 0, .len_field = -1
+#define OT_VAR_TEXT .var = OT_WIRE_VAR_TEXT, .var_max = OT_WIRE_TEXT_MAX, .len_field = -1
+#define OT_VAR_BYTES(lenf) .var = OT_WIRE_VAR_BYTES, .var_max = OT_WIRE_INLINE_MAX, .len_field = (lenf)
+#define KIND(c, kind, field) #kind
+#define SCHEMA(kinds, may_fd, ...)                                                              \
+	{ .fields = kinds, .nfixed = sizeof(kinds) - 1, .fd = may_fd, __VA_ARGS__ }
+#define ROW(NAME, lower, op, REQ, req_var, may_fd, REP, rep_var)                               \
+	[OT_OPX_##NAME] = { .name = #NAME, .kind = K_REQUEST,                     \
+			    .in = SCHEMA("" REQ(KIND, ), may_fd, req_var),                     \
+			    .out = SCHEMA("d" REP(KIND, ), 0, rep_var) },
 
-/* 0x00xx: the connection */
-static const struct def conn_ops[] = {
-	[0x01] = REQ("HELLO", FIXED("ddd") NOVAR, FIXED("ddd") TEXT),
-};
+/* Every request, in the order of ops.h. */
+static const struct def requests[OT_OPX_COUNT] = { OT_WIRE_OPS(ROW) };
 
-/* 0x01xx: apps and device IDs */
-static const struct def app_ops[] = {
-	[0x00] = REQ("APP_NEW", FIXED("dq") TEXT, FIXED("ddd") NOVAR),
-	[0x01] = REQ("APP_FREE", FIXED("d") NOVAR, FIXED("d") NOVAR),
-	[0x02] = REQ("NEGOTIATE_API", FIXED("dddd") NOVAR, FIXED("dddddd") NOVAR),
-	[0x03] = REQ("NEGOTIATE_EXT", FIXED("ddddd") NOVAR, FIXED("dd") NOVAR),
-	[0x04] = REQ("GET_DEV_CAPS", FIXED("ddddd") NOVAR, FIXED("d") BYTES(-1)),
-	[0x05] = REQ("OPEN", FIXED("ddddqd") NOVAR, FIXED("dd") NOVAR),
-	[0x06] = REQ("GET_ICON", FIXED("d") TEXT, FIXED("d") TEXT),
-	[0x07] = REQ("CONFIG_DIALOG", FIXED("d") TEXT, FIXED("d") NOVAR),
-};
+/* What the server sends of its own accord, and the REPLY (whose schema is its request's). */
+static const struct def reply = { .name = "REPLY", .kind = K_REPLY };
+static const struct def event = { .name = "EVENT", .kind = K_NOTICE,
+				  .out = SCHEMA("qddqqqqd", 0, OT_VAR_NONE) };
+static const struct def goodbye = { .name = "GOODBYE", .kind = K_NOTICE,
+				    .out = SCHEMA("d", 0, OT_VAR_TEXT) };
 
-/* 0x02xx: phone handles */
-static const struct def phone_ops[] = {
-	[0x00] = REQ("CLOSE", FIXED("d") NOVAR, FIXED("d") NOVAR),
-	[0x01] = REQ("SET_DATA", FIXED("ddd") BYTES(2) FD, FIXED("d") NOVAR),
-	/* GET_DATA's descriptor is a memfd the server fills; the reply's size then has no bytes. */
-	[0x02] = REQ("GET_DATA", FIXED("ddd") NOVAR FD, FIXED("dd") BYTES(-1)),
-	[0x03] = REQ("DEV_SPECIFIC", FIXED("dd") BYTES(1), FIXED("d") NOVAR),
-	[0x04] = REQ("GET_STATUS", FIXED("dd") NOVAR, FIXED("d") BYTES(-1)),
-	[0x05] = REQ("SET_STATUS_MESSAGES", FIXED("dddd") NOVAR, FIXED("d") NOVAR),
-	[0x06] = REQ("GET_STATUS_MESSAGES", FIXED("d") NOVAR, FIXED("dddd") NOVAR),
-};
+#define INDEX_CASE(NAME, lower, op, ...)                                                        \
+	case op:                                                                               \
+		return OT_OPX_##NAME;
 
-/* 0x03xx: phone handles, the device's parts */
-static const struct def part_ops[] = {
-	/* SET_DISPLAY's bytes are empty when the text is not sent (no pointer, or too long): no
-	 * size field ties them, the server checks "all or nothing" itself. */
-	[0x00] = REQ("SET_DISPLAY", FIXED("dddd") BYTES(-1), FIXED("d") NOVAR),
-	[0x01] = REQ("GET_DISPLAY", FIXED("dd") NOVAR, FIXED("d") BYTES(-1)),
-	[0x02] = REQ("SET_LAMP", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
-	[0x03] = REQ("GET_LAMP", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
-	[0x04] = REQ("SET_BUTTON_INFO", FIXED("dd") BYTES(-1), FIXED("d") NOVAR),
-	[0x05] = REQ("GET_BUTTON_INFO", FIXED("ddd") NOVAR, FIXED("d") BYTES(-1)),
-	[0x06] = REQ("SET_HOOKSWITCH", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
-	[0x07] = REQ("GET_HOOKSWITCH", FIXED("d") NOVAR, FIXED("dd") NOVAR),
-	[0x08] = REQ("SET_RING", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
-	[0x09] = REQ("GET_RING", FIXED("d") NOVAR, FIXED("ddd") NOVAR),
-	[0x0A] = REQ("SET_VOLUME", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
-	[0x0B] = REQ("GET_VOLUME", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
-	[0x0C] = REQ("SET_GAIN", FIXED("ddd") NOVAR, FIXED("d") NOVAR),
-	[0x0D] = REQ("GET_GAIN", FIXED("dd") NOVAR, FIXED("dd") NOVAR),
-	[0x0E] = REQ("GET_ID", FIXED("dd") TEXT, FIXED("d") BYTES(-1)),
-};
+int ot_wire_op_index(uint16_t opcode)
+{
+	switch (opcode) {
+		OT_WIRE_OPS(INDEX_CASE)
+	default:
+		return -1;
+	}
+}
 
-/* 0x80xx: server to client */
-static const struct def server_ops[] = {
-	[0x00] = { .name = "REPLY", .kind = K_REPLY },
-	[0x01] = { .name = "EVENT", .kind = K_NOTICE, .out = { FIXED("qddqqqqd") NOVAR } },
-	[0x02] = { .name = "GOODBYE", .kind = K_NOTICE, .out = { FIXED("d") TEXT } },
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct {
-	uint16_t base;
-	uint16_t count;
-	const struct def *defs;
-} ranges[] = {
-	{ 0x0000, N(conn_ops), conn_ops },
-	{ 0x0100, N(app_ops), app_ops },
-	{ 0x0200, N(phone_ops), phone_ops },
-	{ 0x0300, N(part_ops), part_ops },
-	{ 0x8000, N(server_ops), server_ops },
-};
-
-/* The row of op, or NULL. A handful of ranges: no search worth the name. */
+/* The row of op, or NULL. */
 static const struct def *lookup(uint16_t op)
 {
-	size_t i;
+	int i = ot_wire_op_index(op);
 
-	for (i = 0; i < N(ranges); i++) {
-		if ((op & 0xFF00u) != ranges[i].base)
-			continue;
-		if ((op & 0xFFu) >= ranges[i].count || ranges[i].defs[op & 0xFFu].kind == K_NONE)
-			return NULL;
-		return &ranges[i].defs[op & 0xFFu];
+	if (i >= 0)
+		return &requests[i];
+	switch (op) {
+	case OT_WIRE_REPLY: return &reply;
+	case OT_WIRE_EVENT: return &event;
+	case OT_WIRE_GOODBYE: return &goodbye;
+	default: return NULL;
 	}
-	return NULL;
 }
 
 /* The schema of op arriving at dir, or NULL with *err set. */

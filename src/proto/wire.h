@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ops.h"
+
 /* The handshake: HELLO carries OT_WIRE_MAGIC ('OTAP' read as a little-endian u32) and the
  * client's protocol version. The server accepts OT_WIRE_PROTO_MIN … OT_WIRE_PROTO_VERSION. */
 #define OT_WIRE_MAGIC 0x5041544Fu
@@ -65,64 +67,35 @@ enum ot_wire_dir {
 };
 
 /* Opcodes come in ranges of 256; bit 15 set means server to client. A number not listed here is
- * unknown (OT_WIRE_EOPCODE); the server drops a client that sends one. New messages take the next
- * free number in their range and never change the schema of an existing one (docs/protocol.md
- * lists the numbers set aside for the functions still to come). The fixed fields of each request
- * and of its REPLY are listed in order; [q] marks a 64-bit field, every other field is 32-bit. */
+ * unknown (OT_WIRE_EOPCODE); the server drops a client that sends one. The requests and their
+ * replies are the rows of ops.h; new messages take the next free number in their range and never
+ * change the schema of an existing one (docs/protocol.md lists the numbers set aside for the
+ * functions still to come). 0x0000 is never a valid opcode: a zeroed buffer never decodes. */
+#define OT_WIRE_OPCODE(NAME, name, op, ...) OT_WIRE_##NAME = op,
 enum ot_wire_op {
-	/* 0x0000 is never a valid opcode: a zeroed buffer never decodes. */
-	/* 0x00xx: the connection */
-	OT_WIRE_HELLO = 0x0001,        /* magic, proto_version, client_pid
-	                                  → result, proto_version, software_version + reason text */
-	/* 0x01xx: apps and device IDs */
-	OT_WIRE_APP_NEW = 0x0100,      /* api_version, cookie[q] + name text
-	                                  → result, hphoneapp, num_devices */
-	OT_WIRE_APP_FREE = 0x0101,     /* hphoneapp → result */
-	OT_WIRE_NEGOTIATE_API = 0x0102, /* hphoneapp, device, low, high
-	                                   → result, api_version, ext_id0, ext_id1, ext_id2, ext_id3 */
-	OT_WIRE_NEGOTIATE_EXT = 0x0103, /* hphoneapp, device, api_version, low, high
-	                                   → result, ext_version */
-	OT_WIRE_GET_DEV_CAPS = 0x0104, /* hphoneapp, device, api_version, ext_version, total_size
-	                                  → result + PHONECAPS bytes (dwUsedSize of them) */
-	OT_WIRE_OPEN = 0x0105,         /* hphoneapp, device, api_version, ext_version,
-	                                  callback_instance[q], privilege → result, hphone */
-	/* protocol version 2: */
-	OT_WIRE_GET_ICON = 0x0106,     /* device + class text → result + icon name text */
-	OT_WIRE_CONFIG_DIALOG = 0x0107, /* device + class text → result */
-	/* 0x02xx: phone handles */
-	OT_WIRE_CLOSE = 0x0200,        /* hphone → result */
-	OT_WIRE_SET_DATA = 0x0201,     /* hphone, data_id, size + payload (or FD) → result */
-	OT_WIRE_GET_DATA = 0x0202,     /* hphone, data_id, size (+ FD: a memfd to fill)
-	                                  → result, size + bytes (none with the FD) */
-	OT_WIRE_DEV_SPECIFIC = 0x0203, /* hphone, size + parameter block → result */
-	OT_WIRE_GET_STATUS = 0x0204,   /* hphone, total_size → result + PHONESTATUS bytes */
-	OT_WIRE_SET_STATUS_MESSAGES = 0x0205, /* hphone, phone_states, button_modes, button_states
-	                                         → result */
-	OT_WIRE_GET_STATUS_MESSAGES = 0x0206, /* hphone
-	                                         → result, phone_states, button_modes, button_states */
-	/* 0x03xx: phone handles, the device's parts (protocol version 2) */
-	OT_WIRE_SET_DISPLAY = 0x0300,  /* hphone, row, column, size + text bytes (empty: none sent)
-	                                  → result */
-	OT_WIRE_GET_DISPLAY = 0x0301,  /* hphone, total_size → result + VARSTRING bytes */
-	OT_WIRE_SET_LAMP = 0x0302,     /* hphone, id, mode → result */
-	OT_WIRE_GET_LAMP = 0x0303,     /* hphone, id → result, mode */
-	OT_WIRE_SET_BUTTON_INFO = 0x0304, /* hphone, id + PHONEBUTTONINFO bytes → result */
-	OT_WIRE_GET_BUTTON_INFO = 0x0305, /* hphone, id, total_size → result + PHONEBUTTONINFO */
-	OT_WIRE_SET_HOOKSWITCH = 0x0306, /* hphone, devs, mode → result */
-	OT_WIRE_GET_HOOKSWITCH = 0x0307, /* hphone → result, devs */
-	OT_WIRE_SET_RING = 0x0308,     /* hphone, mode, volume → result */
-	OT_WIRE_GET_RING = 0x0309,     /* hphone → result, mode, volume */
-	OT_WIRE_SET_VOLUME = 0x030A,   /* hphone, device, volume → result */
-	OT_WIRE_GET_VOLUME = 0x030B,   /* hphone, device → result, volume */
-	OT_WIRE_SET_GAIN = 0x030C,     /* hphone, device, gain → result */
-	OT_WIRE_GET_GAIN = 0x030D,     /* hphone, device → result, gain */
-	OT_WIRE_GET_ID = 0x030E,       /* hphone, total_size + class text → result + VARSTRING */
+	OT_WIRE_OPS(OT_WIRE_OPCODE)
 	/* 0x80xx: server to client */
 	OT_WIRE_REPLY = 0x8000,        /* the reply fields of the request with the same seq */
 	OT_WIRE_EVENT = 0x8001,        /* app_cookie[q], hdevice, message_id, callback_instance[q],
 	                                  param1[q], param2[q], param3[q], suppressed (seq 0) */
 	OT_WIRE_GOODBYE = 0x8002,      /* reason (enum ot_wire_goodbye) + text (seq 0) */
 };
+#undef OT_WIRE_OPCODE
+
+/* Each request's place in ops.h, for tables indexed by request (ot_wire_op_index). */
+#define OT_WIRE_OPX(NAME, ...) OT_OPX_##NAME,
+enum ot_wire_op_index { OT_WIRE_OPS(OT_WIRE_OPX) OT_OPX_COUNT };
+#undef OT_WIRE_OPX
+
+/* The index of each named field: OT_F_req_set_data_size is SET_DATA's `size`, and
+ * OT_F_rep_get_ring_volume the `volume` of GET_RING's reply (`result` is 0 in every reply). */
+#define OT_WIRE_FIELD_INDEX(c, kind, field) OT_F_##c##_##field,
+#define OT_WIRE_INDEXES(NAME, name, op, REQ, rv, fd, REP, pv)                                  \
+	enum { REQ(OT_WIRE_FIELD_INDEX, req_##name) OT_NREQ_##name };                              \
+	enum { OT_F_rep_##name##_result, REP(OT_WIRE_FIELD_INDEX, rep_##name) OT_NREP_##name };
+OT_WIRE_OPS(OT_WIRE_INDEXES)
+#undef OT_WIRE_INDEXES
+#undef OT_WIRE_FIELD_INDEX
 
 /* Field positions of the messages whose order callers must not get wrong. */
 enum {
@@ -169,6 +142,18 @@ enum ot_wire_err {
 };
 #define OT_WIRE_ERR_MIN OT_WIRE_EINVAL
 
+/* The named views of a frame's fixed fields: req_<name> for a request, rep_<name> for its reply
+ * (ops.h), each a struct of u64 members laid out as fixed[]. */
+#define OT_WIRE_MEMBER(c, kind, field) uint64_t field;
+#define OT_WIRE_VIEWS(NAME, name, op, REQ, rv, fd, REP, pv)                                    \
+	struct {                                                                               \
+		REQ(OT_WIRE_MEMBER, )                                                          \
+	} req_##name;                                                                          \
+	struct {                                                                               \
+		uint64_t result;                                                               \
+		REP(OT_WIRE_MEMBER, )                                                          \
+	} rep_##name;
+
 /* One decoded frame, or one to encode. */
 struct ot_wire_frame {
 	uint16_t opcode;
@@ -177,15 +162,32 @@ struct ot_wire_frame {
 	uint16_t reply_to; /* REPLY: the request opcode answered (decode copies its argument; encode
 	                      uses it to find the schema); otherwise ignored */
 	uint32_t nfixed;
-	uint64_t fixed[OT_WIRE_MAX_FIXED];
+	union {
+		uint64_t fixed[OT_WIRE_MAX_FIXED];
+		OT_WIRE_OPS(OT_WIRE_VIEWS)
+	};
 	const uint8_t *var; /* decode: points into the buffer decoded */
 	uint32_t var_len;
 };
+#undef OT_WIRE_VIEWS
+#undef OT_WIRE_MEMBER
 
 /* Sets nfixed and fixed[] from a list: struct ot_wire_frame f = { .opcode = OT_WIRE_CLOSE,
  * .seq = s, OT_WIRE_FIELDS(hphone) }; */
 #define OT_WIRE_FIELDS(...)                                                                    \
 	.nfixed = sizeof((uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t), .fixed = { __VA_ARGS__ }
+
+/* A request by its name in ops.h, its fields by theirs:
+ * OT_WIRE_REQUEST(set_lamp, .hphone = phone, .id = id, .mode = mode). A field not named is 0. */
+#define OT_WIRE_REQUEST(name, ...)                                                             \
+	(struct ot_wire_frame)                                                                 \
+	{                                                                                      \
+		.opcode = OT_WIRE_OP_##name, .nfixed = OT_NREQ_##name,                         \
+		.req_##name = { __VA_ARGS__ }                                                  \
+	}
+#define OT_WIRE_OP_NAME(NAME, name, ...) OT_WIRE_OP_##name = OT_WIRE_##NAME,
+enum { OT_WIRE_OPS(OT_WIRE_OP_NAME) };
+#undef OT_WIRE_OP_NAME
 
 /* Variable part kinds. */
 enum ot_wire_var {
@@ -257,6 +259,8 @@ static inline int32_t ot_wire_to_long(uint64_t v)
 
 /* "SET_DATA", … or "?" */
 const char *ot_wire_op_name(uint16_t opcode);
+/* The place of a request's opcode in ops.h (OT_OPX_<NAME>), or -1 for any other opcode. */
+int ot_wire_op_index(uint16_t opcode);
 /* A sentence for an OT_WIRE_E* code (or "?"). */
 const char *ot_wire_strerror(int err);
 

@@ -81,7 +81,7 @@ void ot_conn_drop(struct ot_conn *c, int reason, const char *why)
 	/* After this no engine callback reaches the connection. */
 	if (c->client)
 		ot_engine_client_free(srv->engine, c->client);
-	ot_dispatch_forget(c);
+	ot_payload_forget(c);
 	forget_grown(c);
 	ot_loop_unwatch(srv->loop, c->watch);
 	close(c->fd);

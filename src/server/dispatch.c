@@ -1,15 +1,16 @@
-/* dispatch.c — one request from a client: its fields checked, the engine called, the REPLY
- * queued (docs/protocol.md lists the messages). Every handler answers exactly once; a request
- * that cannot be answered (malformed beyond what the codec checks) is a protocol error and the
- * client is dropped. */
+/* dispatch.c — one request from a client: the engine called with its fields, the REPLY queued
+ * (docs/protocol.md lists the messages). Every handler answers exactly once; a request that
+ * cannot be answered (malformed beyond what the codec checks) is a protocol error and the client
+ * is dropped.
+ *
+ * A request's handler is on_<name> for its row <name> in src/proto/ops.h, found by the row's
+ * index (no search); it reads the request's fields by name (f->req_<name>.<field>). Payloads in
+ * memfds are payload.c's.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -20,22 +21,43 @@
 #define OT_VERSION "0.0.0"
 #endif
 
-/* The request's fields as DWORDs (the codec already checked they fit). */
-#define D(i) ((DWORD)f->fixed[i])
+/* Field `field` of request `name` as a DWORD (the codec already checked that it fits). */
+#define ARG(name, field) ((DWORD)f->req_##name.field)
 
-static int reply(struct ot_conn *c, const struct ot_wire_frame *req, LONG result,
-		 const uint64_t *fields, unsigned n, const void *var, uint32_t var_len)
+/* The REPLY to request f of row `name`: its fields are 0 until set (r.rep_<name>.<field>). */
+#define REPLY(name)                                                                            \
+	(struct ot_wire_frame)                                                                 \
+	{                                                                                      \
+		.opcode = OT_WIRE_REPLY, .seq = f->seq, .reply_to = f->opcode,                 \
+		.nfixed = OT_NREP_##name                                                       \
+	}
+
+/* Sends reply r with its result and variable bytes. Always 0: a reply that cannot be queued
+ * breaks the connection, which conn.c notices. */
+static int send_reply(struct ot_conn *c, struct ot_wire_frame *r, LONG result, const void *var,
+		      uint32_t var_len)
 {
-	struct ot_wire_frame r = { .opcode = OT_WIRE_REPLY, .seq = req->seq,
-				   .reply_to = req->opcode, .nfixed = n + 1 };
-
-	r.fixed[OT_WIRE_RESULT] = ot_wire_from_long(result);
-	if (n)
-		memcpy(&r.fixed[1], fields, n * sizeof(*fields));
-	r.var = var;
-	r.var_len = var_len;
-	ot_conn_send(c, &r);
+	r->fixed[OT_WIRE_RESULT] = ot_wire_from_long(result);
+	r->var = var;
+	r->var_len = var_len;
+	ot_conn_send(c, r);
 	return 0;
+}
+
+/* A reply that is its result and variable bytes alone (a request whose reply has no other
+ * field). */
+static int answer_with(struct ot_conn *c, const struct ot_wire_frame *f, LONG result,
+		       const void *var, uint32_t var_len)
+{
+	struct ot_wire_frame r = { .opcode = OT_WIRE_REPLY, .seq = f->seq, .reply_to = f->opcode,
+				   .nfixed = 1 };
+
+	return send_reply(c, &r, result, var, var_len);
+}
+
+static int answer(struct ot_conn *c, const struct ot_wire_frame *f, LONG result)
+{
+	return answer_with(c, f, result, NULL, 0);
 }
 
 static uint32_t software_version(void)
@@ -46,19 +68,25 @@ static uint32_t software_version(void)
 	return major << 16 | minor << 8 | patch;
 }
 
-static int hello(struct ot_conn *c, const struct ot_wire_frame *f)
+/* ---- the connection, apps and device IDs ---------------------------------------------- */
+
+static int on_hello(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	uint64_t out[2] = { OT_WIRE_PROTO_VERSION, software_version() };
+	struct ot_wire_frame r = REPLY(hello);
+	DWORD version = ARG(hello, proto_version);
 	char why[128];
 
+	r.rep_hello.proto_version = OT_WIRE_PROTO_VERSION;
+	r.rep_hello.software_version = software_version();
 	if (c->client)
 		return -1; /* HELLO twice */
-	if (f->fixed[0] != OT_WIRE_MAGIC || D(1) < OT_WIRE_PROTO_MIN || D(1) > OT_WIRE_PROTO_VERSION) {
+	if (f->req_hello.magic != OT_WIRE_MAGIC || version < OT_WIRE_PROTO_MIN ||
+	    version > OT_WIRE_PROTO_VERSION) {
 		snprintf(why, sizeof(why),
 			 "protocol version %u not supported (this server speaks %u to %u)",
-			 (unsigned)D(1), OT_WIRE_PROTO_MIN, OT_WIRE_PROTO_VERSION);
+			 (unsigned)version, OT_WIRE_PROTO_MIN, OT_WIRE_PROTO_VERSION);
 		snprintf(c->why, sizeof(c->why), "%s", why);
-		reply(c, f, PHONEERR_INCOMPATIBLEAPIVERSION, out, 2, why, (uint32_t)strlen(why) + 1);
+		send_reply(c, &r, PHONEERR_INCOMPATIBLEAPIVERSION, why, (uint32_t)strlen(why) + 1);
 		return -1;
 	}
 	c->client = ot_engine_client_new(c->srv->engine, &ot_server_sink, c);
@@ -67,44 +95,55 @@ static int hello(struct ot_conn *c, const struct ot_wire_frame *f)
 		ot_engine_client_free(c->srv->engine, c->client);
 		c->client = NULL;
 	}
-	return reply(c, f, c->client ? 0 : PHONEERR_NOMEM, out, 2, NULL, 0);
+	return send_reply(c, &r, c->client ? 0 : PHONEERR_NOMEM, NULL, 0);
 }
 
-static int app_new(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_app_new(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(app_new);
 	HPHONEAPP app = 0;
-	LONG rc = ot_engine_app_new(c->srv->engine, c->client, ot_wire_text(f), D(0), f->fixed[1],
-				    &app);
-	uint64_t out[2] = { app, ot_engine_num_devices(c->srv->engine) };
+	LONG rc = ot_engine_app_new(c->srv->engine, c->client, ot_wire_text(f),
+				    ARG(app_new, api_version), f->req_app_new.cookie, &app);
 
-	return reply(c, f, rc, out, 2, NULL, 0);
+	r.rep_app_new.hphoneapp = app;
+	r.rep_app_new.num_devices = ot_engine_num_devices(c->srv->engine);
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
-static int app_free(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_app_free(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return reply(c, f, ot_engine_app_free(c->srv->engine, c->client, D(0)), NULL, 0, NULL, 0);
+	return answer(c, f, ot_engine_app_free(c->srv->engine, c->client, ARG(app_free, hphoneapp)));
 }
 
-static int negotiate_api(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_negotiate_api(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(negotiate_api);
 	PHONEEXTENSIONID ext = { 0 };
 	DWORD version = 0;
-	LONG rc = ot_engine_negotiate_api_version(c->srv->engine, c->client, D(0), D(1), D(2), D(3),
-						  &version, &ext);
-	uint64_t out[5] = { version, ext.dwExtensionID0, ext.dwExtensionID1, ext.dwExtensionID2,
-			    ext.dwExtensionID3 };
+	LONG rc = ot_engine_negotiate_api_version(
+		c->srv->engine, c->client, ARG(negotiate_api, hphoneapp),
+		ARG(negotiate_api, device), ARG(negotiate_api, low), ARG(negotiate_api, high),
+		&version, &ext);
 
-	return reply(c, f, rc, out, 5, NULL, 0);
+	r.rep_negotiate_api.api_version = version;
+	r.rep_negotiate_api.ext_id0 = ext.dwExtensionID0;
+	r.rep_negotiate_api.ext_id1 = ext.dwExtensionID1;
+	r.rep_negotiate_api.ext_id2 = ext.dwExtensionID2;
+	r.rep_negotiate_api.ext_id3 = ext.dwExtensionID3;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
-static int negotiate_ext(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_negotiate_ext(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(negotiate_ext);
 	DWORD ext = 0;
-	LONG rc = ot_engine_negotiate_ext_version(c->srv->engine, c->client, D(0), D(1), D(2), D(3),
-						  D(4), &ext);
-	uint64_t out[1] = { ext };
+	LONG rc = ot_engine_negotiate_ext_version(
+		c->srv->engine, c->client, ARG(negotiate_ext, hphoneapp),
+		ARG(negotiate_ext, device), ARG(negotiate_ext, api_version),
+		ARG(negotiate_ext, low), ARG(negotiate_ext, high), &ext);
 
-	return reply(c, f, rc, out, 1, NULL, 0);
+	r.rep_negotiate_ext.ext_version = ext;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
 /* A variable-size structure of up to total bytes (capped at what one frame carries), filled by
@@ -118,7 +157,7 @@ static int var_struct(struct ot_conn *c, const struct ot_wire_frame *f, DWORD to
 	DWORD used = 0;
 
 	if (!buf)
-		return reply(c, f, PHONEERR_NOMEM, NULL, 0, NULL, 0);
+		return answer(c, f, PHONEERR_NOMEM);
 	memcpy(buf, &size, sizeof(size)); /* dwTotalSize */
 	rc = fill(c, f, buf);
 	if (rc == 0) {
@@ -126,329 +165,217 @@ static int var_struct(struct ot_conn *c, const struct ot_wire_frame *f, DWORD to
 		if (used > size)
 			used = size;
 	}
-	reply(c, f, rc, NULL, 0, buf, used);
+	answer_with(c, f, rc, buf, used);
 	ot_free(buf);
 	return 0;
 }
 
 static LONG fill_caps(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
 {
-	return ot_engine_get_dev_caps(c->srv->engine, c->client, D(0), D(1), D(2), D(3), buf);
+	return ot_engine_get_dev_caps(c->srv->engine, c->client, ARG(get_dev_caps, hphoneapp),
+				      ARG(get_dev_caps, device), ARG(get_dev_caps, api_version),
+				      ARG(get_dev_caps, ext_version), buf);
 }
 
-static int get_dev_caps(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_dev_caps(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return var_struct(c, f, D(4), sizeof(PHONECAPS), fill_caps);
+	return var_struct(c, f, ARG(get_dev_caps, total_size), sizeof(PHONECAPS), fill_caps);
 }
 
-static LONG fill_status(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
+static int on_open(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return ot_engine_get_status(c->srv->engine, c->client, D(0), buf);
-}
-
-static int get_status(struct ot_conn *c, const struct ot_wire_frame *f)
-{
-	return var_struct(c, f, D(1), sizeof(PHONESTATUS), fill_status);
-}
-
-static int open_phone(struct ot_conn *c, const struct ot_wire_frame *f)
-{
+	struct ot_wire_frame r = REPLY(open);
 	HPHONE phone = 0;
-	LONG rc = ot_engine_open(c->srv->engine, c->client, D(0), D(1), &phone, D(2), D(3),
-				 (DWORD_PTR)f->fixed[4], D(5));
-	uint64_t out[1] = { phone };
+	LONG rc = ot_engine_open(c->srv->engine, c->client, ARG(open, hphoneapp), ARG(open, device),
+				 &phone, ARG(open, api_version), ARG(open, ext_version),
+				 (DWORD_PTR)f->req_open.callback_instance, ARG(open, privilege));
 
-	return reply(c, f, rc, out, 1, NULL, 0);
+	r.rep_open.hphone = phone;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
-static int close_phone(struct ot_conn *c, const struct ot_wire_frame *f)
+/* A class text: empty stands for NULL (both name the phone itself). */
+static const char *class_of(const struct ot_wire_frame *f)
 {
-	return reply(c, f, ot_engine_close(c->srv->engine, c->client, D(0)), NULL, 0, NULL, 0);
+	return f->var_len ? ot_wire_text(f) : NULL;
 }
 
-/* ---- large payloads: a client's memfd (docs/protocol.md, "Descriptors and memfd") ---- */
-
-/* A memfd with these seals has its size fixed for good and is the client's reusable buffer:
- * tapisrv maps it once and keeps the mapping for the next request that brings it again. */
-#define REUSABLE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
-/* A reusable buffer is mapped whole; one far larger than the request that brings it (a sparse
- * file, say) is mapped for that request only, like a per-request memfd. */
-#define REUSABLE_SLACK (1u << 20)
-
-/* A reusable buffer's mapping. The record lives in a page of its own just in front of the mapped
- * bytes, so that the engine's release(data, size) finds it from the payload pointer alone. */
-struct ot_payload_map {
-	dev_t dev;
-	ino_t ino;          /* the file's identity: the mapping keeps the file, so it cannot be reused */
-	size_t len;         /* bytes mapped after the record's page: the file's (fixed) size */
-	int writable;       /* not write-sealed: GET_DATA may fill it */
-	atomic_uint refs;   /* the connection's cache, plus each request the engine holds */
-};
-
-static size_t page_size(void)
+static int on_get_icon(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return (size_t)sysconf(_SC_PAGESIZE);
+	char name[OT_ICON_NAME_MAX];
+	LONG rc = ot_engine_get_icon(c->srv->engine, ARG(get_icon, device), class_of(f), name);
+
+	return answer_with(c, f, rc, name, rc == 0 ? (uint32_t)strlen(name) + 1 : 0);
 }
 
-static void payload_map_put(struct ot_payload_map *m)
+static int on_config_dialog(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
-		munmap(m, page_size() + m->len);
+	/* The application's window means nothing in this process. */
+	return answer(c, f, ot_engine_config_dialog(c->srv->engine, ARG(config_dialog, device),
+						    NULL, class_of(f)));
 }
 
-/* The engine's release for a payload in a cached mapping: any thread. */
-static void release_cached(void *data, size_t size)
+/* ---- phone handles ---------------------------------------------------------------------- */
+
+static int on_close(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	(void)size;
-	payload_map_put((struct ot_payload_map *)((char *)data - page_size()));
+	return answer(c, f, ot_engine_close(c->srv->engine, c->client, ARG(close, hphone)));
 }
 
-/* The engine's release for a per-request memfd's mapping. */
-static void unmap_payload(void *data, size_t size)
+static int on_set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	munmap(data, size);
-}
-
-/* Maps a reusable buffer whole behind its record's page. Page tables are filled at once for the
- * bytes this request needs (one pass instead of a fault per page); later requests find them. */
-static struct ot_payload_map *payload_map_new(int fd, const struct stat *st, int writable,
-					      size_t need)
-{
-	size_t page = page_size(), len = (size_t)st->st_size;
-	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
-	char *base = mmap(NULL, page + len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
-	struct ot_payload_map *m;
-
-	if (base == MAP_FAILED)
-		return NULL;
-	if (mmap(base + page, len, prot, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
-		munmap(base, page + len);
-		return NULL;
-	}
-	/* A failure only means page faults later. */
-	(void)madvise(base + page, need, writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-	m = (struct ot_payload_map *)base;
-	m->dev = st->st_dev;
-	m->ino = st->st_ino;
-	m->len = len;
-	m->writable = writable;
-	atomic_init(&m->refs, 1); /* the cache's */
-	return m;
-}
-
-/* The connection's mapping of a reusable buffer, mapped now if it is new and not far larger
- * than the request (the least recently used one is let go), with a reference for the request;
- * NULL if it is not cached and cannot be. */
-static struct ot_payload_map *cached_map(struct ot_conn *c, int fd, const struct stat *st,
-					 int writable, size_t need)
-{
-	struct ot_payload_map *m = NULL;
-	unsigned i;
-
-	for (i = 0; i < OT_CONN_MAPS && c->maps[i]; i++) {
-		if (c->maps[i]->dev == st->st_dev && c->maps[i]->ino == st->st_ino) {
-			m = c->maps[i];
-			break;
-		}
-	}
-	if (!m) {
-		if ((uint64_t)st->st_size > 2ull * need + REUSABLE_SLACK)
-			return NULL;
-		m = payload_map_new(fd, st, writable, need);
-		if (!m)
-			return NULL;
-		i = OT_CONN_MAPS - 1;
-		if (c->maps[i])
-			payload_map_put(c->maps[i]);
-	}
-	memmove(&c->maps[1], &c->maps[0], i * sizeof(c->maps[0])); /* most recent first */
-	c->maps[0] = m;
-	atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
-	return m;
-}
-
-void ot_dispatch_forget(struct ot_conn *c)
-{
-	unsigned i;
-
-	for (i = 0; i < OT_CONN_MAPS; i++) {
-		if (c->maps[i])
-			payload_map_put(c->maps[i]);
-		c->maps[i] = NULL;
-	}
-}
-
-/* Maps size bytes of a client's memfd for a request; *release lets go of them. NULL when it is
- * not a memfd that may be used: not sealed against shrinking (the server could meet SIGBUS),
- * smaller than size, write-sealed when the server must write, or not mappable. */
-static void *map_payload(struct ot_conn *c, int fd, DWORD size, int writable,
-			 ot_release_fn *release)
-{
-	int seals = fcntl(fd, F_GET_SEALS);
-	struct stat st;
-	void *p;
-
-	if (seals < 0 || !(seals & F_SEAL_SHRINK) || fstat(fd, &st) < 0 || size == 0 ||
-	    (uint64_t)st.st_size < size || (writable && (seals & F_SEAL_WRITE)))
-		return NULL;
-	if ((seals & REUSABLE_SEALS) == REUSABLE_SEALS) {
-		struct ot_payload_map *m = cached_map(c, fd, &st, !(seals & F_SEAL_WRITE), size);
-
-		if (m && (size > m->len || (writable && !m->writable))) {
-			payload_map_put(m);
-			return NULL;
-		}
-		if (m) {
-			*release = release_cached;
-			return (char *)m + page_size();
-		}
-		/* Not cached (far larger than the request, or no room to map it whole): mapped
-		 * for this request alone. */
-	}
-	/* A memfd for this request alone: populated at once, unmapped when the engine is done. */
-	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ,
-		 MAP_SHARED | MAP_POPULATE, fd, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	*release = unmap_payload;
-	return p;
-}
-
-/* A memfd of size 0: what a client sends for a payload buffer its caller did not give. */
-static int is_empty_memfd(int fd)
-{
-	struct stat st;
-
-	return fcntl(fd, F_GET_SEALS) >= 0 && fstat(fd, &st) == 0 && st.st_size == 0;
-}
-
-static int set_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
-{
-	DWORD size = D(2);
+	DWORD phone = ARG(set_data, hphone), id = ARG(set_data, data_id);
+	DWORD size = ARG(set_data, size);
 	void *data = (void *)f->var;
 	ot_release_fn release = NULL;
-	LONG rc;
 
 	if (fd >= 0) {
-		/* An empty memfd: the caller gave no buffer, and the engine says why that is
-		 * refused, in its order. Anything that is not a memfd (a pipe, a socket) is a
+		/* An empty memfd: the request goes without its bytes, and the engine says why it
+		 * refuses, in its order. Anything that is not a memfd (a pipe, a socket) is a
 		 * protocol error. */
-		if (is_empty_memfd(fd)) {
+		if (ot_payload_is_empty(fd)) {
 			close(fd);
-			return reply(c, f, ot_engine_set_data(c->srv->engine, c->client, D(0), D(1),
-							      NULL, size, NULL), NULL, 0, NULL, 0);
+			return answer(c, f, ot_engine_set_data(c->srv->engine, c->client, phone, id,
+							       NULL, size, NULL));
 		}
 		/* The engine keeps the mapping until the provider is done: no copy. */
-		data = map_payload(c, fd, size, 0, &release);
+		data = ot_payload_map(c, fd, size, 0, &release);
 		close(fd);
 		if (!data) {
 			snprintf(c->why, sizeof(c->why), "SET_DATA with a bad memfd");
 			return -1;
 		}
 	}
-	rc = ot_engine_set_data(c->srv->engine, c->client, D(0), D(1), size ? data : NULL, size,
-				release);
-	return reply(c, f, rc, NULL, 0, NULL, 0);
+	return answer(c, f, ot_engine_set_data(c->srv->engine, c->client, phone, id,
+					       size ? data : NULL, size, release));
 }
 
-static int get_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+static int on_get_data(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	DWORD size = D(2), copied = 0;
+	struct ot_wire_frame r = REPLY(get_data);
+	DWORD phone = ARG(get_data, hphone), id = ARG(get_data, data_id);
+	DWORD size = ARG(get_data, size), copied = 0;
 	ot_release_fn release = NULL;
 	void *buf;
 	LONG rc;
 
-	if (fd >= 0 && is_empty_memfd(fd)) {
+	if (fd >= 0 && ot_payload_is_empty(fd)) {
 		/* The caller gave no buffer: the engine says why that is refused, in its order. */
 		close(fd);
-		rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), NULL, size, &copied);
-		return reply(c, f, rc, (uint64_t[]){ copied }, 1, NULL, 0);
+		rc = ot_engine_get_data(c->srv->engine, c->client, phone, id, NULL, size, &copied);
+		r.rep_get_data.size = copied;
+		return send_reply(c, &r, rc, NULL, 0);
 	}
 	if (fd >= 0) {
 		/* A large read goes straight into the client's memfd. */
-		buf = map_payload(c, fd, size, 1, &release);
+		buf = ot_payload_map(c, fd, size, 1, &release);
 		close(fd);
 		if (!buf) {
 			snprintf(c->why, sizeof(c->why), "GET_DATA with a bad memfd");
 			return -1;
 		}
-		rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), buf, size, &copied);
+		rc = ot_engine_get_data(c->srv->engine, c->client, phone, id, buf, size, &copied);
 		release(buf, size);
-		return reply(c, f, rc, (uint64_t[]){ copied }, 1, NULL, 0);
+		r.rep_get_data.size = copied;
+		return send_reply(c, &r, rc, NULL, 0);
 	}
 	if (size > OT_WIRE_INLINE_MAX)
 		return -1;
 	buf = ot_malloc(size ? size : 1);
 	if (!buf)
-		return reply(c, f, PHONEERR_NOMEM, (uint64_t[]){ 0 }, 1, NULL, 0);
-	rc = ot_engine_get_data(c->srv->engine, c->client, D(0), D(1), buf, size, &copied);
-	reply(c, f, rc, (uint64_t[]){ copied }, 1, buf, rc == 0 ? copied : 0);
+		return send_reply(c, &r, PHONEERR_NOMEM, NULL, 0);
+	rc = ot_engine_get_data(c->srv->engine, c->client, phone, id, buf, size, &copied);
+	r.rep_get_data.size = copied;
+	send_reply(c, &r, rc, buf, rc == 0 ? copied : 0);
 	ot_free(buf);
 	return 0;
 }
 
-static int dev_specific(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_dev_specific(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return reply(c, f, ot_engine_dev_specific(c->srv->engine, c->client, D(0), f->var, D(1)),
-		     NULL, 0, NULL, 0);
+	return answer(c, f, ot_engine_dev_specific(c->srv->engine, c->client,
+						   ARG(dev_specific, hphone), f->var,
+						   ARG(dev_specific, size)));
 }
 
-static int set_status_messages(struct ot_conn *c, const struct ot_wire_frame *f)
+static LONG fill_status(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
 {
-	return reply(c, f, ot_engine_set_status_messages(c->srv->engine, c->client, D(0), D(1),
-							 D(2), D(3)), NULL, 0, NULL, 0);
+	return ot_engine_get_status(c->srv->engine, c->client, ARG(get_status, hphone), buf);
 }
 
-static int get_status_messages(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_status(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	DWORD s = 0, m = 0, b = 0;
-	LONG rc = ot_engine_get_status_messages(c->srv->engine, c->client, D(0), &s, &m, &b);
+	return var_struct(c, f, ARG(get_status, total_size), sizeof(PHONESTATUS), fill_status);
+}
 
-	return reply(c, f, rc, (uint64_t[]){ s, m, b }, 3, NULL, 0);
+static int on_set_status_messages(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	return answer(c, f, ot_engine_set_status_messages(
+				    c->srv->engine, c->client, ARG(set_status_messages, hphone),
+				    ARG(set_status_messages, phone_states),
+				    ARG(set_status_messages, button_modes),
+				    ARG(set_status_messages, button_states)));
+}
+
+static int on_get_status_messages(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	struct ot_wire_frame r = REPLY(get_status_messages);
+	DWORD states = 0, modes = 0, bstates = 0;
+	LONG rc = ot_engine_get_status_messages(c->srv->engine, c->client,
+						ARG(get_status_messages, hphone), &states, &modes,
+						&bstates);
+
+	r.rep_get_status_messages.phone_states = states;
+	r.rep_get_status_messages.button_modes = modes;
+	r.rep_get_status_messages.button_states = bstates;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
 /* ---- the device's parts (protocol version 2) ------------------------------------------ */
 
-static int set_display(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_set_display(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
 	/* The text travels up to and with its first NUL, or not at all (no pointer, too long):
 	 * then the request's size lets the engine say which. */
 	const char *text = f->var_len ? (const char *)f->var : NULL;
-	DWORD size = f->var_len ? f->var_len : D(3);
+	DWORD size = f->var_len ? f->var_len : ARG(set_display, size);
 
-	return reply(c, f, ot_engine_set_display(c->srv->engine, c->client, D(0), D(1), D(2), text,
-						 size), NULL, 0, NULL, 0);
+	return answer(c, f, ot_engine_set_display(c->srv->engine, c->client,
+						  ARG(set_display, hphone), ARG(set_display, row),
+						  ARG(set_display, column), text, size));
 }
 
 static LONG fill_display(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
 {
-	return ot_engine_get_display(c->srv->engine, c->client, D(0), buf);
+	return ot_engine_get_display(c->srv->engine, c->client, ARG(get_display, hphone), buf);
 }
 
-static int get_display(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_display(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return var_struct(c, f, D(1), sizeof(VARSTRING), fill_display);
+	return var_struct(c, f, ARG(get_display, total_size), sizeof(VARSTRING), fill_display);
 }
 
-static int set_lamp(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_set_lamp(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return reply(c, f, ot_engine_set_lamp(c->srv->engine, c->client, D(0), D(1), D(2)), NULL, 0,
-		     NULL, 0);
+	return answer(c, f, ot_engine_set_lamp(c->srv->engine, c->client, ARG(set_lamp, hphone),
+					       ARG(set_lamp, id), ARG(set_lamp, mode)));
 }
 
-static int get_lamp(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_lamp(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(get_lamp);
 	DWORD mode = 0;
-	LONG rc = ot_engine_get_lamp(c->srv->engine, c->client, D(0), D(1), &mode);
+	LONG rc = ot_engine_get_lamp(c->srv->engine, c->client, ARG(get_lamp, hphone),
+				     ARG(get_lamp, id), &mode);
 
-	return reply(c, f, rc, (uint64_t[]){ mode }, 1, NULL, 0);
+	r.rep_get_lamp.mode = mode;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
 /* The client sends a compact PHONEBUTTONINFO, or the bytes that show why it has none (nothing:
  * no pointer; its first bytes: too small; its fixed part: a part outside it). The engine reads
  * only inside the bytes received. */
-static int set_button_info(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_set_button_info(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
 	PHONEBUTTONINFO *info = NULL;
 	LONG rc;
@@ -458,161 +385,133 @@ static int set_button_info(struct ot_conn *c, const struct ot_wire_frame *f)
 	if (f->var_len) {
 		info = ot_calloc(1, f->var_len > sizeof(*info) ? f->var_len : sizeof(*info));
 		if (!info)
-			return reply(c, f, PHONEERR_NOMEM, NULL, 0, NULL, 0);
+			return answer(c, f, PHONEERR_NOMEM);
 		memcpy(info, f->var, f->var_len);
 		if (info->dwTotalSize > f->var_len)
 			info->dwTotalSize = f->var_len;
 	}
-	rc = ot_engine_set_button_info(c->srv->engine, c->client, D(0), D(1), info);
+	rc = ot_engine_set_button_info(c->srv->engine, c->client, ARG(set_button_info, hphone),
+				       ARG(set_button_info, id), info);
 	ot_free(info);
-	return reply(c, f, rc, NULL, 0, NULL, 0);
+	return answer(c, f, rc);
 }
 
 static LONG fill_button_info(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
 {
-	return ot_engine_get_button_info(c->srv->engine, c->client, D(0), D(1), buf);
+	return ot_engine_get_button_info(c->srv->engine, c->client, ARG(get_button_info, hphone),
+					 ARG(get_button_info, id), buf);
 }
 
-static int get_button_info(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_button_info(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return var_struct(c, f, D(2), sizeof(PHONEBUTTONINFO), fill_button_info);
+	return var_struct(c, f, ARG(get_button_info, total_size), sizeof(PHONEBUTTONINFO),
+			  fill_button_info);
 }
 
-static int set_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_set_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return reply(c, f, ot_engine_set_hookswitch(c->srv->engine, c->client, D(0), D(1), D(2)),
-		     NULL, 0, NULL, 0);
+	return answer(c, f, ot_engine_set_hookswitch(c->srv->engine, c->client,
+						     ARG(set_hookswitch, hphone),
+						     ARG(set_hookswitch, devs),
+						     ARG(set_hookswitch, mode)));
 }
 
-static int get_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_hookswitch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(get_hookswitch);
 	DWORD devs = 0;
-	LONG rc = ot_engine_get_hookswitch(c->srv->engine, c->client, D(0), &devs);
+	LONG rc = ot_engine_get_hookswitch(c->srv->engine, c->client, ARG(get_hookswitch, hphone),
+					   &devs);
 
-	return reply(c, f, rc, (uint64_t[]){ devs }, 1, NULL, 0);
+	r.rep_get_hookswitch.devs = devs;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
-static int set_ring(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_set_ring(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return reply(c, f, ot_engine_set_ring(c->srv->engine, c->client, D(0), D(1), D(2)), NULL, 0,
-		     NULL, 0);
+	return answer(c, f, ot_engine_set_ring(c->srv->engine, c->client, ARG(set_ring, hphone),
+					       ARG(set_ring, mode), ARG(set_ring, volume)));
 }
 
-static int get_ring(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_ring(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
+	struct ot_wire_frame r = REPLY(get_ring);
 	DWORD mode = 0, volume = 0;
-	LONG rc = ot_engine_get_ring(c->srv->engine, c->client, D(0), &mode, &volume);
+	LONG rc = ot_engine_get_ring(c->srv->engine, c->client, ARG(get_ring, hphone), &mode,
+				     &volume);
 
-	return reply(c, f, rc, (uint64_t[]){ mode, volume }, 2, NULL, 0);
+	r.rep_get_ring.mode = mode;
+	r.rep_get_ring.volume = volume;
+	return send_reply(c, &r, rc, NULL, 0);
 }
 
-static enum ot_level level_of(const struct ot_wire_frame *f)
+/* Volume and gain share their fields (ops.h: OT_REQ_SET_LEVEL, OT_REQ_LEVEL, OT_REP_LEVEL). */
+static int set_level(struct ot_conn *c, const struct ot_wire_frame *f, enum ot_level kind)
 {
-	return f->opcode == OT_WIRE_SET_GAIN || f->opcode == OT_WIRE_GET_GAIN ? OT_LEVEL_GAIN
-									       : OT_LEVEL_VOLUME;
+	return answer(c, f, ot_engine_set_level(c->srv->engine, c->client, ARG(set_volume, hphone),
+						kind, ARG(set_volume, device),
+						ARG(set_volume, value)));
 }
 
-static int set_level(struct ot_conn *c, const struct ot_wire_frame *f)
+static int get_level(struct ot_conn *c, const struct ot_wire_frame *f, enum ot_level kind)
 {
-	return reply(c, f, ot_engine_set_level(c->srv->engine, c->client, D(0), level_of(f), D(1),
-					       D(2)), NULL, 0, NULL, 0);
-}
-
-static int get_level(struct ot_conn *c, const struct ot_wire_frame *f)
-{
+	struct ot_wire_frame r = REPLY(get_volume);
 	DWORD value = 0;
-	LONG rc = ot_engine_get_level(c->srv->engine, c->client, D(0), level_of(f), D(1), &value);
+	LONG rc = ot_engine_get_level(c->srv->engine, c->client, ARG(get_volume, hphone), kind,
+				      ARG(get_volume, device), &value);
 
-	return reply(c, f, rc, (uint64_t[]){ value }, 1, NULL, 0);
+	r.rep_get_volume.value = value;
+	return send_reply(c, &r, rc, NULL, 0);
+}
+
+static int on_set_volume(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	return set_level(c, f, OT_LEVEL_VOLUME);
+}
+
+static int on_get_volume(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	return get_level(c, f, OT_LEVEL_VOLUME);
+}
+
+static int on_set_gain(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	return set_level(c, f, OT_LEVEL_GAIN);
+}
+
+static int on_get_gain(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
+{
+	return get_level(c, f, OT_LEVEL_GAIN);
 }
 
 static LONG fill_id(struct ot_conn *c, const struct ot_wire_frame *f, void *buf)
 {
-	return ot_engine_get_id(c->srv->engine, c->client, D(0), ot_wire_text(f), buf);
+	return ot_engine_get_id(c->srv->engine, c->client, ARG(get_id, hphone), ot_wire_text(f),
+				buf);
 }
 
-static int get_id(struct ot_conn *c, const struct ot_wire_frame *f)
+static int on_get_id(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	return var_struct(c, f, D(1), sizeof(VARSTRING), fill_id);
-}
-
-/* A class text: empty stands for NULL (both name the phone itself). */
-static const char *class_of(const struct ot_wire_frame *f)
-{
-	return f->var_len ? ot_wire_text(f) : NULL;
-}
-
-static int get_icon(struct ot_conn *c, const struct ot_wire_frame *f)
-{
-	char name[OT_ICON_NAME_MAX];
-	LONG rc = ot_engine_get_icon(c->srv->engine, D(0), class_of(f), name);
-
-	return reply(c, f, rc, NULL, 0, name, rc == 0 ? (uint32_t)strlen(name) + 1 : 0);
-}
-
-static int config_dialog(struct ot_conn *c, const struct ot_wire_frame *f)
-{
-	/* The application's window means nothing in this process. */
-	return reply(c, f, ot_engine_config_dialog(c->srv->engine, D(0), NULL, class_of(f)), NULL,
-		     0, NULL, 0);
+	return var_struct(c, f, ARG(get_id, total_size), sizeof(VARSTRING), fill_id);
 }
 
 /* ---- dispatch ------------------------------------------------------------------------- */
 
-typedef int (*handler)(struct ot_conn *c, const struct ot_wire_frame *f);
+/* fd: the descriptor that came with the request, or -1; only SET_DATA and GET_DATA may bring
+ * one (the codec refuses it elsewhere), and they own it. */
+typedef int (*handler)(struct ot_conn *c, const struct ot_wire_frame *f, int fd);
 
-static const struct {
-	uint16_t opcode;
-	handler fn;
-} handlers[] = {
-	{ OT_WIRE_HELLO, hello },
-	{ OT_WIRE_APP_NEW, app_new },
-	{ OT_WIRE_APP_FREE, app_free },
-	{ OT_WIRE_NEGOTIATE_API, negotiate_api },
-	{ OT_WIRE_NEGOTIATE_EXT, negotiate_ext },
-	{ OT_WIRE_GET_DEV_CAPS, get_dev_caps },
-	{ OT_WIRE_OPEN, open_phone },
-	{ OT_WIRE_GET_ICON, get_icon },
-	{ OT_WIRE_CONFIG_DIALOG, config_dialog },
-	{ OT_WIRE_CLOSE, close_phone },
-	{ OT_WIRE_DEV_SPECIFIC, dev_specific },
-	{ OT_WIRE_GET_STATUS, get_status },
-	{ OT_WIRE_SET_STATUS_MESSAGES, set_status_messages },
-	{ OT_WIRE_GET_STATUS_MESSAGES, get_status_messages },
-	{ OT_WIRE_SET_DISPLAY, set_display },
-	{ OT_WIRE_GET_DISPLAY, get_display },
-	{ OT_WIRE_SET_LAMP, set_lamp },
-	{ OT_WIRE_GET_LAMP, get_lamp },
-	{ OT_WIRE_SET_BUTTON_INFO, set_button_info },
-	{ OT_WIRE_GET_BUTTON_INFO, get_button_info },
-	{ OT_WIRE_SET_HOOKSWITCH, set_hookswitch },
-	{ OT_WIRE_GET_HOOKSWITCH, get_hookswitch },
-	{ OT_WIRE_SET_RING, set_ring },
-	{ OT_WIRE_GET_RING, get_ring },
-	{ OT_WIRE_SET_VOLUME, set_level },
-	{ OT_WIRE_GET_VOLUME, get_level },
-	{ OT_WIRE_SET_GAIN, set_level },
-	{ OT_WIRE_GET_GAIN, get_level },
-	{ OT_WIRE_GET_ID, get_id },
-};
+#define HANDLER(NAME, name, ...) [OT_OPX_##NAME] = on_##name,
+static const handler handlers[OT_OPX_COUNT] = { OT_WIRE_OPS(HANDLER) };
 
 int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd)
 {
-	size_t i;
+	int i = ot_wire_op_index(f->opcode);
+	const struct ot_wire_schema *s = ot_wire_schema(f->opcode, OT_WIRE_TO_SERVER, 0);
 
-	/* Only these two take a descriptor (the codec refuses it elsewhere). */
-	switch (f->opcode) {
-	case OT_WIRE_SET_DATA:
-		return set_data(c, f, fd);
-	case OT_WIRE_GET_DATA:
-		return get_data(c, f, fd);
-	default:
-		break;
-	}
-	if (fd >= 0)
+	if (fd >= 0 && (i < 0 || !s->fd)) { /* the codec refuses this: never reached */
 		close(fd);
-	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (handlers[i].opcode == f->opcode)
-			return handlers[i].fn(c, f);
-	return -1;
+		fd = -1;
+	}
+	return i < 0 ? -1 : handlers[i](c, f, fd);
 }

@@ -88,9 +88,18 @@ int ot_conn_send(struct ot_conn *c, const struct ot_wire_frame *f);
 /* dispatch.c: handles one decoded request; fd is the descriptor that came with it or -1 (the
  * handler owns it). Returns 0, or -1 on a protocol error (the caller drops the client). */
 int ot_dispatch(struct ot_conn *c, const struct ot_wire_frame *f, int fd);
+
+/* payload.c: a client's memfd as the engine's payload. ot_payload_map maps size bytes of fd for
+ * a request (writable: the server fills it); *release lets go of them. NULL when it is not a
+ * memfd that may be used: not sealed against shrinking (the server could meet SIGBUS), smaller
+ * than size, write-sealed when the server must write, or not mappable. A reusable memfd (sealed
+ * against shrinking, growing and sealing) stays mapped for the connection's next requests. */
+void *ot_payload_map(struct ot_conn *c, int fd, DWORD size, int writable, ot_release_fn *release);
+/* Is fd a memfd of size 0 (what a client sends for a payload its caller did not give)? */
+int ot_payload_is_empty(int fd);
 /* Lets go of the connection's cached payload mappings (each stays until the last request that
  * uses it is released). */
-void ot_dispatch_forget(struct ot_conn *c);
+void ot_payload_forget(struct ot_conn *c);
 extern const struct ot_sink ot_server_sink;
 
 #endif

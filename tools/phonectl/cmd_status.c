@@ -104,11 +104,9 @@ static int read_full(int fd, uint8_t *buf, size_t len, uint64_t deadline, const 
  * after printing why there is no usable answer. */
 static int say_hello(int fd, DWORD timeout_ms, struct server_info *info)
 {
-	struct ot_wire_frame f = {
-		.opcode = OT_WIRE_HELLO,
-		.seq = 1,
-		OT_WIRE_FIELDS(OT_WIRE_MAGIC, OT_WIRE_PROTO_VERSION, (uint64_t)getpid()),
-	};
+	struct ot_wire_frame f = OT_WIRE_REQUEST(hello, .magic = OT_WIRE_MAGIC,
+						 .proto_version = OT_WIRE_PROTO_VERSION,
+						 .client_pid = (uint64_t)getpid());
 	uint8_t out[OT_WIRE_MAX_HEAD];
 	uint8_t *buf = NULL;
 	uint64_t deadline = now_ms() + (timeout_ms == 0xFFFFFFFFu ? 24u * 3600u * 1000u : timeout_ms);
@@ -122,6 +120,7 @@ static int say_hello(int fd, DWORD timeout_ms, struct server_info *info)
 		info->have_pid = true;
 		info->pid = cred.pid;
 	}
+	f.seq = 1;
 	n = ot_wire_encode(out, sizeof out, &f);
 	if (n < 0) {
 		pc_err("HELLO: %s", ot_wire_strerror((int)n));
@@ -172,9 +171,9 @@ static int say_hello(int fd, DWORD timeout_ms, struct server_info *info)
 			break;
 	}
 	info->answered = true;
-	info->result = ot_wire_to_long(f.fixed[OT_WIRE_RESULT]);
-	info->proto = (uint32_t)f.fixed[1];
-	info->software = (uint32_t)f.fixed[2];
+	info->result = ot_wire_to_long(f.rep_hello.result);
+	info->proto = (uint32_t)f.rep_hello.proto_version;
+	info->software = (uint32_t)f.rep_hello.software_version;
 	snprintf(info->reason, sizeof info->reason, "%s", ot_wire_text(&f));
 	free(buf);
 	return 0;

@@ -74,25 +74,25 @@ static void free_phones(struct sim_phone **phs, DWORD n)
 	ot_free(phs);
 }
 
-/* Pending phones that never got their TSPI_providerCreatePhoneDevice. prov.lock held. */
+/* Pending phones that never got their TSPI_providerCreatePhoneDevice. sim_prov.lock held. */
 static void drop_pending(void)
 {
-	free_phones(prov.pending, prov.num_pending);
-	prov.pending = NULL;
-	prov.num_pending = 0;
+	free_phones(sim_prov.pending, sim_prov.num_pending);
+	sim_prov.pending = NULL;
+	sim_prov.num_pending = 0;
 }
 
-void free_config(void)
+void sim_free_config(void)
 {
 	DWORD i;
 
 	drop_pending();
-	for (i = 0; i < phone_count(); i++)
-		free_phone(phone_at(i));
-	ot_ptrtable_free(&prov.phones);
-	ot_free(prov.state_dir);
-	prov.state_dir = NULL;
-	prov.configured = 0;
+	for (i = 0; i < sim_phone_count(); i++)
+		free_phone(sim_phone_at(i));
+	ot_ptrtable_free(&sim_prov.phones);
+	ot_free(sim_prov.state_dir);
+	sim_prov.state_dir = NULL;
+	sim_prov.configured = 0;
 }
 
 static void trim(const char **s, size_t *n)
@@ -265,7 +265,7 @@ static LONG new_phone(const OTSPIPHONECONFIG *cfg, struct sim_phone **out, char 
 /* The rules for one more phone, against the n before it in this configure and the phones the
  * provider has: a device ID no phone ever had, and a name of its own in this configure. A phone
  * the provider already has under that name must be closed: the new one takes its place (see
- * TSPI_providerCreatePhoneDevice). prov.lock held. */
+ * TSPI_providerCreatePhoneDevice). sim_prov.lock held. */
 static LONG check_new(const struct sim_phone *ph, struct sim_phone *const *batch, DWORD n,
 		      char *err, size_t errlen)
 {
@@ -282,8 +282,8 @@ static LONG check_new(const struct sim_phone *ph, struct sim_phone *const *batch
 			return PHONEERR_INIFILECORRUPT;
 		}
 	}
-	for (j = 0; j < phone_count(); j++) {
-		const struct sim_phone *o = phone_at(j);
+	for (j = 0; j < sim_phone_count(); j++) {
+		const struct sim_phone *o = sim_phone_at(j);
 
 		if (o->device_id == ph->device_id) {
 			snprintf(err, errlen, "phone '%.80s': device ID %u is taken (phone '%.80s')",
@@ -317,20 +317,20 @@ SIM_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 	LONG r;
 
 	err[0] = '\0';
-	pthread_mutex_lock(&prov.lock);
-	running = prov.initialised;
+	pthread_mutex_lock(&sim_prov.lock);
+	running = sim_prov.initialised;
 	if (running)
 		drop_pending();
 	else
-		free_config();
+		sim_free_config();
 	if (dwNumPhones && !lpPhones) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		snprintf(err, errlen, "no phone list");
 		return PHONEERR_OPERATIONFAILED;
 	}
 	if (!running) {
-		prov.provider_id = dwPermanentProviderID;
-		if (lpszStateDir && !(prov.state_dir = ot_strdup(lpszStateDir)))
+		sim_prov.provider_id = dwPermanentProviderID;
+		if (lpszStateDir && !(sim_prov.state_dir = ot_strdup(lpszStateDir)))
 			goto nomem;
 	}
 	if (!(batch = ot_calloc(dwNumPhones ? dwNumPhones : 1, sizeof(*batch))))
@@ -343,18 +343,18 @@ SIM_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 			goto fail;
 	}
 	/* Room for all of them now, so that adding one later needs no memory. */
-	if (phones_reserve(dwNumPhones) < 0)
+	if (sim_phones_reserve(dwNumPhones) < 0)
 		goto nomem;
 	if (running && dwNumPhones) {
-		prov.pending = batch;
-		prov.num_pending = dwNumPhones;
+		sim_prov.pending = batch;
+		sim_prov.num_pending = dwNumPhones;
 	} else {
 		for (i = 0; i < dwNumPhones; i++)
-			phones_append(batch[i]);
+			sim_phones_append(batch[i]);
 		ot_free(batch);
-		prov.configured = 1;
+		sim_prov.configured = 1;
 	}
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 
 nomem:
@@ -364,8 +364,8 @@ fail:
 	if (batch)
 		free_phones(batch, dwNumPhones);
 	if (!running)
-		free_config();
-	pthread_mutex_unlock(&prov.lock);
+		sim_free_config();
+	pthread_mutex_unlock(&sim_prov.lock);
 	return r;
 }
 
@@ -377,12 +377,12 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 	struct sim_phone *ph = NULL, *old = NULL;
 	DWORD i, k;
 
-	pthread_mutex_lock(&prov.lock);
-	for (k = 0; k < prov.num_pending && !ph; k++)
-		if ((DWORD_PTR)prov.pending[k]->device_id == dwTempID)
-			ph = prov.pending[k];
-	for (i = 0; ph && i < phone_count(); i++) {
-		struct sim_phone *o = phone_at(i);
+	pthread_mutex_lock(&sim_prov.lock);
+	for (k = 0; k < sim_prov.num_pending && !ph; k++)
+		if ((DWORD_PTR)sim_prov.pending[k]->device_id == dwTempID)
+			ph = sim_prov.pending[k];
+	for (i = 0; ph && i < sim_phone_count(); i++) {
+		struct sim_phone *o = sim_phone_at(i);
 
 		if (o->device_id == dwDeviceID) {
 			ph = NULL; /* the engine never gives an ID twice */
@@ -391,33 +391,33 @@ SIM_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 		}
 	}
 	if (!ph) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_BADDEVICEID;
 	}
 	if (old && (old->open || old->opening)) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		ot_log(OT_LOG_WARN, "sim", "phone '%s': not added: the phone of this name (device %u) "
 		       "is open", ph->name, (unsigned)old->device_id);
 		return PHONEERR_OPERATIONFAILED;
 	}
-	if (phones_reserve(1) < 0) { /* the configure made room: this does not fail */
-		pthread_mutex_unlock(&prov.lock);
+	if (sim_phones_reserve(1) < 0) { /* the configure made room: this does not fail */
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_NOMEM;
 	}
 	if (old)
 		old->removed = 1;
 	ph->device_id = dwDeviceID;
-	phones_append(ph);
-	prov.pending[k - 1] = prov.pending[--prov.num_pending];
-	if (!prov.num_pending)
+	sim_phones_append(ph);
+	sim_prov.pending[k - 1] = sim_prov.pending[--sim_prov.num_pending];
+	if (!sim_prov.num_pending)
 		drop_pending();
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
 /* The .so may be unloaded after a configure that was never followed by init. */
 __attribute__((destructor)) static void sim_unload(void)
 {
-	if (!prov.initialised)
-		free_config();
+	if (!sim_prov.initialised)
+		sim_free_config();
 }

@@ -1,5 +1,6 @@
 /* device.h — the simulated phone as a device: what it has (display, buttons, lamps, hookswitch
- * devices, volume, gain, ring modes) and what it is right now (its state).
+ * devices, volume, gain, ring modes) and what it is right now (its state). device_config.c
+ * parses the device keys, device.c keeps the state.
  *
  * Owns: the configuration keys that describe the device (display, buttons, lamps, hookswitch,
  * volume, gain, ring_modes) and their defaults, the checks of requests against the device

@@ -60,8 +60,8 @@ static int ts_before(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-/* Whether "press" holds button id down. prov.lock held. */
-int button_down(const struct sim_phone *ph, uint32_t id)
+/* Whether "press" holds button id down. sim_prov.lock held. */
+int sim_button_down(const struct sim_phone *ph, uint32_t id)
 {
 	return ph->press && ph->press[id].down;
 }
@@ -69,15 +69,15 @@ int button_down(const struct sim_phone *ph, uint32_t id)
 /* ---- dev-specific commands ------------------------------------------------------------------ */
 
 /* Hands the removal to the timer thread, which sends PHONE_REMOVE once the phone is idle. */
-void post_remove(struct sim_phone *ph)
+void sim_post_remove(struct sim_phone *ph)
 {
-	pthread_mutex_lock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
 	ph->remove_pending = 1;
-	pthread_cond_signal(&prov.tick);
-	pthread_mutex_unlock(&prov.lock);
+	pthread_cond_signal(&sim_prov.tick);
+	pthread_mutex_unlock(&sim_prov.lock);
 }
 
-/* The effect of a command, with cb_lock and prov.lock held: changes the phone and lists the
+/* The effect of a command, with cb_lock and sim_prov.lock held: changes the phone and lists the
  * messages that tell of it. Returns 0 or the PHONEERR_ that refuses the command (nothing
  * changed then). */
 static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
@@ -114,7 +114,7 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 	case SIM_CMD_RELEASE_REPLIES:
 		/* The held requests were issued before this one: they complete first. */
 		ph->holding = 0;
-		list_splice(&ph->q, &ph->held);
+		sim_list_splice(&ph->q, &ph->held);
 		break;
 	case SIM_CMD_PRESS:
 	case SIM_CMD_RELEASE:
@@ -123,7 +123,7 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 			return PHONEERR_INVALBUTTONLAMPID;
 		if (!linked)
 			return PHONEERR_INVALPHONESTATE;
-		if (button_down(ph, id) == (cmd->kind == SIM_CMD_PRESS))
+		if (sim_button_down(ph, id) == (cmd->kind == SIM_CMD_PRESS))
 			return PHONEERR_INVALBUTTONSTATE; /* already down / already up */
 		if (cmd->kind == SIM_CMD_PRESS) {
 			if (!ph->press &&
@@ -132,7 +132,7 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 			ph->press[id].down = 1;
 			now_plus(&ph->press[id].deadline, SIM_AUTO_RELEASE_MS);
 			ph->ndown++;
-			pthread_cond_signal(&prov.tick);
+			pthread_cond_signal(&sim_prov.tick);
 		} else {
 			ph->press[id].down = 0;
 			ph->ndown--;
@@ -175,7 +175,7 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 		}
 		ph->removed = 1;
 		ph->holding = 0;
-		list_splice(&ph->q, &ph->held);
+		sim_list_splice(&ph->q, &ph->held);
 		break;
 	}
 	return 0;
@@ -185,10 +185,10 @@ static LONG command_effect(struct sim_phone *ph, const struct sim_command *cmd,
 static LONG dev_specific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone, LPVOID lpParams,
 			 DWORD dwSize, DWORD privilege)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	struct sim_command cmd;
 	struct outbox box;
-	struct item *it;
+	struct sim_item *it;
 	int now, wake = 0;
 	unsigned i;
 	LONG r;
@@ -211,15 +211,15 @@ static LONG dev_specific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone, LPVOID lp
 
 	/* cb_lock first: the messages go out before any later change of this phone can send
 	 * its own. */
-	pthread_mutex_lock(&prov.cb_lock);
+	pthread_mutex_lock(&sim_prov.cb_lock);
 	r = lock_open(ph, 0);
 	if (r == 0) {
 		r = command_effect(ph, &cmd, &box);
 		if (r)
-			pthread_mutex_unlock(&prov.lock);
+			pthread_mutex_unlock(&sim_prov.lock);
 	}
 	if (r) {
-		pthread_mutex_unlock(&prov.cb_lock);
+		pthread_mutex_unlock(&sim_prov.cb_lock);
 		ot_free(it);
 		return r;
 	}
@@ -228,25 +228,25 @@ static LONG dev_specific(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone, LPVOID lp
 	if (now)
 		ph->busy = 1;
 	else
-		wake = enqueue(ph, it); /* before holding starts: its own reply is not held */
+		wake = sim_enqueue(ph, it); /* before holding starts: its own reply is not held */
 	if (cmd.kind == SIM_CMD_HOLD_REPLIES)
 		ph->holding = 1;
 	if (box.n)
 		ph->users++;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	if (wake)
-		pthread_cond_signal(&prov.wake);
+		pthread_cond_signal(&sim_prov.wake);
 	for (i = 0; i < box.n; i++)
 		ph->event_proc(ph->ht, box.m[i].msg, box.m[i].p1, box.m[i].p2, box.m[i].p3);
-	pthread_mutex_unlock(&prov.cb_lock);
+	pthread_mutex_unlock(&sim_prov.cb_lock);
 	if (box.n)
-		end_use(ph);
+		sim_end_use(ph);
 	if (now) {
 		ot_free(it);
-		complete(dwRequestID, 0);
+		sim_complete(dwRequestID, 0);
 		if (cmd.kind == SIM_CMD_REMOVE)
-			post_remove(ph);
-		end_busy(ph);
+			sim_post_remove(ph);
+		sim_end_busy(ph);
 	}
 	return (LONG)dwRequestID;
 }
@@ -273,8 +273,8 @@ static struct sim_phone *removal_due(int *retry)
 {
 	DWORD i;
 
-	for (i = 0; i < phone_count(); i++) {
-		struct sim_phone *ph = phone_at(i);
+	for (i = 0; i < sim_phone_count(); i++) {
+		struct sim_phone *ph = sim_phone_at(i);
 
 		if (!ph->remove_pending)
 			continue;
@@ -295,8 +295,8 @@ static struct sim_phone *release_due(const struct timespec *now, uint32_t *id,
 	DWORD i;
 	uint32_t b;
 
-	for (i = 0; i < phone_count(); i++) {
-		struct sim_phone *ph = phone_at(i);
+	for (i = 0; i < sim_phone_count(); i++) {
+		struct sim_phone *ph = sim_phone_at(i);
 
 		if (!ph->open || ph->closing || !ph->ndown)
 			continue;
@@ -318,13 +318,13 @@ static struct sim_phone *release_due(const struct timespec *now, uint32_t *id,
 	return NULL;
 }
 
-/* Releases buttons nobody released and announces removals. Holds cb_lock (then prov.lock) while
+/* Releases buttons nobody released and announces removals. Holds cb_lock (then sim_prov.lock) while
  * it changes a button and sends its message, like a command does. */
-void *timer_main(void *arg)
+void *sim_timer_main(void *arg)
 {
-	pthread_mutex_lock(&prov.cb_lock);
-	pthread_mutex_lock(&prov.lock);
-	while (!prov.stop) {
+	pthread_mutex_lock(&sim_prov.cb_lock);
+	pthread_mutex_lock(&sim_prov.lock);
+	while (!sim_prov.stop) {
 		struct timespec now, next;
 		struct sim_phone *ph;
 		int retry = 0, have_next = 0;
@@ -332,18 +332,18 @@ void *timer_main(void *arg)
 
 		ph = removal_due(&retry);
 		if (ph) {
-			PHONEEVENT proc = prov.create_proc;
+			PHONEEVENT proc = sim_prov.create_proc;
 			DWORD dev = ph->device_id;
 
 			ph->remove_pending = 0;
-			pthread_mutex_unlock(&prov.lock);
+			pthread_mutex_unlock(&sim_prov.lock);
 			if (proc)
 				proc(NULL, PHONE_REMOVE, dev, 0, 0);
 			else
 				ot_log(OT_LOG_WARN, "sim", "phone %u removed, but there is nobody "
 				       "to tell (no PHONEEVENT from TSPI_providerEnumDevices)",
 				       (unsigned)dev);
-			pthread_mutex_lock(&prov.lock);
+			pthread_mutex_lock(&sim_prov.lock);
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -354,11 +354,11 @@ void *timer_main(void *arg)
 			ph->press[id].down = 0;
 			ph->ndown--;
 			ph->users++;
-			pthread_mutex_unlock(&prov.lock);
+			pthread_mutex_unlock(&sim_prov.lock);
 			ph->event_proc(ph->ht, PHONE_BUTTON, id, mode, PHONEBUTTONSTATE_UP);
-			pthread_mutex_lock(&prov.lock);
+			pthread_mutex_lock(&sim_prov.lock);
 			if (--ph->users == 0 && ph->closing)
-				pthread_cond_broadcast(&prov.idle);
+				pthread_cond_broadcast(&sim_prov.idle);
 			continue;
 		}
 		if (retry) {
@@ -370,16 +370,16 @@ void *timer_main(void *arg)
 			have_next = 1;
 		}
 		/* Sleep without cb_lock: callbacks of others must not wait for our timeout. */
-		pthread_mutex_unlock(&prov.cb_lock);
+		pthread_mutex_unlock(&sim_prov.cb_lock);
 		if (have_next)
-			pthread_cond_timedwait(&prov.tick, &prov.lock, &next);
+			pthread_cond_timedwait(&sim_prov.tick, &sim_prov.lock, &next);
 		else
-			pthread_cond_wait(&prov.tick, &prov.lock);
-		pthread_mutex_unlock(&prov.lock);
-		pthread_mutex_lock(&prov.cb_lock);
-		pthread_mutex_lock(&prov.lock);
+			pthread_cond_wait(&sim_prov.tick, &sim_prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
+		pthread_mutex_lock(&sim_prov.cb_lock);
+		pthread_mutex_lock(&sim_prov.lock);
 	}
-	pthread_mutex_unlock(&prov.lock);
-	pthread_mutex_unlock(&prov.cb_lock);
+	pthread_mutex_unlock(&sim_prov.lock);
+	pthread_mutex_unlock(&sim_prov.cb_lock);
 	return arg;
 }

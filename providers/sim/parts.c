@@ -1,7 +1,7 @@
 /* parts.c — the parts of a simulated phone: display, lamps, buttons, hookswitch, ring, volume
  * and gain.
  *
- * Owns: their TSPI Get functions (read from the live device state under prov.lock) and Set
+ * Owns: their TSPI Get functions (read from the live device state under sim_prov.lock) and Set
  * functions (checked against the device by device.c, then handed to submit() as a change).
  */
 #define _GNU_SOURCE
@@ -17,9 +17,9 @@
 /* ---- the device: display, lamps, buttons, hookswitch, ring, volume, gain ------------------- */
 
 /* A state change request, allocated with room for n display cells after it. */
-static struct item *new_change(enum sim_change_kind kind, uint32_t a, uint32_t b, size_t n)
+static struct sim_item *new_change(enum sim_change_kind kind, uint32_t a, uint32_t b, size_t n)
 {
-	struct item *it = ot_malloc(sizeof(*it) + n * sizeof(uint32_t));
+	struct sim_item *it = ot_malloc(sizeof(*it) + n * sizeof(uint32_t));
 
 	if (!it)
 		return NULL;
@@ -33,7 +33,7 @@ static struct item *new_change(enum sim_change_kind kind, uint32_t a, uint32_t b
 }
 
 /* A device change: applied inline or queued (see submit); it is owned. */
-static LONG submit_change(DRV_REQUESTID id, struct sim_phone *ph, struct item *it)
+static LONG submit_change(DRV_REQUESTID id, struct sim_phone *ph, struct sim_item *it)
 {
 	return submit(id, ph, it, 1);
 }
@@ -42,8 +42,8 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHON
 					     DWORD dwRow, DWORD dwColumn, LPCWSTR lpsDisplay,
 					     DWORD dwSize)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
-	struct item *it;
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
+	struct sim_item *it;
 	size_t start, room, units;
 
 	if (!ph)
@@ -69,7 +69,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHON
 
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDisplay)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	LONG r;
 
 	if (!ph)
@@ -84,17 +84,17 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDi
 	if (r)
 		return r;
 	ot_var_set(lpDisplay, offsetof(VARSTRING, dwStringFormat), STRINGFORMAT_ASCII);
-	append_display(lpDisplay, offsetof(VARSTRING, dwStringSize), ph->st->display,
+	sim_append_display(lpDisplay, offsetof(VARSTRING, dwStringSize), ph->st->display,
 		       (size_t)ph->dev.rows * ph->dev.cols);
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
 SIM_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwButtonLampID, DWORD dwLampMode)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
-	struct item *it;
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
+	struct sim_item *it;
 	LONG r;
 
 	if (!ph)
@@ -111,7 +111,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE h
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hdPhone, DWORD dwButtonLampID,
 					  LPDWORD lpdwLampMode)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	LONG r;
 
 	if (!ph)
@@ -124,7 +124,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hdPhone, DWORD dwButtonLampI
 	if (r)
 		return r;
 	*lpdwLampMode = ph->st->lamps[dwButtonLampID];
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
@@ -132,9 +132,9 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, HDRVP
 						DWORD dwButtonLampID,
 						LPPHONEBUTTONINFO const lpButtonInfo)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	uint32_t total, mode, function, size, offset;
-	struct item *it;
+	struct sim_item *it;
 	LONG r;
 
 	if (!ph)
@@ -166,7 +166,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, HDRVP
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButtonLampID,
 						LPPHONEBUTTONINFO lpButtonInfo)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	struct sim_button b;
 	uint32_t fixed, state;
 	LONG r;
@@ -186,9 +186,9 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButto
 		return r;
 	b = *sim_state_button(&ph->dev, ph->st, dwButtonLampID);
 	state = b.mode == PHONEBUTTONMODE_DUMMY ? PHONEBUTTONSTATE_UNAVAIL
-		: button_down(ph, dwButtonLampID) ? PHONEBUTTONSTATE_DOWN
+		: sim_button_down(ph, dwButtonLampID) ? PHONEBUTTONSTATE_DOWN
 						  : PHONEBUTTONSTATE_UP;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 
 	ot_var_set(lpButtonInfo, offsetof(PHONEBUTTONINFO, dwButtonMode), b.mode);
 	ot_var_set(lpButtonInfo, offsetof(PHONEBUTTONINFO, dwButtonFunction), b.function);
@@ -203,8 +203,8 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hdPhone, DWORD dwButto
 SIM_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 						DWORD dwHookSwitchDevs, DWORD dwHookSwitchMode)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
-	struct item *it;
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
+	struct sim_item *it;
 	LONG r;
 
 	if (!ph)
@@ -220,7 +220,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRVP
 
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwHookSwitchDevs)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	LONG r;
 
 	if (!ph)
@@ -233,15 +233,15 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hdPhone, LPDWORD lpdwH
 	if (r)
 		return r;
 	*lpdwHookSwitchDevs = sim_state_offhook(&ph->dev, ph->st);
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
 SIM_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwRingMode, DWORD dwVolume)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
-	struct item *it;
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
+	struct sim_item *it;
 	LONG r;
 
 	if (!ph)
@@ -259,7 +259,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE h
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMode,
 					  LPDWORD lpdwVolume)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	LONG r;
 
 	if (!ph)
@@ -271,14 +271,14 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hdPhone, LPDWORD lpdwRingMod
 		return r;
 	*lpdwRingMode = ph->st->ring_mode;
 	*lpdwVolume = ph->st->ring_volume;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
 static LONG set_level(DRV_REQUESTID id, HDRVPHONE hd, DWORD dev, DWORD value, int gain)
 {
-	struct sim_phone *ph = phone_by_handle(hd);
-	struct item *it;
+	struct sim_phone *ph = sim_phone_by_handle(hd);
+	struct sim_item *it;
 	int i;
 	LONG r;
 
@@ -296,7 +296,7 @@ static LONG set_level(DRV_REQUESTID id, HDRVPHONE hd, DWORD dev, DWORD value, in
 
 static LONG get_level(HDRVPHONE hd, DWORD dev, LPDWORD out, int gain)
 {
-	struct sim_phone *ph = phone_by_handle(hd);
+	struct sim_phone *ph = sim_phone_by_handle(hd);
 	int i;
 	LONG r;
 
@@ -311,7 +311,7 @@ static LONG get_level(HDRVPHONE hd, DWORD dev, LPDWORD out, int gain)
 	if (r)
 		return r;
 	*out = gain ? ph->st->gain[i] : ph->st->volume[i];
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 

@@ -26,14 +26,14 @@
  * "remove" or after the phone was replaced (until the provider shuts down). */
 static LONG phone_present(DWORD id, struct sim_phone **out)
 {
-	struct sim_phone *ph = phone_by_id(id);
+	struct sim_phone *ph = sim_phone_by_id(id);
 	int removed;
 
 	if (!ph)
 		return PHONEERR_BADDEVICEID;
-	pthread_mutex_lock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
 	removed = ph->removed;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	if (removed)
 		return PHONEERR_NODEVICE;
 	*out = ph;
@@ -51,14 +51,14 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 		return r;
 	if (!lpdwTSPIVersion)
 		return PHONEERR_INVALPOINTER;
-	if (negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
+	if (sim_negotiate(dwLowVersion, dwHighVersion, lpdwTSPIVersion) < 0)
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 	return 0;
 }
 
 /* Appends display cells as UTF-8 text with its NUL, by the rules of ot_var_append (whole or not
  * at all, dwNeededSize always counts it) but encoding straight into the structure. */
-void append_display(void *st, size_t size_field, const uint32_t *cells, size_t n)
+void sim_append_display(void *st, size_t size_field, const uint32_t *cells, size_t n)
 {
 	uint32_t total = ot_var_get(st, 0), needed = ot_var_get(st, 4), used = ot_var_get(st, 8);
 	uint32_t len = (uint32_t)sim_cells_to_utf8(cells, n, NULL);
@@ -186,7 +186,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 		{ offsetof(PHONESTATUS, dwHeadsetHookSwitchMode), offsetof(PHONESTATUS, dwHeadsetVolume),
 		  offsetof(PHONESTATUS, dwHeadsetGain) },
 	};
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	const struct sim_device *d;
 	uint32_t fixed, flags, features, i;
 	LONG r;
@@ -225,10 +225,10 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 	ot_var_append(lpPhoneStatus, offsetof(PHONESTATUS, dwLampModesSize), ph->st->lamps,
 		      d->num_buttons * (uint32_t)sizeof(DWORD));
 	if (d->rows)
-		append_display(lpPhoneStatus, offsetof(PHONESTATUS, dwDisplaySize), ph->st->display,
+		sim_append_display(lpPhoneStatus, offsetof(PHONESTATUS, dwDisplaySize), ph->st->display,
 			       (size_t)d->rows * d->cols);
 	ot_var_set_fixed(lpPhoneStatus, fixed, offsetof(PHONESTATUS, dwPhoneFeatures), features);
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
 
@@ -236,7 +236,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hdPhone, DWORD dwP
 						    DWORD dwButtonModes, DWORD dwButtonStates)
 {
 	/* PHONE_STATE goes out for every change; the engine filters per handle. */
-	return phone_by_handle(hdPhone) ? 0 : PHONEERR_INVALPHONEHANDLE;
+	return sim_phone_by_handle(hdPhone) ? 0 : PHONEERR_INVALPHONEHANDLE;
 }
 
 /* ---- open / close ------------------------------------------------------------------------- */
@@ -294,7 +294,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 				       LPHDRVPHONE lphdPhone, DWORD dwTSPIVersion,
 				       PHONEEVENT lpfnEventProc)
 {
-	struct sim_phone *ph = phone_by_id(dwDeviceID);
+	struct sim_phone *ph = sim_phone_by_id(dwDeviceID);
 	struct sim_store_params sp;
 	struct sim_store *st = NULL;
 	struct sim_state *state = NULL, *shadow = NULL;
@@ -309,21 +309,21 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	if (dwTSPIVersion < SIM_TSPI_LOW || dwTSPIVersion > SIM_TSPI_HIGH)
 		return PHONEERR_INCOMPATIBLEAPIVERSION;
 
-	pthread_mutex_lock(&prov.lock);
-	if (!prov.initialised) {
-		pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
+	if (!sim_prov.initialised) {
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_OPERATIONFAILED;
 	}
 	if (ph->removed) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_NODEVICE;
 	}
 	if (ph->open || ph->opening) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_ALLOCATED;
 	}
 	ph->opening = 1;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 
 	/* Opening the store does file I/O (recovery): outside the lock. */
 	has_state = sim_device_has_state(&ph->dev);
@@ -333,7 +333,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 		shadow = sim_state_new(&ph->dev);
 		buf = ot_malloc(sim_state_encoded_max(&ph->dev));
 	}
-	sp.state_dir = prov.state_dir;
+	sp.state_dir = sim_prov.state_dir;
 	sp.name = ph->name;
 	sp.area_sizes = ph->caps.area_sizes;
 	sp.num_areas = ph->caps.num_areas;
@@ -342,7 +342,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	if (!state || (ph->durable && has_state && (!shadow || !buf))) {
 		r = -ENOMEM;
 	} else if (ph->durable && (ph->caps.num_areas || has_state) &&
-		   (!prov.state_dir || !*prov.state_dir)) {
+		   (!sim_prov.state_dir || !*sim_prov.state_dir)) {
 		ot_log(OT_LOG_ERROR, "sim", "phone '%s': durable, but no state directory was given",
 		       ph->name);
 		r = -EINVAL;
@@ -357,10 +357,10 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 		}
 	}
 
-	pthread_mutex_lock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
 	ph->opening = 0;
 	if (r < 0) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		free_device_state(state, shadow, buf, press);
 		if (r == -EWOULDBLOCK) {
 			ot_log(OT_LOG_WARN, "sim",
@@ -382,14 +382,14 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dwDeviceID, HTAPIPHONE htPhone,
 	ph->event_proc = lpfnEventProc;
 	ph->suspended = ph->disconnected = ph->holding = 0;
 	ph->open = 1;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	*lphdPhone = (HDRVPHONE)(uintptr_t)(ph->index + 1);
 	return 0;
 }
 
 SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	struct sim_store *st;
 	struct sim_state *state, *shadow;
 	unsigned char *buf;
@@ -398,19 +398,19 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 
 	if (!ph)
 		return PHONEERR_INVALPHONEHANDLE;
-	pthread_mutex_lock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
 	if (!ph->open || ph->closing) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_INVALPHONEHANDLE;
 	}
 	/* Everything accepted completes before we return, held requests included. */
 	ph->closing = 1;
 	ph->holding = 0;
-	list_splice(&ph->q, &ph->held);
-	if (schedule(ph))
-		pthread_cond_signal(&prov.wake);
+	sim_list_splice(&ph->q, &ph->held);
+	if (sim_schedule(ph))
+		pthread_cond_signal(&sim_prov.wake);
 	while (ph->q.head || ph->busy || ph->users)
-		pthread_cond_wait(&prov.idle, &prov.lock);
+		pthread_cond_wait(&sim_prov.idle, &sim_prov.lock);
 	st = ph->store;
 	state = ph->st;
 	shadow = ph->shadow;
@@ -426,7 +426,7 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 	ph->closing = 0;
 	ph->ht = NULL;
 	ph->event_proc = NULL;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 	/* What commands changed since the last state file ("hook") is saved now. */
 	if (unsaved && sim_store_is_durable(st) && buf)
 		sim_store_save_state(st, buf, sim_state_encode(&ph->dev, state, buf));
@@ -440,8 +440,8 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 SIM_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwDataID, LPVOID const lpData, DWORD dwSize)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
-	struct item req;
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
+	struct sim_item req;
 
 	if (!ph)
 		return PHONEERR_INVALPHONEHANDLE;
@@ -464,9 +464,9 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE h
  * itself, while tapisrv may hand over a buffer its client can still write (a reusable memfd,
  * docs/protocol.md): the write takes its own copy first, so that the record is always whole.
  * The copy is made before the provider's lock is taken (16 MiB take milliseconds). */
-LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct item *req)
+LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct sim_item *req)
 {
-	struct item *it = ot_malloc(sizeof(*it) + req->w.len);
+	struct sim_item *it = ot_malloc(sizeof(*it) + req->w.len);
 
 	if (!it)
 		return PHONEERR_NOMEM;
@@ -480,7 +480,7 @@ LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct item *req)
 SIM_EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hdPhone, DWORD dwDataID, LPVOID lpData,
 					  DWORD dwSize)
 {
-	struct sim_phone *ph = phone_by_handle(hdPhone);
+	struct sim_phone *ph = sim_phone_by_handle(hdPhone);
 	struct sim_store *st;
 
 	if (!ph)
@@ -490,21 +490,21 @@ SIM_EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hdPhone, DWORD dwDataID, LPV
 	if (dwSize && !lpData)
 		return PHONEERR_INVALPOINTER;
 
-	pthread_mutex_lock(&prov.lock);
+	pthread_mutex_lock(&sim_prov.lock);
 	if (!ph->open || ph->closing || ph->removed) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_INVALPHONEHANDLE;
 	}
 	if (ph->suspended || ph->disconnected) {
-		pthread_mutex_unlock(&prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
 		return PHONEERR_INVALPHONESTATE;
 	}
 	ph->users++;
 	st = ph->store;
-	pthread_mutex_unlock(&prov.lock);
+	pthread_mutex_unlock(&sim_prov.lock);
 
 	sim_store_read(st, dwDataID, lpData, dwSize);
 
-	end_use(ph);
+	sim_end_use(ph);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* sim.h — what the files of the sim provider share (see sim.c for which file owns what).
  *
- * Must not (any file): touch signal dispositions, call the engine's callbacks with prov.lock
+ * Must not (any file): touch signal dispositions, call the engine's callbacks with sim_prov.lock
  * held, or call a phone's event proc after TSPI_phoneClose returned (PHONE_REMOVE goes through
  * the provider-wide proc of TSPI_providerEnumDevices and may follow the close).
  *
@@ -18,10 +18,10 @@
  * applies them and replies. A command takes effect and sends its messages at once; only its
  * reply waits in line.
  *
- * Locks. prov.lock guards the queues, the ready list and the phones' run-time state (device
- * state included). prov.cb_lock serialises the calls of the completion and event procs (no new
- * callback before the current one returned). Lock order: cb_lock before prov.lock; no thread
- * takes cb_lock while it holds prov.lock, and no callback is made with prov.lock held. Area
+ * Locks. sim_prov.lock guards the queues, the ready list and the phones' run-time state (device
+ * state included). sim_prov.cb_lock serialises the calls of the completion and event procs (no new
+ * callback before the current one returned). Lock order: cb_lock before sim_prov.lock; no thread
+ * takes cb_lock while it holds sim_prov.lock, and no callback is made with sim_prov.lock held. Area
  * memory has its own lock inside the store. The phone table is read without a lock (ptrtable.h).
  */
 #ifndef SIM_SIM_H
@@ -69,8 +69,8 @@ enum item_kind {
 	ITEM_CHANGE, /* phoneSetDisplay, SetLamp, SetButtonInfo, SetHookSwitch, SetRing, Set... */
 };
 
-struct item {
-	struct item *next;
+struct sim_item {
+	struct sim_item *next;
 	DRV_REQUESTID id;
 	enum item_kind kind;
 	LONG result;               /* ITEM_WRITE, ITEM_CHANGE: worked out by the committer */
@@ -88,8 +88,8 @@ struct sim_press {
 	struct timespec deadline; /* CLOCK_MONOTONIC: the provider releases it then */
 };
 
-struct item_list {
-	struct item *head, *tail;
+struct sim_item_list {
+	struct sim_item *head, *tail;
 };
 
 struct sim_phone {
@@ -102,7 +102,7 @@ struct sim_phone {
 	struct sim_caps caps;
 	struct sim_device dev;
 
-	/* Run-time state, under prov.lock. */
+	/* Run-time state, under sim_prov.lock. */
 	int open, opening, closing;
 	HTAPIPHONE ht;
 	PHONEEVENT event_proc;
@@ -111,8 +111,8 @@ struct sim_phone {
 	int removed;           /* "remove", or replaced by a phone of the same name added later:
 				* gone until the provider shuts down */
 	int remove_pending;    /* the timer is to send PHONE_REMOVE */
-	struct item_list q;    /* for a committer, in issue order */
-	struct item_list held; /* requests held by hold-replies, in issue order */
+	struct sim_item_list q;    /* for a committer, in issue order */
+	struct sim_item_list held; /* requests held by hold-replies, in issue order */
 	int busy;              /* someone completes this phone's requests right now */
 	int ready;             /* on P's ready list: q has requests, nobody is at them yet */
 	struct sim_phone *ready_next;
@@ -133,14 +133,15 @@ struct sim_phone {
 
 /* The phones, by index. A phone added while the provider runs is appended; phones are never
  * removed from the table before shutdown (a removed or replaced one is marked so). Entries are
- * added under prov.lock; TSPI calls find phones without it. */
-DWORD phone_count(void);
-struct sim_phone *phone_at(DWORD i);
-struct sim_phone *phone_by_id(DWORD id);
-struct sim_phone *phone_by_handle(HDRVPHONE hd);
-/* Room for `extra` more phones (0 or -ENOMEM), then appends that cannot fail. prov.lock held. */
-int phones_reserve(DWORD extra);
-void phones_append(struct sim_phone *ph);
+ * added under sim_prov.lock; TSPI calls find phones without it. */
+DWORD sim_phone_count(void);
+struct sim_phone *sim_phone_at(DWORD i);
+struct sim_phone *sim_phone_by_id(DWORD id);
+struct sim_phone *sim_phone_by_handle(HDRVPHONE hd);
+/* Room for `extra` more phones (0 or -ENOMEM), then appends that cannot fail. sim_prov.lock
+ * held. */
+int sim_phones_reserve(DWORD extra);
+void sim_phones_append(struct sim_phone *ph);
 
 /* The provider. */
 struct sim_provider {
@@ -172,63 +173,63 @@ struct sim_provider {
 	struct sim_phone *ready_head, *ready_tail;
 };
 
-extern struct sim_provider prov;
+extern struct sim_provider sim_prov;
 
 /* ---- sim.c: helpers ---------------------------------------------------------------------- */
 
-void list_push(struct item_list *l, struct item *it);
+void sim_list_push(struct sim_item_list *l, struct sim_item *it);
 /* Moves src's requests to the end of dst. */
-void list_splice(struct item_list *dst, struct item_list *src);
+void sim_list_splice(struct sim_item_list *dst, struct sim_item_list *src);
 /* Calls the completion proc (under cb_lock). */
-void complete(DRV_REQUESTID id, LONG result);
+void sim_complete(DRV_REQUESTID id, LONG result);
 /* The PHONE_STATE messages of an applied change (under cb_lock). */
-void send_events(struct sim_phone *ph, const struct sim_events *ev);
+void sim_send_events(struct sim_phone *ph, const struct sim_events *ev);
 /* The TSPI version for [lo, hi], or -1 when none fits. */
-int negotiate(DWORD lo, DWORD hi, DWORD *out);
-/* Takes prov.lock for a phone that is open (and, with need_link, connected and not suspended).
+int sim_negotiate(DWORD lo, DWORD hi, DWORD *out);
+/* Takes sim_prov.lock for a phone that is open (and, with need_link, connected and not suspended).
  * Returns 0 with the lock held, or the error with it released. */
 LONG lock_open(struct sim_phone *ph, int need_link);
 /* Ends a use (ph->users) of a phone's store or event proc. */
-void end_use(struct sim_phone *ph);
+void sim_end_use(struct sim_phone *ph);
 /* Starts a provider thread that takes no signals. Returns 0 or the pthread error. */
-int start_thread(pthread_t *t, void *(*fn)(void *), const char *name);
+int sim_start_thread(pthread_t *t, void *(*fn)(void *), const char *name);
 
 /* ---- config.c ------------------------------------------------------------------------------ */
 
-/* Frees the phones and the configuration. prov.lock held, or the provider not initialised. */
-void free_config(void);
+/* Frees the phones and the configuration. sim_prov.lock held, or the provider not initialised. */
+void sim_free_config(void);
 
 /* ---- phone.c ------------------------------------------------------------------------------- */
 
 /* submit() of a write with its own copy of the payload (durable phones). */
-LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct item *req);
+LONG submit_copy(DRV_REQUESTID id, struct sim_phone *ph, const struct sim_item *req);
 
 /* Appends display cells as UTF-8 text with its NUL (ot_var_append's rules). */
-void append_display(void *st, size_t size_field, const uint32_t *cells, size_t n);
+void sim_append_display(void *st, size_t size_field, const uint32_t *cells, size_t n);
 SIM_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone);
 
 /* ---- requests.c ---------------------------------------------------------------------------- */
 
 /* The asynchronous setters' common end: see requests.c. */
-LONG submit(DRV_REQUESTID id, struct sim_phone *ph, struct item *req, int on_heap);
-/* Queues a request (prov.lock held); 1: signal prov.wake once the lock is released. */
-int enqueue(struct sim_phone *ph, struct item *it);
-/* A phone with queued requests and nobody at them goes on the ready list (prov.lock held);
- * 1: signal prov.wake once the lock is released. */
-int schedule(struct sim_phone *ph);
+LONG submit(DRV_REQUESTID id, struct sim_phone *ph, struct sim_item *req, int on_heap);
+/* Queues a request (sim_prov.lock held); 1: signal sim_prov.wake once the lock is released. */
+int sim_enqueue(struct sim_phone *ph, struct sim_item *it);
+/* A phone with queued requests and nobody at them goes on the ready list (sim_prov.lock held);
+ * 1: signal sim_prov.wake once the lock is released. */
+int sim_schedule(struct sim_phone *ph);
 /* Ends an inline completion (the phone was made busy by the caller). */
-void end_busy(struct sim_phone *ph);
+void sim_end_busy(struct sim_phone *ph);
 /* Starts the committers (0, or the pthread error when none could be started); stops them once
- * nothing is ready (prov.lock held, released while joining; sets prov.stop). */
-int start_committers(void);
-void stop_committers(void);
+ * nothing is ready (sim_prov.lock held, released while joining; sets sim_prov.stop). */
+int sim_start_committers(void);
+void sim_stop_committers(void);
 
 /* ---- devspecific.c ------------------------------------------------------------------------- */
 
-/* Whether "press" holds button id down. prov.lock held. */
-int button_down(const struct sim_phone *ph, uint32_t id);
+/* Whether "press" holds button id down. sim_prov.lock held. */
+int sim_button_down(const struct sim_phone *ph, uint32_t id);
 /* Hands a removal to the timer thread, which sends PHONE_REMOVE once the phone is idle. */
-void post_remove(struct sim_phone *ph);
-void *timer_main(void *arg);
+void sim_post_remove(struct sim_phone *ph);
+void *sim_timer_main(void *arg);
 
 #endif

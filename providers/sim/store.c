@@ -30,12 +30,8 @@
 
 #include "alloc.h"
 #include "copy.h"
+#include "crc32c.h"
 #include "log.h"
-
-#if (defined(__x86_64__) || defined(__i386__)) && !defined(SIM_NO_HW_CRC)
-#include <nmmintrin.h>
-#define SIM_HAVE_SSE42 1
-#endif
 
 struct area {
 	uint32_t size;       /* configured size = mapping size (after open) */
@@ -63,110 +59,6 @@ struct sim_store {
 	int broken;       /* a rollback failed: writes refused until reopened */
 	int logged_errno; /* errno of the incident already logged; 0 after a success */
 };
-
-/* ---- CRC-32C ------------------------------------------------------------------------------ */
-
-static uint32_t crc_table[8][256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-#ifdef SIM_HAVE_SSE42
-static int crc_hw;
-#endif
-
-static void crc_init(void)
-{
-	uint32_t i, j, c;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (j = 0; j < 8; j++)
-			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-		crc_table[0][i] = c;
-	}
-	for (i = 0; i < 256; i++)
-		for (j = 1; j < 8; j++)
-			crc_table[j][i] = (crc_table[j - 1][i] >> 8) ^ crc_table[0][crc_table[j - 1][i] & 0xff];
-#ifdef SIM_HAVE_SSE42
-	__builtin_cpu_init();
-	crc_hw = __builtin_cpu_supports("sse4.2");
-#endif
-}
-
-static uint32_t crc_sw(uint32_t c, const unsigned char *p, size_t len)
-{
-	while (len && ((uintptr_t)p & 7)) {
-		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-		len--;
-	}
-	while (len >= 8) {
-		uint32_t lo, hi;
-
-		memcpy(&lo, p, 4);
-		memcpy(&hi, p + 4, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		lo = __builtin_bswap32(lo);
-		hi = __builtin_bswap32(hi);
-#endif
-		lo ^= c;
-		c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
-		    crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
-		    crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
-		    crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
-		p += 8;
-		len -= 8;
-	}
-	while (len--)
-		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c;
-}
-
-#ifdef SIM_HAVE_SSE42
-__attribute__((target("sse4.2"))) static uint32_t crc_hw_run(uint32_t c, const unsigned char *p,
-							     size_t len)
-{
-	while (len && ((uintptr_t)p & 7)) {
-		c = _mm_crc32_u8(c, *p++);
-		len--;
-	}
-#ifdef __x86_64__
-	{
-		uint64_t c64 = c;
-
-		while (len >= 8) {
-			uint64_t v;
-
-			memcpy(&v, p, 8);
-			c64 = _mm_crc32_u64(c64, v);
-			p += 8;
-			len -= 8;
-		}
-		c = (uint32_t)c64;
-	}
-#endif
-	while (len >= 4) {
-		uint32_t v;
-
-		memcpy(&v, p, 4);
-		c = _mm_crc32_u32(c, v);
-		p += 4;
-		len -= 4;
-	}
-	while (len--)
-		c = _mm_crc32_u8(c, *p++);
-	return c;
-}
-#endif
-
-uint32_t sim_crc32c(uint32_t crc, const void *data, size_t len)
-{
-	uint32_t c = ~crc;
-
-	pthread_once(&crc_once, crc_init);
-#ifdef SIM_HAVE_SSE42
-	if (crc_hw)
-		return ~crc_hw_run(c, data, len);
-#endif
-	return ~crc_sw(c, data, len);
-}
 
 /* ---- little helpers ----------------------------------------------------------------------- */
 
@@ -259,7 +151,8 @@ int sim_store_key(const char *name, char *buf, size_t size)
 		}
 	}
 	if (n > 255 || *p) {
-		/* Too long for a file name: a prefix that ends on a whole character, then a hash. */
+		/* Too long for a file name: a prefix that ends on a whole character, then a
+		 * hash. */
 		cut = 200;
 		if (key[cut - 1] == '%')
 			cut -= 1;
@@ -451,7 +344,7 @@ static void put_wal_header(unsigned char *h, uint64_t base)
 	put32(h + 4, SIM_WAL_VERSION);
 	put64(h + 8, base);
 	put32(h + 16, 0);
-	put32(h + 20, sim_crc32c(0, h, 20));
+	put32(h + 20, ot_crc32c(0, h, 20));
 }
 
 /* Writes zeros over [from, to) of the wal. Returns 0 or -errno; *done: bytes zeroed. */
@@ -542,7 +435,7 @@ static int replay(struct sim_store *s)
 		return -errno;
 	w = m;
 	if (get32(w) != SIM_WAL_MAGIC || get32(w + 4) != SIM_WAL_VERSION ||
-	    get32(w + 20) != sim_crc32c(0, w, 20)) {
+	    get32(w + 20) != ot_crc32c(0, w, 20)) {
 		munmap(m, size);
 		return 0;
 	}
@@ -556,8 +449,8 @@ static int replay(struct sim_store *s)
 		if (get32(h) != SIM_REC_MAGIC || get64(h + 12) != seq ||
 		    len > size - off - SIM_REC_HEADER_SIZE)
 			break;
-		crc = sim_crc32c(0, h, 20);
-		crc = sim_crc32c(crc, h + SIM_REC_HEADER_SIZE, len);
+		crc = ot_crc32c(0, h, 20);
+		crc = ot_crc32c(crc, h + SIM_REC_HEADER_SIZE, len);
 		if (crc != get32(h + 20))
 			break;
 		if (id < s->n) {
@@ -918,8 +811,8 @@ size_t sim_store_append(struct sim_store *s, const struct sim_store_write *w, si
 			put32(hdr[i] + 4, x->len);
 			put32(hdr[i] + 8, x->area);
 			put64(hdr[i] + 12, s->next_seq + i);
-			crc = sim_crc32c(0, hdr[i], 20);
-			put32(hdr[i] + 20, sim_crc32c(crc, x->data, x->len));
+			crc = ot_crc32c(0, hdr[i], 20);
+			put32(hdr[i] + 20, ot_crc32c(crc, x->data, x->len));
 			iov[nio].iov_base = hdr[i];
 			iov[nio++].iov_len = SIM_REC_HEADER_SIZE;
 			if (x->len) {
@@ -1130,8 +1023,8 @@ int sim_store_save_state(struct sim_store *s, const void *payload, size_t len)
 	put32(h, SIM_STATE_MAGIC);
 	put32(h + 4, SIM_STATE_FILE_VERSION);
 	put32(h + 8, (uint32_t)len);
-	crc = sim_crc32c(0, h, 12);
-	put32(h + 12, sim_crc32c(crc, payload, len));
+	crc = ot_crc32c(0, h, 12);
+	put32(h + 12, ot_crc32c(crc, payload, len));
 	iov[0].iov_base = h;
 	iov[0].iov_len = sizeof(h);
 	iov[1].iov_base = (void *)payload;
@@ -1213,7 +1106,7 @@ int sim_store_load_state(struct sim_store *s, void **payload, size_t *len)
 		n = get32(buf + 8);
 		if (get32(buf) != SIM_STATE_MAGIC || get32(buf + 4) != SIM_STATE_FILE_VERSION ||
 		    n != size - SIM_STATE_HEADER_SIZE ||
-		    get32(buf + 12) != sim_crc32c(sim_crc32c(0, buf, 12), buf + 16, n))
+		    get32(buf + 12) != ot_crc32c(ot_crc32c(0, buf, 12), buf + 16, n))
 			r = -EINVAL;
 	}
 	if (r < 0) {

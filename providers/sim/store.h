@@ -141,7 +141,5 @@ uint64_t sim_store_wal_size(const struct sim_store *s);
  * Returns the key's length, or -ENAMETOOLONG when size is too small (256 is always enough). */
 int sim_store_key(const char *name, char *buf, size_t size);
 
-/* CRC-32C (Castagnoli), as used in the wal. crc is the running value (start with 0). */
-uint32_t sim_crc32c(uint32_t crc, const void *data, size_t len);
 
 #endif

@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crc32c.h"
 #include "store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -278,7 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(wal, data, size);
 	if (flags & 1)
 		make_well_formed(wal, size);
-	check(sim_crc32c(0, wal, size) == ref_crc32c(0, wal, size));
+	check(ot_crc32c(0, wal, size) == ref_crc32c(0, wal, size));
 	snprintf(path, sizeof(path), "%s/wal", dir);
 	write_file(path, wal, size);
 

@@ -1,6 +1,6 @@
-/* test_sim_device.c — the sim provider's device model (providers/sim/device.c): the
- * configuration keys and their errors, capabilities, request checks, changes and the events they
- * cause, text conversions, and the state payload. Pure functions: no provider, no files. */
+/* test_sim_device.c — the sim provider's device model (providers/sim/device.c, device_config.c):
+ * the configuration keys and their errors, capabilities, request checks, changes and the events
+ * they cause, text conversions, and the state payload. Pure functions: no provider, no files. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>

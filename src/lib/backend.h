@@ -17,54 +17,70 @@
 
 struct ot_backend;
 
+/* The operations that are the engine's function of the same name in embedded mode, called with
+ * the backend's engine and client before these arguments (engine.h documents each): one row
+ * gives the slot below and embedded.c's forwarder. X(name, (parameters), (arguments)). */
+#define OT_BACKEND_FORWARDED(X)                                                                \
+	X(app_new, (const char *name, DWORD api_version, uint64_t cookie, HPHONEAPP *app),     \
+	  (name, api_version, cookie, app))                                                    \
+	X(app_free, (HPHONEAPP app), (app))                                                    \
+	X(negotiate_api_version,                                                               \
+	  (HPHONEAPP app, DWORD dev, DWORD low, DWORD high, DWORD *version,                    \
+	   PHONEEXTENSIONID *ext_id),                                                          \
+	  (app, dev, low, high, version, ext_id))                                              \
+	X(negotiate_ext_version,                                                               \
+	  (HPHONEAPP app, DWORD dev, DWORD api_version, DWORD low, DWORD high,                 \
+	   DWORD *ext_version),                                                                \
+	  (app, dev, api_version, low, high, ext_version))                                     \
+	X(get_dev_caps,                                                                        \
+	  (HPHONEAPP app, DWORD dev, DWORD api_version, DWORD ext_version, PHONECAPS *caps),   \
+	  (app, dev, api_version, ext_version, caps))                                          \
+	X(open,                                                                                \
+	  (HPHONEAPP app, DWORD dev, HPHONE *phone, DWORD api_version, DWORD ext_version,      \
+	   DWORD_PTR callback_instance, DWORD privilege),                                      \
+	  (app, dev, phone, api_version, ext_version, callback_instance, privilege))           \
+	X(close, (HPHONE phone), (phone))                                                      \
+	X(dev_specific, (HPHONE phone, const void *params, DWORD size), (phone, params, size)) \
+	X(get_status, (HPHONE phone, PHONESTATUS *status), (phone, status))                    \
+	X(set_status_messages,                                                                 \
+	  (HPHONE phone, DWORD phone_states, DWORD button_modes, DWORD button_states),         \
+	  (phone, phone_states, button_modes, button_states))                                  \
+	X(get_status_messages,                                                                 \
+	  (HPHONE phone, DWORD *phone_states, DWORD *button_modes, DWORD *button_states),      \
+	  (phone, phone_states, button_modes, button_states))                                  \
+	X(phone_version, (HPHONE phone, DWORD *api_version), (phone, api_version))             \
+	X(set_display, (HPHONE phone, DWORD row, DWORD column, const char *text, DWORD size),  \
+	  (phone, row, column, text, size))                                                    \
+	X(get_display, (HPHONE phone, VARSTRING *display), (phone, display))                   \
+	X(set_lamp, (HPHONE phone, DWORD id, DWORD mode), (phone, id, mode))                   \
+	X(get_lamp, (HPHONE phone, DWORD id, DWORD *mode), (phone, id, mode))                  \
+	X(set_button_info, (HPHONE phone, DWORD id, const PHONEBUTTONINFO *info),              \
+	  (phone, id, info))                                                                   \
+	X(get_button_info, (HPHONE phone, DWORD id, PHONEBUTTONINFO *info), (phone, id, info)) \
+	X(set_hookswitch, (HPHONE phone, DWORD devs, DWORD mode), (phone, devs, mode))         \
+	X(get_hookswitch, (HPHONE phone, DWORD *devs), (phone, devs))                          \
+	X(set_ring, (HPHONE phone, DWORD mode, DWORD volume), (phone, mode, volume))           \
+	X(get_ring, (HPHONE phone, DWORD *mode, DWORD *volume), (phone, mode, volume))         \
+	X(set_level, (HPHONE phone, enum ot_level kind, DWORD dev, DWORD value),               \
+	  (phone, kind, dev, value))                                                           \
+	X(get_level, (HPHONE phone, enum ot_level kind, DWORD dev, DWORD *value),              \
+	  (phone, kind, dev, value))                                                           \
+	X(get_id, (HPHONE phone, const char *cls, VARSTRING *id), (phone, cls, id))
+
+#define OT_BACKEND_SLOT(name, params, args) LONG(*name) OT_BACKEND_PARAMS params;
+#define OT_BACKEND_PARAMS(...) (struct ot_backend * b, __VA_ARGS__)
+
 struct ot_backend_ops {
 	void (*destroy)(struct ot_backend *b);
 	DWORD (*num_devices)(struct ot_backend *b);
-	LONG (*app_new)(struct ot_backend *b, const char *name, DWORD api_version, uint64_t cookie,
-			HPHONEAPP *app);
-	LONG (*app_free)(struct ot_backend *b, HPHONEAPP app);
-	LONG (*negotiate_api_version)(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
-				      DWORD high, DWORD *version, PHONEEXTENSIONID *ext_id);
-	LONG (*negotiate_ext_version)(struct ot_backend *b, HPHONEAPP app, DWORD dev,
-				      DWORD api_version, DWORD low, DWORD high, DWORD *ext_version);
-	LONG (*get_dev_caps)(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD api_version,
-			     DWORD ext_version, PHONECAPS *caps);
-	LONG (*open)(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
-		     DWORD api_version, DWORD ext_version, DWORD_PTR callback_instance,
-		     DWORD privilege);
-	LONG (*close)(struct ot_backend *b, HPHONE phone);
 	/* Copies data before returning; returns a request ID or an error. */
 	LONG (*set_data)(struct ot_backend *b, HPHONE phone, DWORD data_id, const void *data,
 			 DWORD size);
 	LONG (*get_data)(struct ot_backend *b, HPHONE phone, DWORD data_id, void *data, DWORD size);
-	LONG (*dev_specific)(struct ot_backend *b, HPHONE phone, const void *params, DWORD size);
-	LONG (*get_status)(struct ot_backend *b, HPHONE phone, PHONESTATUS *status);
-	LONG (*set_status_messages)(struct ot_backend *b, HPHONE phone, DWORD phone_states,
-				    DWORD button_modes, DWORD button_states);
-	LONG (*get_status_messages)(struct ot_backend *b, HPHONE phone, DWORD *phone_states,
-				    DWORD *button_modes, DWORD *button_states);
-	LONG (*phone_version)(struct ot_backend *b, HPHONE phone, DWORD *api_version);
-	/* The device's parts: the setters return a request ID or an error. */
-	LONG (*set_display)(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,
-			    const char *text, DWORD size);
-	LONG (*get_display)(struct ot_backend *b, HPHONE phone, VARSTRING *display);
-	LONG (*set_lamp)(struct ot_backend *b, HPHONE phone, DWORD id, DWORD mode);
-	LONG (*get_lamp)(struct ot_backend *b, HPHONE phone, DWORD id, DWORD *mode);
-	LONG (*set_button_info)(struct ot_backend *b, HPHONE phone, DWORD id,
-				const PHONEBUTTONINFO *info);
-	LONG (*get_button_info)(struct ot_backend *b, HPHONE phone, DWORD id, PHONEBUTTONINFO *info);
-	LONG (*set_hookswitch)(struct ot_backend *b, HPHONE phone, DWORD devs, DWORD mode);
-	LONG (*get_hookswitch)(struct ot_backend *b, HPHONE phone, DWORD *devs);
-	LONG (*set_ring)(struct ot_backend *b, HPHONE phone, DWORD mode, DWORD volume);
-	LONG (*get_ring)(struct ot_backend *b, HPHONE phone, DWORD *mode, DWORD *volume);
-	LONG (*set_level)(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
-			  DWORD value);
-	LONG (*get_level)(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
-			  DWORD *value);
-	LONG (*get_id)(struct ot_backend *b, HPHONE phone, const char *cls, VARSTRING *id);
 	/* name: OT_ICON_NAME_MAX bytes */
 	LONG (*get_icon)(struct ot_backend *b, DWORD dev, const char *cls, char *name);
 	LONG (*config_dialog)(struct ot_backend *b, DWORD dev, HWND owner, const char *cls);
+	OT_BACKEND_FORWARDED(OT_BACKEND_SLOT)
 };
 
 struct ot_backend {

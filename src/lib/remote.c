@@ -31,7 +31,7 @@ static DWORD num_devices(struct ot_backend *b)
 	return from(b)->num_devices;
 }
 
-static LONG app_new(struct ot_backend *b, const char *name, DWORD api_version, uint64_t cookie,
+LONG ot_remote_app_new(struct ot_backend *b, const char *name, DWORD api_version, uint64_t cookie,
 		    HPHONEAPP *app)
 {
 	struct remote *r = from(b);
@@ -86,7 +86,7 @@ static HPHONEAPP server_app(struct remote *r, HPHONEAPP id)
 	return h;
 }
 
-static LONG app_free(struct ot_backend *b, HPHONEAPP app)
+LONG ot_remote_app_free(struct ot_backend *b, HPHONEAPP app)
 {
 	struct remote *r = from(b);
 	LONG rc = simple(r, REQUEST(app_free, .hphoneapp = server_app(r, app)));
@@ -107,7 +107,7 @@ static LONG app_free(struct ot_backend *b, HPHONEAPP app)
 	return rc == (LONG)PHONEERR_REINIT ? 0 : rc;
 }
 
-static LONG negotiate_api_version(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
+LONG ot_remote_negotiate_api_version(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD low,
 				  DWORD high, DWORD *version, PHONEEXTENSIONID *ext)
 {
 	struct remote *r = from(b);
@@ -126,7 +126,7 @@ static LONG negotiate_api_version(struct ot_backend *b, HPHONEAPP app, DWORD dev
 	return rc;
 }
 
-static LONG negotiate_ext_version(struct ot_backend *b, HPHONEAPP app, DWORD dev,
+LONG ot_remote_negotiate_ext_version(struct ot_backend *b, HPHONEAPP app, DWORD dev,
 				  DWORD api_version, DWORD low, DWORD high, DWORD *ext_version)
 {
 	struct remote *r = from(b);
@@ -154,7 +154,7 @@ LONG ot_remote_var_struct(struct remote *r, struct ot_wire_frame *f, void *st)
 	return rc;
 }
 
-static LONG get_dev_caps(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD api_version,
+LONG ot_remote_get_dev_caps(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD api_version,
 			 DWORD ext_version, PHONECAPS *caps)
 {
 	struct remote *r = from(b);
@@ -165,7 +165,7 @@ static LONG get_dev_caps(struct ot_backend *b, HPHONEAPP app, DWORD dev, DWORD a
 	return ot_remote_var_struct(r, &f, caps);
 }
 
-static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
+LONG ot_remote_get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 {
 	struct ot_wire_frame f = REQUEST(get_status, .hphone = phone,
 					 .total_size = status->dwTotalSize);
@@ -173,7 +173,7 @@ static LONG get_status(struct ot_backend *b, HPHONE phone, PHONESTATUS *status)
 	return ot_remote_var_struct(from(b), &f, status);
 }
 
-static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
+LONG ot_remote_open(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *phone,
 		       DWORD api_version, DWORD ext_version, DWORD_PTR instance, DWORD privilege)
 {
 	struct remote *r = from(b);
@@ -209,7 +209,7 @@ static LONG open_phone(struct ot_backend *b, HPHONEAPP app, DWORD dev, HPHONE *p
 	return rc;
 }
 
-static LONG close_phone(struct ot_backend *b, HPHONE phone)
+LONG ot_remote_close(struct ot_backend *b, HPHONE phone)
 {
 	struct remote *r = from(b);
 	LONG rc = simple(r, REQUEST(close, .hphone = phone));
@@ -265,7 +265,7 @@ static LONG read_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_ver
 	if (!u)
 		return PHONEERR_NOMEM;
 	u->caps.dwTotalSize = sizeof(*u);
-	rc = get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
+	rc = ot_remote_get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
 	size = u->caps.dwSetDataSize;
 	offset = u->caps.dwSetDataOffset;
 	if (rc == 0 && u->caps.dwNumSetData && size >= u->caps.dwNumSetData * sizeof(DWORD) &&
@@ -426,7 +426,7 @@ static LONG get_data(struct ot_backend *b, HPHONE phone, DWORD data_id, void *da
 	return rc;
 }
 
-static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params, DWORD size)
+LONG ot_remote_dev_specific(struct ot_backend *b, HPHONE phone, const void *params, DWORD size)
 {
 	struct remote *r = from(b);
 	struct ot_wire_frame f = REQUEST(dev_specific, .hphone = phone, .size = size);
@@ -442,14 +442,14 @@ static LONG dev_specific(struct ot_backend *b, HPHONE phone, const void *params,
 	return ot_remote_async(r, phone, &f, -1);
 }
 
-static LONG set_status_messages(struct ot_backend *b, HPHONE phone, DWORD states, DWORD modes,
+LONG ot_remote_set_status_messages(struct ot_backend *b, HPHONE phone, DWORD states, DWORD modes,
 				DWORD button_states)
 {
 	return simple(from(b), REQUEST(set_status_messages, .hphone = phone, .phone_states = states,
 				       .button_modes = modes, .button_states = button_states));
 }
 
-static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *states, DWORD *modes,
+LONG ot_remote_get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *states, DWORD *modes,
 				DWORD *button_states)
 {
 	struct ot_wire_frame f = REQUEST(get_status_messages, .hphone = phone);
@@ -464,7 +464,7 @@ static LONG get_status_messages(struct ot_backend *b, HPHONE phone, DWORD *state
 	return rc;
 }
 
-int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version)
+int ot_remote_known_version(struct remote *r, HPHONE phone, DWORD *version)
 {
 	struct rphone *p;
 
@@ -476,12 +476,12 @@ int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version)
 	return p ? 0 : -1;
 }
 
-static LONG phone_version(struct ot_backend *b, HPHONE phone, DWORD *version)
+LONG ot_remote_phone_version(struct ot_backend *b, HPHONE phone, DWORD *version)
 {
 	struct remote *r = from(b);
 	int dead;
 
-	if (ot_remote_phone_version(r, phone, version) == 0)
+	if (ot_remote_known_version(r, phone, version) == 0)
 		return 0;
 	pthread_mutex_lock(&r->lock);
 	dead = r->dead;
@@ -489,36 +489,13 @@ static LONG phone_version(struct ot_backend *b, HPHONE phone, DWORD *version)
 	return dead ? PHONEERR_REINIT : PHONEERR_INVALPHONEHANDLE;
 }
 
+#define ENTRY(name, params, args) .name = ot_remote_##name,
 const struct ot_backend_ops ot_remote_ops = {
 	.destroy = ot_remote_destroy,
 	.num_devices = num_devices,
-	.app_new = app_new,
-	.app_free = app_free,
-	.negotiate_api_version = negotiate_api_version,
-	.negotiate_ext_version = negotiate_ext_version,
-	.get_dev_caps = get_dev_caps,
-	.open = open_phone,
-	.close = close_phone,
 	.set_data = set_data,
 	.get_data = get_data,
-	.dev_specific = dev_specific,
-	.get_status = get_status,
-	.set_status_messages = set_status_messages,
-	.get_status_messages = get_status_messages,
-	.phone_version = phone_version,
-	.set_display = ot_remote_set_display,
-	.get_display = ot_remote_get_display,
-	.set_lamp = ot_remote_set_lamp,
-	.get_lamp = ot_remote_get_lamp,
-	.set_button_info = ot_remote_set_button_info,
-	.get_button_info = ot_remote_get_button_info,
-	.set_hookswitch = ot_remote_set_hookswitch,
-	.get_hookswitch = ot_remote_get_hookswitch,
-	.set_ring = ot_remote_set_ring,
-	.get_ring = ot_remote_get_ring,
-	.set_level = ot_remote_set_level,
-	.get_level = ot_remote_get_level,
-	.get_id = ot_remote_get_id,
 	.get_icon = ot_remote_get_icon,
 	.config_dialog = ot_remote_config_dialog,
+	OT_BACKEND_FORWARDED(ENTRY)
 };

@@ -126,7 +126,7 @@ void ot_remote_destroy(struct ot_backend *b);
 extern const struct ot_backend_ops ot_remote_ops;
 
 /* What this process knows of an open phone: 0 and its API version, or -1. */
-int ot_remote_phone_version(struct remote *r, HPHONE phone, DWORD *version);
+int ot_remote_known_version(struct remote *r, HPHONE phone, DWORD *version);
 
 /* remote_shm.c. A reusable buffer of at least size bytes, held by the caller, or NULL when
  * none is free (or size is beyond what is pooled): then a fresh memfd carries the payload. */
@@ -141,25 +141,11 @@ void ot_remote_shm_on_reply(struct remote *r, uint32_t app_id, DWORD id, LONG re
 /* Unmaps and closes every buffer (the connection is gone). */
 void ot_remote_shm_free(struct remote *r);
 
-/* remote_parts.c: the operations of backend.h on a device's parts, for the ops table. */
-LONG ot_remote_set_display(struct ot_backend *b, HPHONE phone, DWORD row, DWORD column,
-			   const char *text, DWORD size);
-LONG ot_remote_get_display(struct ot_backend *b, HPHONE phone, VARSTRING *display);
-LONG ot_remote_set_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD mode);
-LONG ot_remote_get_lamp(struct ot_backend *b, HPHONE phone, DWORD id, DWORD *mode);
-LONG ot_remote_set_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
-			       const PHONEBUTTONINFO *info);
-LONG ot_remote_get_button_info(struct ot_backend *b, HPHONE phone, DWORD id,
-			       PHONEBUTTONINFO *info);
-LONG ot_remote_set_hookswitch(struct ot_backend *b, HPHONE phone, DWORD devs, DWORD mode);
-LONG ot_remote_get_hookswitch(struct ot_backend *b, HPHONE phone, DWORD *devs);
-LONG ot_remote_set_ring(struct ot_backend *b, HPHONE phone, DWORD mode, DWORD volume);
-LONG ot_remote_get_ring(struct ot_backend *b, HPHONE phone, DWORD *mode, DWORD *volume);
-LONG ot_remote_set_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
-			 DWORD value);
-LONG ot_remote_get_level(struct ot_backend *b, HPHONE phone, enum ot_level kind, DWORD dev,
-			 DWORD *value);
-LONG ot_remote_get_id(struct ot_backend *b, HPHONE phone, const char *cls, VARSTRING *id);
+/* The backend's operations (backend.h): ot_remote_<name> for each row of
+ * OT_BACKEND_FORWARDED, in remote.c or (a device's parts, identification) remote_parts.c. */
+#define OT_REMOTE_DECLARE(name, params, args) LONG ot_remote_##name OT_BACKEND_PARAMS params;
+OT_BACKEND_FORWARDED(OT_REMOTE_DECLARE)
+#undef OT_REMOTE_DECLARE
 LONG ot_remote_get_icon(struct ot_backend *b, DWORD dev, const char *cls, char *name);
 LONG ot_remote_config_dialog(struct ot_backend *b, DWORD dev, HWND owner, const char *cls);
 

@@ -83,7 +83,7 @@ static LONG button_bytes(struct remote *r, HPHONE phone, const PHONEBUTTONINFO *
 	*copy = NULL;
 	if (!info)
 		return 0;
-	ot_remote_phone_version(r, phone, &version);
+	ot_remote_known_version(r, phone, &version);
 	fixed = version < 0x00010004 ? offsetof(PHONEBUTTONINFO, dwButtonState)
 				     : sizeof(PHONEBUTTONINFO);
 	total = info->dwTotalSize;

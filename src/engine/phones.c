@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "checks.h"
 #include "internal.h"
 #include "log.h"
 #include "varstruct.h"
@@ -241,12 +242,8 @@ LONG ot_engine_get_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 		return rc;
 	dev = h->dev;
 	hd = dev->hd;
-	if (!dev->prov->phoneGetData || dev->caps.num_get_data == 0)
-		rc = PHONEERR_OPERATIONUNAVAIL;
-	else if (data_id >= dev->caps.num_get_data)
-		rc = PHONEERR_INVALDATAID;
-	else if (!data && size)
-		rc = PHONEERR_INVALPOINTER;
+	rc = ot_check_get_data(&dev->caps, dev->prov->phoneGetData != NULL, data_id, size,
+			       data != NULL);
 	pthread_mutex_unlock(&e->lock);
 	if (rc == 0 && size) {
 		if (size > dev->caps.get_data_sizes[data_id])

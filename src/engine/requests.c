@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "copy.h"
+#include "checks.h"
 #include "internal.h"
 #include "log.h"
 
@@ -211,16 +212,8 @@ LONG ot_engine_set_data(struct ot_engine *e, struct ot_client *c, HPHONE phone, 
 		return rc;
 	}
 	dev = h->dev;
-	if (h->privilege != PHONEPRIVILEGE_OWNER)
-		rc = PHONEERR_NOTOWNER;
-	else if (!dev->prov->phoneSetData || dev->caps.num_set_data == 0)
-		rc = PHONEERR_OPERATIONUNAVAIL;
-	else if (data_id >= dev->caps.num_set_data)
-		rc = PHONEERR_INVALDATAID;
-	else if (size > dev->caps.set_data_sizes[data_id])
-		rc = PHONEERR_INVALPARAM;
-	else if (!data && size)
-		rc = PHONEERR_INVALPOINTER;
+	rc = ot_check_set_data(&dev->caps, h->privilege, dev->prov->phoneSetData != NULL, data_id,
+			       size, data != NULL);
 	if (rc == 0 && !release)
 		rc = copy_payload(e, c, phone, &h, &data, size);
 	if (rc) {
@@ -251,10 +244,9 @@ LONG ot_engine_dev_specific(struct ot_engine *e, struct ot_client *c, HPHONE pho
 	void *copy = NULL;
 	LONG rc;
 
-	if (!params && size)
-		return PHONEERR_INVALPOINTER;
-	if (size > OT_DEVSPECIFIC_MAX)
-		return PHONEERR_RESOURCEUNAVAIL;
+	rc = ot_check_dev_specific(size, params != NULL);
+	if (rc)
+		return rc;
 	if (size && !(copy = ot_malloc(size)))
 		return PHONEERR_NOMEM;
 	if (size)

@@ -8,13 +8,11 @@
  * memfds are payload.c's.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
-#include "log.h"
 #include "server.h"
 
 #ifndef OT_VERSION

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # OpenTAPI — the two commands of the README, and their helpers.
 #   make demo        set up, build, and run a short session on the default simulated phone
 #   make check       set up, build, and run every test: the normal build, then the same tests under
@@ -10,7 +11,7 @@ MESON_OPTS ?= -Dwerror=true
 DEPS       := gcc g++ pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev libcurl4-openssl-dev libmicrohttpd-dev \
               gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
 
-.PHONY: all deps build demo check check-plain check-asan install clean
+.PHONY: all deps build demo check check-plain check-asan install uninstall clean
 
 all: build
 
@@ -64,8 +65,15 @@ check-asan: deps
 	meson test -C $(ASAN_BUILD) --print-errorlogs
 	@tests/check_skips.sh $(ASAN_BUILD)/meson-logs/testlog.txt
 
+# make install [DESTDIR=DIR]: see docs/building.md (the prefix is meson's). A system install
+# refreshes the dynamic linker's cache, so that phonectl finds libopentapi at once.
 install: build
-	meson install -C $(BUILD)
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	ninja -C $(BUILD) uninstall
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bulk — bandwidth of large downloads: phoneSetData of 64 KiB, 1 MiB and 16 MiB through tapisrv
  * (until the PHONE_REPLY), against a raw copy of the same bytes over an AF_UNIX stream socket
  * into a buffer of the peer process (which answers with an int), and against memcpy. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dbus-peer — the alternative a Linux developer would reach for: a D-Bus service. The same
  * "set data, get an int back" call of 64 B and 64 KiB, made with sd-bus through a private
  * dbus-daemon to a service process (method Set(ay) → i), against phoneSetData through tapisrv

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* durable — phoneSetData of 4 KiB with the sim provider's durable storage on (durable = yes, the
  * state directory on a real disk), through tapisrv, until the PHONE_REPLY that promises the bytes
  * are on stable storage; against the floor: overwriting 4 KiB of a file and fdatasync. With 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hostile — what abusive clients cost the others (the figures tests/integration/test_hostile.c
  * prints but, being a test, never asserts):
  *   - the round-trip p99 of a well-behaved application (phoneGetData of 16 B through tapisrv)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ipphone_fanout.c — phoneSetData to 1,000 emulated IP desk phones at once, through one tapisrv
  * and the ipphone provider with `parallel = 64`, against the same 1,000 pushes made by a plain
  * libcurl multi program (64 at a time), measured in the same run, alternating.

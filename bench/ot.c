@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ot.c — see ot.h. */
 #define _GNU_SOURCE
 #include "ot.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ot.h — OpenTAPI as a benchmark uses it: a private tapisrv from the build tree, the
  * configuration of simulated phones, and an application (USEEVENT) that sets data and waits for
  * the PHONE_REPLY.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pipeline — throughput with N requests in flight: an app keeps N phoneSetData (64 B) requests
  * outstanding through tapisrv — issuing a new one whenever a PHONE_REPLY comes back — against
  * raw 64 B messages pipelined over an AF_UNIX stream socket, N in flight, with batched reads and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raw.c — see raw.h. */
 #define _GNU_SOURCE
 #include "raw.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* raw.h — the baselines: what the kernel alone costs for the same work.
  *
  * A peer process on the other end of an AF_UNIX SOCK_STREAM socket pair:

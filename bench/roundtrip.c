@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* roundtrip — the latency of one request: phoneSetData of 64 B until its PHONE_REPLY is in the
  * app's hands (phoneGetMessage, USEEVENT), embedded and through tapisrv, against the floor: a
  * 64 B ping-pong over an AF_UNIX SOCK_STREAM socket between two processes. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs OpenTAPI's benchmarks and reports on them (stdlib only).
 
     bench/run.py [--build DIR] [--quick] [--only NAME,...]   run, print the table, write bench/results.json

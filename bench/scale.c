@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scale — does a request get slower, and how much memory does tapisrv need, as phones and
  * clients are added? For 1 … 10,000 phones and 1 … 1,000 connected clients: the round-trip
  * p50/p99 of 64 B phoneSetData → PHONE_REPLY of one active application (which owns every phone

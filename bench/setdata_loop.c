@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* setdata-loop — one path, nothing else, for profiling: n × phoneSetData of size bytes to data
  * area `area` of device 0, keeping `window` requests outstanding, each until its PHONE_REPLY.
  * Runs against whatever OPENTAPI_SERVER (and OPENTAPI_CONFIG) say, and prints µs per request.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stats.h — what every benchmark shares: the clock, series of measurements with their statistics,
  * and the JSON each bench program prints (bench/run.py gathers it into bench/results.json).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* worker.h — measuring processes.
  *
  * libopentapi has one backend per process (embedded, or one connection to one tapisrv), and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * opentapi_wintypes.h - OpenTAPI: the Windows base types and macros that tapi.h and tspi.h use
  * (DWORD, LONG, HANDLE, WCHAR, GUID, FAR, WINAPI, CALLBACK, INFINITE, ...), with the sizes of the

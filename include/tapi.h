@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tapi.h - OpenTAPI: the TAPI 2.2 phone-device API (the phone* functions of Tapi32) for Linux.
  *

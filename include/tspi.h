@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tspi.h - OpenTAPI: the Telephony Service Provider Interface (TSPI 2.0+) for phone devices.
  *

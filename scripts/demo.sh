@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # demo.sh [BUILD_DIR] — a short phonectl session on the built-in simulated phone.
 #
 # First in embedded mode (no server), then with nothing configured, where the first program

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # check_skips.sh TESTLOG — fails when a test run skipped anything it should have tested.
 #
 # A test may skip only for a reason outside the project (a privilege the run lacks, a kernel

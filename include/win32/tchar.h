@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tchar.h - OpenTAPI's compatibility header for Windows TAPI sources (docs/porting.md): the
  * generic-text names that TAPI samples use for strings given to the A or W functions. With

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * windows.h - OpenTAPI's compatibility header for Windows TAPI sources (docs/porting.md).
  *

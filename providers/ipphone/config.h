@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h — the ipphone provider's settings: the keys of its [provider "ipphone"] section and of
  * each [phone "..."] section it serves.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ipphone.c — the ipphone service provider: phoneSetData pushed to IP desk phones over their
  * HTTP push interfaces (Polycom/Poly POST /push, Cisco POST /CGI/Execute, Yealink XML push).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.c — see push.h. */
 #define _GNU_SOURCE
 #include "push.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* push.h — what each vendor's HTTP push interface expects, and the request bodies built from an
  * application's payload.
  *

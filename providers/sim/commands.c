@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.c — see commands.h. */
 #include "commands.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.h — the text commands of the sim provider's phoneDevSpecific.
  *
  * Owns: the grammar of the commands that simulate the world around a phone ("suspend",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c — the configuration of the sim provider's phones.
  *
  * Owns: OTSPI_providerConfigure (the phones' sections: data_areas, durable and the device keys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* device.c — a simulated phone's device state (device.h): made, reset, copied, checked against
  * the device, changed, and encoded for the state file. device_config.c parses the device from
  * the configuration. */

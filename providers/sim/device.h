@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* device.h — the simulated phone as a device: what it has (display, buttons, lamps, hookswitch
  * devices, volume, gain, ring modes) and what it is right now (its state). device_config.c
  * parses the device keys, device.c keeps the state.

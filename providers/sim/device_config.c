@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* device_config.c — a simulated phone's device keys (display, buttons, lamps, hookswitch, volume,
  * gain, ring_modes) parsed into its struct sim_device (device.h), with the messages a person
  * reads when a value is wrong (docs/providers/sim.md lists the keys).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* devspecific.c — the sim's dev-specific commands (phoneDevSpecific, `phonectl sim`) and the
  * timer thread.
  *

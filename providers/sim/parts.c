@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* parts.c — the parts of a simulated phone: display, lamps, buttons, hookswitch, ring, volume
  * and gain.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phone.c — one simulated phone as TSPI sees it: capabilities, status, open and close, data.
  *
  * Owns: TSPI_phoneNegotiateTSPIVersion, TSPI_phoneGetDevCaps, TSPI_phoneGetStatus,

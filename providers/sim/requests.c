@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* requests.c — the per-phone request queues and the committer threads that drain them.
  *
  * Owns: the fast path of the asynchronous setters (submit: complete inline when the phone is in

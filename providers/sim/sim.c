@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim.c — the sim service provider: simulated phones, each a whole TAPI phone device (display,
  * buttons and lamps, hookswitch devices with volume and gain, ringer, data areas) whose data
  * areas and device state are kept by store.c and whose device model is device.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sim.h — what the files of the sim provider share (see sim.c for which file owns what).
  *
  * Must not (any file): touch signal dispositions, call the engine's callbacks with sim_prov.lock

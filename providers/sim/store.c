@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* store.c — see store.h.
  *
  * Why the areas live in private mappings. A shared, writable mapping of a sparse file turns a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* store.h — the data areas of one simulated phone, kept durable with a write-ahead log.
  *
  * Owns: the phone's directory <state>/sim/<key>/ (lock, area-<N>, wal, state), the process lock

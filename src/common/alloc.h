@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc.h — the one allocator every OpenTAPI component uses.
  *
  * Owns: heap allocation with fault injection for tests. Every allocation in the engine, library,

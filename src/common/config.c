@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c — see config.h.
  *
  * Parsing is driven by inih's ini_parse_stream() with our own reader, because Debian's inih does

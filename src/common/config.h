@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h — the OpenTAPI configuration: which phones exist, which provider serves each, and the
  * server's and engine's settings.
  *

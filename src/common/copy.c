@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copy.c — see copy.h. */
 #include "copy.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copy.h — copying payloads (data areas, phoneSetData/phoneGetData buffers) quickly.
  *
  * Owns: one function, ot_copy(), a memcpy for large buffers that steers around a slow path of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crc32c.c — see crc32c.h. A slicing-by-8 table in software; the SSE 4.2 instruction where the
  * processor has it (chosen once, at the first call). */
 #include "crc32c.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* crc32c.h — CRC-32C (Castagnoli, polynomial 0x1EDC6F41 reflected), the checksum of the sim
  * provider's journal and state records (docs/providers/sim.md). Any thread. */
 #ifndef OT_CRC32C_H

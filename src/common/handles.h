@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handles.h — O(1) handle tables: 32-bit handles made of a slot index and a generation.
  *
  * Owns: the encoding of HPHONEAPP, HPHONE and DRV_REQUESTID values. A handle is positive and never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h — leveled logging to stderr for the library, server, providers and tools.
  *
  * Owns: the log level (from OPENTAPI_LOG = error|warn|info|debug, default warn; tapisrv raises it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* map.c — see map.h. */
 #include "map.h"
 

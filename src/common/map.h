@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* map.h — a small hash map from 32-bit keys to pointers (open addressing, linear probing).
  *
  * Owns: nothing but its slot array. Used where handle values are chosen by someone else (the

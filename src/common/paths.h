@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* paths.h — where tapisrv listens and where clients look for it (docs/configuration.md).
  *
  * Owns: the default socket path: /run/opentapi/tapisrv.sock for the system server (root), else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ptrtable.c — see ptrtable.h.
  *
  * Publication order. append stores the entry, then the count (release); reserve fills a new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ptrtable.h — a growable table of pointers that readers index without taking a lock.
  *
  * Owns: the table's memory (not the entries). Entries are only ever appended, and an entry

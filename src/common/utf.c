@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utf.c — see utf.h. */
 #include "utf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utf.h — UTF-8 <-> UTF-16 conversion for the W functions and for TSPI's UTF-16 strings.
  *
  * Owns: strict validation (overlong forms, surrogates in UTF-8, code points above U+10FFFF and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* varcopy.c — see varcopy.h. */
 #include "varcopy.h"
 

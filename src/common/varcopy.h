@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* varcopy.h — copying a variable-size structure (PHONECAPS, PHONESTATUS, PHONEBUTTONINFO,
  * VARSTRING) into another layout: another fixed size (PHONEBUTTONINFO is 36 bytes for TAPI 1.3,
  * 40 from 1.4), a compact copy of what an application passed in (only its parts, nothing of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* varstruct.c — see varstruct.h. The first three DWORDs of every such structure are dwTotalSize,
  * dwNeededSize and dwUsedSize. */
 #include "varstruct.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* varstruct.h — filling TAPI's variable-size structures (PHONECAPS, PHONESTATUS, PHONEBUTTONINFO,
  * VARSTRING) by the documented rules.
  *

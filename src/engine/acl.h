@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* acl.h — who may own a phone: the `owners` key of a [phone] section (docs/configuration.md).
  *
  * Owns: parsing "owners = alice, 1000, @telephony, @1001" and matching a client's credentials.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* apps.c — clients and apps, and the calls that need only an app: version negotiation and
  * device capabilities. */
 #include <string.h>

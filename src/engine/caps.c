@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* caps.c — what the engine keeps of a device's PHONECAPS to validate requests: data areas,
  * display size, button/lamp count and lamp modes, hookswitch devices and their modes, volume and
  * gain flags, ring modes, features and device classes. Read at bring-up and again after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* checks.c — see checks.h. */
 #include "checks.h"
 

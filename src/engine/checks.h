@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* checks.h — the checks that decide the answer to a data request before a provider sees it:
  * pure functions of the request and of what the engine knows of the device (its capabilities
  * as last read, the handle's privilege, whether the provider has the function), so that one

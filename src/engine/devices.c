@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* devices.c — phone devices coming and going: created from the configuration, removed by their
  * provider (PHONE_REMOVE) or by a reload, and what the apps are told each time.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* engine.c — bringing the engine up from a configuration, and tearing it down.
  *
  * Bring-up follows the TSPI lifecycle: per provider OTSPI_providerConfigure (our extension: its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* engine.h — the OpenTAPI engine: the phone devices of the configured providers, the apps and
  * handles that use them, owner/monitor privileges, request IDs, completion and event fan-out.
  *

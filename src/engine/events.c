@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* events.c — PHONE_* messages: the provider's events fanned out to the handles of a device,
  * each filtered by what that handle asked for with phoneSetStatusMessages. All of it runs with
  * the engine lock held. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* getters.c — the synchronous reads of a device's parts: phoneGetDisplay, phoneGetLamp,
  * phoneGetButtonInfo, phoneGetHookSwitch, phoneGetRing, phoneGetVolume and phoneGetGain. Any
  * privilege may read; the device's capabilities are checked as for the setters, then the

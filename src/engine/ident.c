@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ident.c — naming a device to the rest of the system: phoneGetID (device identifiers by class),
  * phoneGetIcon and phoneConfigDialog (which need no open handle), and the version a handle was
  * opened with (for the library's W functions). */

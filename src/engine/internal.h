@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* internal.h — the engine's data structures, shared by its files and by nothing else.
  *
  * Lock order: a device's call_lock, then the engine lock. Provider calls are made with the

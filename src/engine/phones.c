@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phones.c — opening and closing phones (owner and monitor privileges) and the synchronous calls
  * on an open handle: phoneGetData, phoneGetStatus, phoneSet/GetStatusMessages. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* provider.c — see provider.h. */
 #define _GNU_SOURCE
 #include "provider.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* provider.h — a loaded service provider: its shared object and its TSPI entry points.
  *
  * Owns: finding NAME.so (OPENTAPI_PROVIDER_PATH, then the installed provider directory),

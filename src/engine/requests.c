@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* requests.c — the asynchronous calls (phoneSetData, phoneDevSpecific; the setters of the
  * device's parts are in setters.c) and their completion.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* setters.c — the asynchronous, owner-only calls on a device's parts: phoneSetDisplay,
  * phoneSetLamp, phoneSetButtonInfo, phoneSetHookSwitch, phoneSetRing, phoneSetVolume and
  * phoneSetGain. Each is checked against the device's capabilities (struct ot_caps) in the order

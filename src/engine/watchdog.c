@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* watchdog.c — the engine's one thread of its own, for what must not wait for a caller:
  *
  *  - a request its provider never completes is answered PHONEERR_OPERATIONFAILED once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.c — see app.h.
  *
  * Every app has a ring of PHONEMESSAGEs. A request's PHONE_REPLY has its room reserved when the

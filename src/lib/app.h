@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* app.h — the library's side of a phone app: its handle, its message queue and how messages reach
  * the application (event descriptor + phoneGetMessage, callback thread, or completion records).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* backend.h — where libopentapi sends its calls: the engine linked in-process (embedded) or, with
  * tapisrv, the server over its socket. Both implement these operations with the engine's
  * signatures and results (engine.h documents them), so phone.c does not know which one it talks to.

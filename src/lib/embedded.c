@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* embedded.c — the backend that runs the engine inside the application's process. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry.h — what the files of phone* entry points share: the process's backend, the lock that
  * keeps it alive during a call, and the macros that run a call with it.
  *

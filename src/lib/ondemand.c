@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ondemand.c — see ondemand.h.
  *
  * The lock: tapisrv.lock beside the socket, flock()ed exclusively by a client for the whole of

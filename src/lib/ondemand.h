@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ondemand.h — the per-user tapisrv that the library starts when OPENTAPI_SERVER is unset and no
  * server answers, so that TAPI's owner and monitor rules hold between processes even when nobody
  * set up a server (docs/server.md, "When no server runs").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phone.c — the phone* entry points of libopentapi.
  *
  * Each function checks what only the library can check (pointers, the app table, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phone_ident.c — the phone* entry points that name a device to the rest of the system:
  * phoneGetID, phoneGetIcon and phoneConfigDialog (UTF-8 forms; phone_wide.c has the UTF-16 ones).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phone_parts.c — the phone* entry points for a device's parts: display, lamps, buttons,
  * hookswitch, ring, volume and gain. The engine validates the requests; the library checks only
  * the pointers it must write through. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phone_wide.c — the UTF-16 (W) entry points. Each converts its string arguments to UTF-8 and
  * calls the A function; a structure comes back through a scratch buffer that the A function
  * fills completely and is re-encoded into the caller's (wide.c), so dwNeededSize is that of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* remote.c — the operations of the backend that talks to tapisrv (docs/protocol.md): each
  * phone* operation as one request built by name from its row in src/proto/ops.h, and its
  * reply's fields read by name. remote_parts.c has the device's parts and identification,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* remote.h — the server backend's pieces shared by its files: the connection
  * (remote_conn.c), the operations (remote.c, and remote_parts.c for a device's parts and its
  * identification) and the reusable payload memfds (remote_shm.c). docs/protocol.md describes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* remote_conn.c — the connection of the backend that talks to tapisrv (docs/protocol.md): its
  * life from HELLO to destroy, sending a request and waiting for its REPLY, reading, and what
  * happens when the server goes away. The operations that travel on it are remote.c's.

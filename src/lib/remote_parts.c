@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* remote_parts.c — the server backend's operations on a device's parts (display, lamps,
  * buttons, hookswitch, ring, volume, gain) and on its identity (phoneGetID, phoneGetIcon,
  * phoneConfigDialog): one request each (docs/protocol.md, protocol version 2).

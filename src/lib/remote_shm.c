@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* remote_shm.c — reusable shared buffers for payloads above OT_WIRE_INLINE_MAX (docs/protocol.md,
  * "Descriptors and memfd").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wide.h — the structures of the W functions: a structure an A function filled (UTF-8 text),
  * re-encoded into the caller's buffer with every text part in UTF-16.
  *

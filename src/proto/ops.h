@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ops.h — every request of the wire protocol, defined once (docs/protocol.md).
  *
  * Owns: the table below. Each row names a request, its opcode, its fixed fields by name and kind,

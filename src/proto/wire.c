@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire.c — the frame codec of the OpenTAPI wire protocol (wire.h, docs/protocol.md).
  *
  * Every message is described by one row of the schema table below; the decoder and the encoder

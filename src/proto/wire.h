@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire.h — the OpenTAPI wire protocol: frames between libopentapi and tapisrv (docs/protocol.md).
  *
  * Owns: the byte layout of every message, the schema table (how many fixed fields each message has,

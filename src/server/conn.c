@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* conn.c — one client connection: reading frames (and the descriptors that come with them),
  * queuing replies and events, writing them out without ever blocking the loop, and dropping a
  * client that misbehaves or stops reading. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dispatch.c — one request from a client: the engine called with its fields, the REPLY queued
  * (docs/protocol.md lists the messages). Every handler answers exactly once; a request that
  * cannot be answered (malformed beyond what the codec checks) is a protocol error and the client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idle.c — see idle.h. */
 #define _GNU_SOURCE
 #include "idle.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idle.h — a tapisrv started on demand by the library (--idle-exit) leaves when no client has
  * been connected for a while (docs/server.md, "When no server runs").
  *

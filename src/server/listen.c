@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* listen.c — see listen.h.
  *
  * Who may connect: the per-user server's directory ($XDG_RUNTIME_DIR/opentapi) is 0700 and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* listen.h — tapisrv's listening socket: from systemd (socket activation) or made here, in a
  * directory and with a mode that decide who may connect.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* loop.h — tapisrv's event loop: one epoll instance and a callback per descriptor.
  * ot_loop_modify may be called from any thread (epoll_ctl is thread-safe); everything else
  * belongs to the loop thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c — tapisrv: the telephony server. Hosts the engine and the configured providers, and
  * serves libopentapi clients on an AF_UNIX socket (docs/server.md).
  *

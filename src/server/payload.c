@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* payload.c — the payloads clients send in memfds (docs/protocol.md, "Descriptors and memfd"):
  * mapped for the engine without a copy, and a connection's reusable buffers kept mapped between
  * requests.

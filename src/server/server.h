@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* server.h — tapisrv's pieces and how they meet: the server (listening socket, signals, the
  * engine), its client connections, and the dispatch of requests to the engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iofault.c — see iofault.h. Test code only: never installed, never linked into a product.
  *
  * Every wrapper finds the real function with dlsym(RTLD_NEXT) (libc's, or a sanitizer's

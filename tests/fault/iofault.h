@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* iofault.h — the I/O fault layer of the tests (tests/fault/iofault.c).
  *
  * The same code is built twice: as iofault.so, which a test puts in LD_PRELOAD of the tapisrv it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.h — small client steps shared by the fault tests (tests/fault/): every function
  * returns a TAPI result and never asserts, so that a sweep can judge each result itself. */
 #ifndef OT_TEST_FAULT_SESSION_H

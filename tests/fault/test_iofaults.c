@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_iofaults.c — I/O faults under a real client and a real tapisrv (docs/reliability.md).
  *
  * Sockets: short reads and writes (1 … 7 bytes a call) and EINTR (every third call) in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_server_alloc.c — tapisrv with its Nth allocation failing, for every N of a scripted run
  * (docs/reliability.md, "Server allocation sweep").
  *

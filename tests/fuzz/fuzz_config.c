@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_config.c — fuzz target of the configuration parser (src/common/config.c,
  * ot_config_parse: pure, no file access).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_sim_command.c — fuzz target of the sim provider's phoneDevSpecific command parser
  * (providers/sim/commands.c, sim_command_parse: a pure function).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_sim_state.c — fuzz target of the sim provider's device state file: its framing, read by
  * sim_store_load_state (providers/sim/store.c), and its payload, decoded by sim_state_decode
  * (providers/sim/device.c, pure).

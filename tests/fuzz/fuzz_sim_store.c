@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_sim_store.c — fuzz target of the sim provider's recovery of a state directory
  * (providers/sim/store.c: sim_store_open replays the write-ahead log).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_varstruct.c — fuzz target of the variable-size structure filling (src/common/varstruct.c):
  * ot_var_begin() and ot_var_append() driven with structure sizes, field offsets and part lengths
  * taken from the input, against a model of the documented rules.

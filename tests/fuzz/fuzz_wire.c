@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_wire.c — fuzz target of the wire protocol decoder (src/proto/wire.c).
  *
  * Input: one byte that picks the receiving side, then (client side only) the request opcode a

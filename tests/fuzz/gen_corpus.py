@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the seed corpora of the fuzz targets fuzz_config, fuzz_sim_command, fuzz_sim_store,
 fuzz_sim_state and fuzz_varstruct into tests/fuzz/corpus/<target>/ (the wire target has
 gen_wire_corpus.py).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the seed corpus of tests/fuzz/fuzz_wire.c into tests/fuzz/corpus/wire/.
 
 An encoder of its own, written from docs/protocol.md (not from wire.c), so the seeds also check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* replay.c — runs a fuzz target's LLVMFuzzerTestOneInput over saved inputs, without libFuzzer:
  * `make check` replays the committed corpus with the normal compiler (and under ASan/UBSan in
  * `make check-asan`). Arguments are files or directories (every regular file in it, not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* difftest.c — the differential test's caller: a seeded stream of phone* calls over all 47
  * exports of libopentapi, with valid and invalid handles, pointers, IDs, sizes, modes, structure
  * sizes and privileges, written out as a transcript.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* harness.h — shared pieces of the integration tests, which drive libopentapi through its public
  * API exactly as an application does (embedded mode, real providers).
  *

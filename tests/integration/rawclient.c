@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rawclient.c — see rawclient.h. */
 #define _GNU_SOURCE
 #include "rawclient.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rawclient.h — a client of tapisrv that speaks the wire protocol itself (docs/protocol.md), for
  * tests that must send what libopentapi never would: other clients' handles, floods, garbage.
  *

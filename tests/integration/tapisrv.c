@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tapisrv.c — see tapisrv.h. */
 #define _GNU_SOURCE
 #include "tapisrv.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tapisrv.h — a private tapisrv per test: its own directory, configuration, state and socket,
  * started from the build tree ($OPENTAPI_TAPISRV) and stopped (or killed) by the test. */
 #ifndef OT_TEST_TAPISRV_H

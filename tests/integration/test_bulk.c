@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_bulk.c — large phoneSetData / phoneGetData (above the 64 KiB that travel inline), many in
  * a row, from one thread and from several at once, with the content checked every time. In
  * server mode these payloads travel in the connection's reusable memfds (src/lib/remote_shm.c):

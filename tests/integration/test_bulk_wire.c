@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_bulk_wire.c — large payloads on the wire (docs/protocol.md, "Descriptors and memfd"), from
  * a client that speaks the protocol itself (rawclient.c) to a private tapisrv: a reusable memfd
  * passed again with each request (tapisrv keeps it mapped) carries each request's new bytes, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_crash.c — crash durability (docs/reliability.md): tapisrv is SIGKILLed at random moments
  * while writer processes do phoneSetData on two durable sim phones, then restarted on the same
  * state directory; every data area must then hold the last acknowledged content or a later one

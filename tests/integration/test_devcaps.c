@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_devcaps.c — phoneGetDevCaps: the fixed size per API version, the variable-size structure
  * rules, and what the built-in default phone (no configuration file at all) reports. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_device.c — the device's parts through the public API: phoneSet/GetDisplay, Lamp,
  * ButtonInfo (A and W), HookSwitch, Ring, Volume and Gain, each with its success path (request ID,
  * one PHONE_REPLY, the PHONE_STATE that follows) and every documented error the engine produces

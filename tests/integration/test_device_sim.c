@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_device_sim.c — the DESIGN default phone (the built-in configuration: the sim provider's
  * "OpenTAPI Simulated Phone") driven through every function of its parts, as an application
  * sees it: a 2 x 40 display, keypad buttons 0-11 plus feature buttons with lamps, handset,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_differential.sh DIFFTEST TAPISRV [--long | --calls N] [--seed N]
 #
 # The promise of "one engine, two hosts", checked: the same seeded stream of phone* calls

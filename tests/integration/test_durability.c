@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_durability.c — what a durable sim phone promises: a full 16 MiB area round trip, content
  * that outlives the process that wrote it, an honest PHONE_REPLY when storage fails, and old or
  * new content (never a mix) after the writer is killed at a random moment.

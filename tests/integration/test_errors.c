@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_errors.c — every error phoneSetData can give, each on its own, and that a refused request
  * changes nothing. (PHONEERR_NOMEM needs an injected allocator: the unit tests cover it. The
  * storage failure is in test_durability.c.) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_faults.c — providers that misbehave (tests/providers/faultprov.c, docs/reliability.md).
  *
  *   test_faults            embedded: the engine in this process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_hostile.c — hostile and broken clients against a private tapisrv (docs/reliability.md).
  *
  * Offenders are forked children speaking the wire protocol themselves (rawclient.c), so that each

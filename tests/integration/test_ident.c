@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ident.c — naming a device and the UTF-16 functions through the public API: phoneGetID,
  * phoneGetIcon and phoneConfigDialog (plain, A and W), phoneInitializeExW, phoneGetDevCapsW and
  * phoneGetStatusW, and the message forms of older API versions. Phones of the test providers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_lib_threads.c — many threads of one process calling at once, and the server going away
  * under them (docs/architecture.md, "The library"; src/lib/remote.c, "reading").
  *

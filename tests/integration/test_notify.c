@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_notify.c — the three notification mechanisms of phoneInitializeEx (event descriptor,
  * callback thread, completion descriptor), phoneInitialize, the parameter checks of
  * phoneInitializeEx, and apps of one process kept apart. */

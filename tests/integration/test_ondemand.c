@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ondemand.c — no server configured and none running: the library starts a per-user
  * tapisrv itself (src/lib/ondemand.c, docs/server.md "When no server runs").
  *

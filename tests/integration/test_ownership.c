@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ownership.c — owner and monitor privileges, PHONE_STATE(OWNER / MONITORS), status message
  * filters, phoneOpen's parameter errors, and what phoneClose / phoneShutdown do to outstanding
  * requests and to a blocked phoneGetMessage. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_phonectl.sh PHONECTL PROVIDER_DIR [TAPISRV]
 #
 # Runs the built phonectl against the built-in default phone ("OpenTAPI Simulated Phone", data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Integration tests of tapisrv: real server processes (a private one per test), real client
  * processes, the public API and, for hostile clients, raw frames on the socket. */
 #define _GNU_SOURCE

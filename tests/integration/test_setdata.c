@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_setdata.c — phoneSetData / phoneGetData through the public API: the request ID and its
  * single PHONE_REPLY, what lands in the data area, the copy of the caller's buffer, and a long
  * pipelined run on one handle. */

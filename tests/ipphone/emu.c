@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emu.c — see emu.h. */
 #define _GNU_SOURCE
 #include "emu.h"

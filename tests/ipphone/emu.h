@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emu.h — emulated IP desk phones for the ipphone provider's tests and benchmark: one HTTP server
  * (libmicrohttpd) per phone on 127.0.0.1, speaking one vendor's push interface.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* emu_main.c — ipphone-emu: one emulated IP desk phone as a program, for trying the ipphone
  * provider by hand (docs/providers/ipphone.md) and for the phonectl test.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_alloc.c — every allocation of the ipphone provider fails once, in turn, across a whole
  * life: configure, init, open, a push to each vendor (and its completion), close, shutdown. Each
  * failure must come back as PHONEERR_NOMEM (at once or in the completion), never as a crash, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_api.c — the ipphone provider end to end through the public API, as an application uses
  * it: libopentapi → engine (embedded, or a private tapisrv per test when OPENTAPI_TEST_TAPISRV is
  * set) → ipphone.so → an emulated phone on 127.0.0.1 (emu.c) started by each test.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test_phonectl.sh PHONECTL IPPHONE_EMU PROVIDER_DIR
 #
 # A user pushes a file to an emulated Polycom phone with phonectl (embedded mode), as shown in

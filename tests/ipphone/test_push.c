@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_push.c — the request bodies and answer reading of providers/ipphone/push.c, without any
  * network: streaming in any chunk size gives the same bytes as the length promised, rewinding
  * starts over, escaping is right, and Cisco answers are read as the documentation describes. */

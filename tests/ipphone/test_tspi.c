@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_tspi.c — the ipphone provider driven through TSPI directly (ipphone.so loaded with dlopen,
  * as the engine loads it), against emulated phones on 127.0.0.1 (emu.c): what each vendor's
  * phone receives byte for byte, how every kind of failure completes, connectivity events,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tspi_host.c — see tspi_host.h. Built twice: with TH_LINKED the provider's sources are part of
  * the test (so that the allocator's fault injection reaches them); without, ipphone.so is loaded
  * with dlopen from IPPHONE_SO, exactly as the engine loads it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tspi_host.h — a minimal TSPI host for the ipphone provider's tests: loads ipphone.so (or uses
  * the provider linked into the test), configures it from key/value lists, collects completions
  * and events, and checks that the provider never makes two callbacks at once.

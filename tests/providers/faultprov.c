@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* faultprov.c — a provider for tests that misbehaves on purpose (docs/reliability.md).
  *
  * Each phone has one data area of `size` bytes (default 64) that phoneGetData reads back. How its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* partsprov.c — a provider for tests of the device's parts: phones shaped like the DESIGN default
  * phone (a 2 x 40 display; buttons 0-11 keypad without lamps, 12-15 feature buttons with lamps;
  * handset, speaker and headset with volume and gain; 4 ring modes; device classes "tapi/phone",

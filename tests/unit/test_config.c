@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_config.c — unit tests for src/common/config.c: the pinned file format, every error
  * message, the search order, the state directory and allocation failure. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit test of ot_copy (src/common/copy.c): the same bytes as memcpy, whatever the sizes and the
  * relative position of the buffers — the slow-case pieces included (their speed is a matter for
  * the benchmarks, not for a test). */

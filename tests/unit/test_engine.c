@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the engine (src/engine), driven directly, with the sim provider (durable = no)
  * and the test provider loaded from the build tree (OPENTAPI_PROVIDER_PATH). */
 #include <stdarg.h>

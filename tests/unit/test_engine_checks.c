@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_engine_checks.c — the checks that decide a data request's answer (src/engine/checks.c):
  * each error at its place in the order, with every later check failing too, so that a check
  * moved forward or back is seen. */

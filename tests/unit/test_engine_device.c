@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the engine's calls on a device's parts (setters.c, getters.c, ident.c, caps.c):
  * every check it makes before a provider sees a request, in order, and the message rules of
  * versions. Driven directly, with the test providers partsprov (phones with every part) and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # libopentapi exports exactly the 47 phone* names of Tapi32.dll (reference section 1) and
 # nothing else that is code: compares `nm -D --defined-only` of the library with the list.
 # Usage: test_exports.sh LIBRARY

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the handle tables (src/common/handles.c) and variable-size structures. */
 #include <stdarg.h>
 #include <stddef.h>

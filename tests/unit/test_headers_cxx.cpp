@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // test_headers_cxx.cpp - tapi.h and tspi.h compile as C++ (extern "C", char16_t WCHAR, no C-only
 // constructs) and keep the SDK sizes there too. Needs no library.
 #include <cstddef>

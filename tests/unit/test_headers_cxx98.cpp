@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // test_headers_cxx98.cpp - tapi.h compiles in C++98 (WCHAR is then a 16-bit unsigned integer, as
 // C++98 has no char16_t), and the error results work the way Windows TAPI code uses them: in
 // tables of DWORD, in a switch over a DWORD, in #if, and against a PHONE_REPLY's dwParam2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_layout.c - include/tapi.h and include/tspi.h against the Windows SDK facts
  * (Microsoft's documentation and the mingw-w64 headers): sizes and field offsets of every structure at compile time
  * (Win64 values on LP64, Win32 values on 32-bit targets), prototypes and A/W mapping at compile

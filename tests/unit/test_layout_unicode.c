@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_layout_unicode.c - with UNICODE defined, tapi.h must map the plain A/W names to the W
  * functions (as the Windows SDK does). Compile-time checks plus a run-time check of the exact
  * names; needs no library.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The library's public functions under allocation failure: every failing allocation gives
  * PHONEERR_NOMEM (or, inside a provider's configuration, PHONEERR_INIFILECORRUPT), nothing leaks,
  * and the next call succeeds. Links the library's objects statically to reach the allocator's

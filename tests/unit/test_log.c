@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_log.c — log lines: their format, and the syslog priority prefix that journald reads when
  * stderr is the journal's stream (JOURNAL_STREAM), so that `journalctl -p err` finds errors. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the lock-free-read pointer table (src/common/ptrtable.c). */
 #include <errno.h>
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sim_device.c — the sim provider's device model (providers/sim/device.c, device_config.c):
  * the configuration keys and their errors, capabilities, request checks, changes and the events
  * they cause, text conversions, and the state payload. Pure functions: no provider, no files. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sim_phone.c — the sim provider as the engine sees it: every TSPI function of the phone
  * device class (display, lamps, buttons, hookswitch, ring, volume, gain, status, caps), the
  * PHONE_STATE / PHONE_BUTTON / PHONE_REMOVE messages, the dev-specific commands, the order of

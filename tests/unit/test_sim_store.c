@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_sim_store.c — the sim provider's durable store (providers/sim/store.c): data areas, wal
  * and state file; and its command parser (providers/sim/commands.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of src/common/utf.c (UTF-8 <-> UTF-16) and src/common/varcopy.c (copies of
  * variable-size structures into another layout or encoding). */
 #include <stdarg.h>

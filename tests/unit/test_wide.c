@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of src/lib/wide.c: the structures of the W functions re-encoded from what the A
  * functions return. */
 #define _GNU_SOURCE

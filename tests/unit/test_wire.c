@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the wire protocol codec (src/proto/wire.c, docs/protocol.md): round trips of
  * every message both ways, one test per reason a frame is refused, truncation at every length
  * (run under ASan: buffers are allocated to the exact length, so an over-read is caught),

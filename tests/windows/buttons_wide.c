@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* buttons_wide.c — the phone's buttons through phoneGetButtonInfo, their texts as TCHARs
  * (W functions in a UNICODE build), and a TCHAR device class.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneGetButtonInfo and PHONEBUTTONINFO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* callback_1x.c — a TAPI 1.x style application: phoneInitialize with a VOID FAR PASCAL callback,
  * a BOOL flag set by the callback, and a Sleep loop.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneInitialize and PHONECALLBACK ("the callback

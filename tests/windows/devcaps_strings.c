@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* devcaps_strings.c — phoneGetDevCaps with a buffer grown to dwNeededSize, and the phone's name
  * read at (LPBYTE)lpCaps + dwPhoneNameOffset as TCHARs (ANSI or UNICODE build).
  * Idiom: Microsoft's TAPI 2.2 reference, phoneGetDevCaps and PHONECAPS ("if dwNeededSize is

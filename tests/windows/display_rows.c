@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* display_rows.c — writing a row of the phone's display at a column and reading the whole
  * display back from a VARSTRING.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneSetDisplay (dwRow, dwColumn, lpsDisplay, dwSize)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* getid_varstring.c — phoneGetID into a VARSTRING grown to dwNeededSize, reading the result at
  * dwStringOffset.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneGetID and VARSTRING ("dwStringFormat,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hookswitch_lamp.c — an owner that lights a lamp and takes the speakerphone off hook, reading
  * both back; requests complete through PHONE_REPLY on the event handle.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneSetLamp/phoneGetLamp (PHONELAMPMODE_) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* init_event_wait.c — the event-handle notification of phoneInitializeEx: wait on
  * Handles.hEvent with WaitForSingleObject, then drain phoneGetMessage.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneInitializeEx and PHONEINITIALIZEEXPARAMS

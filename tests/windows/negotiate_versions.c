@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* negotiate_versions.c — the version negotiation loop over every device, printing versions with
  * HIWORD/LOWORD.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneNegotiateAPIVersion ("the application passes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* reply_errors.c — an application's table of error names and a switch over a PHONE_REPLY's
  * result, without casts, as Windows TAPI applications write them.
  * Idiom: Microsoft's TAPI 2.2 reference, PHONE_REPLY ("dwParam2: the result ... zero for success

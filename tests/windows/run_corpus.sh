@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run_corpus.sh BUILD_DIR TAPISRV PROVIDER_DIR [SANITIZE] — Windows TAPI sources build and run
 # unchanged. SANITIZE is the build's b_sanitize (the programs link the library of that build).
 #
@@ -59,7 +60,7 @@ ok "installed; pkg-config opentapi-win32: $cflags $libs"
 # Every constant of the installed tapi.h, value and type, against mingw-w64's tapi.h: a program
 # built here writes one _Static_assert per constant, which mingw-w64 must then compile.
 names=$(sed -n 's/^#define \(PHONE[A-Z0-9_]*\|STRINGFORMAT_[A-Z]*\|TAPI_CURRENT_VERSION\) [(0-9].*/\1/p' \
-	"$(pkg-config --variable=includedir opentapi)/tapi.h") # the sysroot is in the variable
+	"$(pkg-config --variable=includedir opentapi)/opentapi/tapi.h") # the sysroot is in the variable
 {
 	echo '#include <stdio.h>'
 	echo '#include <tapi.h>'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* status_owners.c — phoneGetStatus with the buffer grown to dwNeededSize; who owns and monitors
  * the phone, its hookswitch and ring.
  * Idiom: Microsoft's TAPI 2.2 reference, phoneGetStatus and PHONESTATUS (dwNumOwners,

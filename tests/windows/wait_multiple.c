@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wait_multiple.c — one thread serving two TAPI applications: WaitForMultipleObjects over both
  * event handles, then phoneGetMessage on the one that is signalled.
  * Idiom: Microsoft's TAPI 2.2 reference, PHONEINITIALIZEEXPARAMS ("the event handle ... can be

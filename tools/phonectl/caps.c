@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* caps.c — "phonectl list" and "phonectl caps": what phoneGetDevCapsA says about each phone,
  * decoded for people. */
 #include "phonectl.h"

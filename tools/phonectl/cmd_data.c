@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_data.c — "phonectl set-data" and "phonectl get-data": phoneSetData and phoneGetData on a
  * phone's data areas. */
 #include "phonectl.h"

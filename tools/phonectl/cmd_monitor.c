@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_monitor.c — "phonectl monitor" (every message of a phone as it arrives, as text or JSON
  * lines), and "phonectl sim" / "phonectl press" (phoneDevSpecific text commands that make the sim
  * provider's phone act as if someone used it). */

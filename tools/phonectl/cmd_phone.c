@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_phone.c — the parts of a phone a person sees and touches: "display", "lamp", "ring",
  * "hook", "volume", "gain" and "buttons".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cmd_status.c — "phonectl status": which TAPI phonectl gets (embedded, or which server, of which
  * version) and who uses each phone.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.c — every PHONEERR_ value of tapi.h with its name.
  *
  * The values come from <tapi.h> itself, so the table cannot drift from the header; the names are

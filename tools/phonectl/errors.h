@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* errors.h — PHONEERR_ names and values for phonectl's messages. */
 #ifndef PHONECTL_ERRORS_H
 #define PHONECTL_ERRORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c — the little JSON that phonectl's --json output needs: strings escaped as RFC 8259
  * says, and flag words as arrays of their constants' names. Objects and arrays are written by
  * the commands themselves, one line per document (as `ip -j` and `networkctl --json=short`). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phonectl.c — the OpenTAPI command-line tool: option parsing, the table of subcommands, help.
  *
  * A subcommand is a row of `commands` below: its name, synopsis, help, how many positional

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phonectl.h — shared pieces of phonectl, the OpenTAPI command-line tool.
  *
  * phonectl is an ordinary TAPI application: it includes <tapi.h>, links -lopentapi and reaches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session.c — one TAPI session of a phonectl command: initialize, negotiate, read capabilities,
  * open a phone, wait for a request's PHONE_REPLY, and release everything again. */
 #include "phonectl.h"

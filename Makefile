@@ -9,7 +9,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?= -Dwerror=true
 DEPS       := gcc g++ pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev libcurl4-openssl-dev libmicrohttpd-dev \
-              gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
+              gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 man-db groff-base
 
 .PHONY: all deps build demo check check-plain check-asan install uninstall clean
 

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""gen_man.py — OpenTAPI's manual pages, each generated from the one source it describes, so the
+two cannot disagree (docs/building.md, "Manual pages").
+
+    gen_man.py list TAPI_H
+        the functions that get a page (for the build system)
+    gen_man.py api TAPI_H OUTDIR VERSION
+        one section 3 page per function of tapi.h, from the header's own documentation comments
+        (/** name() - summary. @param: ... Return: ... Errors: ... */) and its prototype
+    gen_man.py help PROGRAM SECTION VERSION OUT
+        the page of a program from its own --help text and, when it lists commands (phonectl),
+        `PROGRAM help COMMAND` for each of them
+
+The pages are plain man(7) macros; `man -l --warnings` renders each without a warning (the test
+`manpages` checks it). Standard library only.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+DATE = "2026-12"
+
+
+def esc(text):
+    """Text for a roff line: backslashes and hyphens escaped, no line starting with . or '."""
+    text = text.replace("\\", "\\e").replace("-", "\\-")
+    return "\n".join(("\\&" + l) if l.startswith((".", "'")) else l for l in text.split("\n"))
+
+
+def header(name, section, version, title):
+    return (f'.TH {name.upper() if section != "3" else name} {section} "{DATE}" '
+            f'"OpenTAPI {version}" "{title}"\n')
+
+
+# ---- section 3: tapi.h ---------------------------------------------------------------------
+
+DOC_RE = re.compile(r"/\*\*(.*?)\*/\s*OPENTAPI_EXPORT\s+LONG\s+WINAPI\s+(\w+)\s*\((.*?)\);", re.S)
+
+
+def parse_doc(body):
+    """The comment's lines without their ' * ' prefixes, joined."""
+    lines = [re.sub(r"^\s*\*\s?", "", l) for l in body.strip().split("\n")]
+    return " ".join(l.strip() for l in lines if l.strip())
+
+
+def split_doc(name, doc):
+    """summary (the first sentence), description (the rest of the text before Return:), the
+    return text, the list of errors."""
+    m = re.match(re.escape(name) + r"\(\)\s*-\s*(.*)", doc)
+    rest = m.group(1) if m else doc
+    ret = errors = ""
+    if "Return:" in rest:
+        rest, ret = rest.split("Return:", 1)
+        if "Errors:" in ret:
+            ret, errors = ret.split("Errors:", 1)
+    summary = re.split(r"(?<=[.)])\s", rest.strip(), 1)[0].rstrip(".")
+    errs = [e.strip().rstrip(".;") for e in errors.split(",") if e.strip()]
+    return summary, rest.strip(), ret.strip(), errs
+
+
+def prototype(name, args):
+    return f"LONG {name}({' '.join(args.split())});"
+
+
+def text(s):
+    """Escaped text with @parameter in italics."""
+    return re.sub(r"@(\w+)", r"\\fI\1\\fP", esc(s))
+
+
+def man3(name, doc, args, version, others):
+    summary, description, ret, errs = split_doc(name, doc)
+    out = [header(name, "3", version, "OpenTAPI Programmer's Manual")]
+    out.append(".SH NAME\n" + esc(name) + " \\- " + text(summary.replace("@", "")) + "\n")
+    out.append(".SH SYNOPSIS\n.nf\n.B #include <tapi.h>\n.sp\n" + esc(prototype(name, args)) +
+               "\n.fi\n.PP\nCompile and link with\n.IR \"$(pkg\\-config \\-\\-cflags \\-\\-libs opentapi)\" .\n")
+    out.append(".SH DESCRIPTION\n" + text(description) + "\n")
+    if ret:
+        out.append(".SH RETURN VALUE\n" + text(ret) + "\n")
+    if errs:
+        full = [e if e.startswith("PHONEERR_") or " " in e else "PHONEERR_" + e for e in errs]
+        out.append(".SH ERRORS\n" + ",\n".join(".B " + esc(e) for e in full) + "\n.PP\n"
+                   "What each error means for this function, and the order of the checks, is in\n"
+                   ".I decisions.md\nof the documentation installed with OpenTAPI.\n")
+    see = sorted(o for o in others if o != name)
+    out.append(".SH SEE ALSO\n" + "".join(f".BR {esc(o)} (3),\n" for o in see) +
+               ".BR phonectl (1),\n.BR tapisrv (8)\n")
+    return "".join(out)
+
+
+def gen_api(tapi_h, outdir, version):
+    text = open(tapi_h, encoding="utf-8").read()
+    funcs = [(m.group(2), parse_doc(m.group(1)), m.group(3)) for m in DOC_RE.finditer(text)]
+    os.makedirs(outdir, exist_ok=True)
+    names = [f[0] for f in funcs]
+    for name, doc, args in funcs:
+        # The A and W forms point at their function and the other forms of it.
+        base = re.sub(r"[AW]$", "", name) if (name[-1] in "AW" and name[:-1] in names) else name
+        family = [n for n in names if n == base or (n[:-1] == base and n[-1] in "AW")]
+        with open(os.path.join(outdir, name + ".3"), "w", encoding="utf-8") as f:
+            f.write(man3(name, doc, args, version, family if len(family) > 1 else []))
+    return names
+
+
+# ---- programs: their --help ----------------------------------------------------------------
+
+
+def run(argv):
+    p = subprocess.run(argv, capture_output=True, text=True)
+    return (p.stdout or p.stderr).rstrip("\n")
+
+
+def help_block(text):
+    return ".PP\n.nf\n" + esc(text) + "\n.fi\n"
+
+
+def commands_of(usage):
+    """The command names of a --help text's "Commands:" section (phonectl's)."""
+    m = re.search(r"^Commands:\n(.*?)\n\n", usage, re.S | re.M)
+    return sorted({l.split()[0] for l in m.group(1).split("\n")
+                   if re.match(r"^  [a-z]", l)}) if m else []
+
+
+def gen_help(program, section, version, out):
+    name = os.path.basename(program)
+    usage = run([program, "--help"])
+    commands = [c for c in commands_of(usage) if c != "help"]
+    first = usage.split("\n", 2)
+    title = {"1": "User Commands", "8": "System Administration"}[section]
+    page = [header(name, section, version, title)]
+    summary = {"phonectl": "control TAPI phone devices through OpenTAPI",
+               "tapisrv": "the OpenTAPI telephony server"}.get(name, name)
+    page.append(".SH NAME\n" + esc(f"{name} - {summary}") + "\n")
+    page.append(".SH SYNOPSIS\n" + help_block(first[0].replace("usage: ", "").replace("Usage: ", "")))
+    page.append(".SH DESCRIPTION\nThe text of\n.B " + esc(name) + " \\-\\-help\n"
+                "follows.\n" + help_block("\n".join(first[1:])))
+    if commands:
+        page.append(".SH COMMANDS\n")
+        for c in commands:
+            page.append(".SS " + esc(c) + "\n" + help_block(run([program, "help", c])))
+    page.append(".SH SEE ALSO\n.BR " + ("tapisrv (8)" if name == "phonectl" else "phonectl (1)") +
+                ",\n.BR phoneSetData (3)\n.PP\n"
+                "The documentation installed in /usr/share/doc/opentapi (phonectl.md, server.md, "
+                "configuration.md).\n")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("".join(page))
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "api":
+        gen_api(argv[2], argv[3], argv[4])
+    elif len(argv) == 3 and argv[1] == "list":
+        text_ = open(argv[2], encoding="utf-8").read()
+        print("\n".join(m.group(2) for m in DOC_RE.finditer(text_)))
+    elif len(argv) == 6 and argv[1] == "help":
+        gen_help(argv[2], argv[3], argv[4], argv[5])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -8,6 +8,8 @@ two cannot disagree (docs/building.md, "Manual pages").
     gen_man.py api TAPI_H OUTDIR VERSION
         one section 3 page per function of tapi.h, from the header's own documentation comments
         (/** name() - summary. @param: ... Return: ... Errors: ... */) and its prototype
+    gen_man.py doc PAGE.md NAME SECTION VERSION OUT SUMMARY
+        the page NAME(SECTION) from a page of docs/ (the subset of Markdown docs/ uses)
     gen_man.py help PROGRAM SECTION VERSION OUT
         the page of a program from its own --help text and, when it lists commands (phonectl),
         `PROGRAM help COMMAND` for each of them
@@ -86,7 +88,7 @@ def man3(name, doc, args, version, others):
                    ".I decisions.md\nof the documentation installed with OpenTAPI.\n")
     see = sorted(o for o in others if o != name)
     out.append(".SH SEE ALSO\n" + "".join(f".BR {esc(o)} (3),\n" for o in see) +
-               ".BR phonectl (1),\n.BR tapisrv (8)\n")
+               ".BR phonectl (1),\n.BR opentapi.conf (5),\n.BR opentapi (7)\n")
     return "".join(out)
 
 
@@ -141,11 +143,100 @@ def gen_help(program, section, version, out):
         for c in commands:
             page.append(".SS " + esc(c) + "\n" + help_block(run([program, "help", c])))
     page.append(".SH SEE ALSO\n.BR " + ("tapisrv (8)" if name == "phonectl" else "phonectl (1)") +
-                ",\n.BR phoneSetData (3)\n.PP\n"
+                ",\n.BR opentapi.conf (5),\n.BR opentapi (7),\n.BR phoneSetData (3)\n.PP\n"
                 "The documentation installed in /usr/share/doc/opentapi (phonectl.md, server.md, "
                 "configuration.md).\n")
     with open(out, "w", encoding="utf-8") as f:
         f.write("".join(page))
+
+# ---- pages from a page of docs/ ------------------------------------------------------------
+
+
+def inline(s):
+    """Markdown inline text as roff: `code` bold, links as their text, escapes."""
+    s = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", s)
+    parts = re.split(r"`([^`]*)`", s)
+    out = []
+    for i, part in enumerate(parts):
+        part = esc(part).replace("**", "")
+        out.append(f"\\fB{part}\\fP" if i % 2 else part)
+    return "".join(out)
+
+
+def cells(line):
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def markdown(md_text):
+    """The subset of Markdown that docs/ uses: headings, paragraphs, lists, code blocks, tables
+    (a row becomes a tagged paragraph: its first cell, then the others)."""
+    out, para, lines = [], [], md_text.split("\n")
+    header_row = None
+
+    def flush():
+        if para:
+            out.append(".PP\n" + inline(" ".join(para)) + "\n")
+            para.clear()
+
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        if l.startswith("```"):
+            flush()
+            block = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith("```"):
+                block.append(lines[i])
+                i += 1
+            out.append(".PP\n.nf\n.RS 4\n" + esc("\n".join(block)) + "\n.RE\n.fi\n")
+        elif re.match(r"^#+ ", l):
+            flush()
+            level, title = len(l.split(" ")[0]), l.split(" ", 1)[1]
+            if level > 1:
+                out.append((".SH " if level == 2 else ".SS ") + inline(title).upper().replace(
+                    "\\FB", "\\fB").replace("\\FP", "\\fP") + "\n")
+        elif l.startswith("|"):
+            flush()
+            row = cells(l)
+            if all(re.match(r"^:?-+:?$", c) for c in row):
+                pass
+            elif header_row is None:
+                header_row = row
+            else:
+                tag, rest = row[0], row[1:]
+                named = [f"{header_row[k + 1]}: {c}" if k + 1 < len(header_row) and len(rest) > 1
+                         else c for k, c in enumerate(rest)]
+                out.append(".TP\n" + inline(tag) + "\n" + inline("; ".join(named)) + "\n")
+        elif re.match(r"^\s*([-*]|\d+\.) ", l):
+            flush()
+            item = [re.sub(r"^\s*([-*]|\d+\.) ", "", l)]
+            while i + 1 < len(lines) and lines[i + 1].startswith("  ") and lines[i + 1].strip():
+                i += 1
+                item.append(lines[i].strip())
+            out.append(".IP \\(bu 2\n" + inline(" ".join(item)) + "\n")
+        elif not l.strip():
+            flush()
+            header_row = None if not l.strip() else header_row
+        else:
+            para.append(l.strip())
+        i += 1
+    flush()
+    return "".join(out)
+
+
+def gen_doc(md_file, name, section, version, out, summary):
+    text = open(md_file, encoding="utf-8").read()
+    body = text.split("\n", 1)[1] if text.startswith("# ") else text
+    title = {"5": "File Formats", "7": "Miscellaneous"}[section]
+    page = [header(name, section, version, title),
+            ".SH NAME\n" + esc(f"{name} - {summary}") + "\n",
+            markdown(body),
+            ".SH SEE ALSO\n.BR phonectl (1),\n.BR tapisrv (8),\n.BR " +
+            ("opentapi (7)" if section == "5" else "opentapi.conf (5)") + ",\n.BR phoneSetData (3)\n.PP\nThis page is "
+            + esc(os.path.basename(md_file)) + " of the documentation installed with OpenTAPI.\n"]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("".join(page))
+
 
 
 def main(argv):
@@ -154,6 +245,8 @@ def main(argv):
     elif len(argv) == 3 and argv[1] == "list":
         text_ = open(argv[2], encoding="utf-8").read()
         print("\n".join(m.group(2) for m in DOC_RE.finditer(text_)))
+    elif len(argv) == 8 and argv[1] == "doc":
+        gen_doc(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7])
     elif len(argv) == 6 and argv[1] == "help":
         gen_help(argv[2], argv[3], argv[4], argv[5])
     else:

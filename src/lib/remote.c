@@ -254,32 +254,37 @@ fail:
 static LONG read_areas(struct remote *r, HPHONEAPP app, DWORD dev, DWORD api_version,
 		       DWORD **sizes, DWORD *n)
 {
-	union {
-		PHONECAPS caps;
-		char bytes[4096];
-	} *u = ot_calloc(1, sizeof(*u));
-	DWORD size, offset;
+	/* PHONECAPS grown to dwNeededSize: a phone with many buttons has more than a page of it. */
+	DWORD total = 4096, size, offset;
+	PHONECAPS *caps = NULL;
 	LONG rc;
 
 	*sizes = NULL;
 	*n = 0;
-	if (!u)
-		return PHONEERR_NOMEM;
-	u->caps.dwTotalSize = sizeof(*u);
-	rc = ot_remote_get_dev_caps(&r->base, app, dev, api_version, 0, &u->caps);
-	size = u->caps.dwSetDataSize;
-	offset = u->caps.dwSetDataOffset;
-	if (rc == 0 && u->caps.dwNumSetData && size >= u->caps.dwNumSetData * sizeof(DWORD) &&
-	    offset <= u->caps.dwUsedSize && u->caps.dwUsedSize - offset >= size) {
+	for (int attempt = 0; attempt < 3; attempt++) {
+		ot_free(caps);
+		caps = ot_calloc(1, total);
+		if (!caps)
+			return PHONEERR_NOMEM;
+		caps->dwTotalSize = total;
+		rc = ot_remote_get_dev_caps(&r->base, app, dev, api_version, 0, caps);
+		if (rc != 0 || caps->dwNeededSize <= total)
+			break;
+		total = caps->dwNeededSize;
+	}
+	size = caps->dwSetDataSize;
+	offset = caps->dwSetDataOffset;
+	if (rc == 0 && caps->dwNumSetData && size >= caps->dwNumSetData * sizeof(DWORD) &&
+	    offset <= caps->dwUsedSize && caps->dwUsedSize - offset >= size) {
 		*sizes = ot_malloc(size);
 		if (*sizes) {
-			memcpy(*sizes, u->bytes + offset, size);
-			*n = u->caps.dwNumSetData;
+			memcpy(*sizes, (const char *)caps + offset, size);
+			*n = caps->dwNumSetData;
 		} else {
 			rc = PHONEERR_NOMEM;
 		}
 	}
-	ot_free(u);
+	ot_free(caps);
 	return rc;
 }
 

@@ -42,13 +42,13 @@ wait_for() {
 	return 1
 }
 
-if ! meson install -C "$BUILD" --destdir "$work/inst" --no-rebuild --quiet >"$work/install.log" 2>&1; then
+# shellcheck source=../installed_tree.sh
+. "$(dirname "$0")/../installed_tree.sh"
+if ! install_tree "$BUILD" "$work/inst" "$work/install.log"; then
 	not_ok "meson install into a private DESTDIR" "$work/install.log"
 	echo "1..$n"
 	exit 1
 fi
-libdir=$(dirname "$(find "$work/inst" -name opentapi.pc | head -n 1)")
-export PKG_CONFIG_SYSROOT_DIR="$work/inst" PKG_CONFIG_PATH="$libdir"
 cflags=$(pkg-config --cflags opentapi) libs=$(pkg-config --libs opentapi) || exit 1
 for src in "$EXAMPLES"/*.c; do
 	name=$(basename "$src" .c)
@@ -71,7 +71,7 @@ if ! wait_for "$work/tapisrv.log" ' ready'; then
 	echo "1..$n"
 	exit 1
 fi
-export OPENTAPI_SERVER="$sock" LD_LIBRARY_PATH="${libdir%/pkgconfig}"
+export OPENTAPI_SERVER="$sock" LD_LIBRARY_PATH="${pkgconfigdir%/pkgconfig}"
 pc() { "${TIMEOUT[@]}" "$PHONECTL" "$@" >>"$work/phonectl.log" 2>&1; }
 
 "${TIMEOUT[@]}" "$work/wide" >"$work/wide.out" 2>&1 &&

@@ -154,9 +154,9 @@ int srv_log_has(const struct srv *s, const char *text)
 	return file_has(s->log, text);
 }
 
-int srv_wait_log(const struct srv *s, const char *text, int ms)
+int srv_wait_log(const struct srv *s, const char *text)
 {
-	for (; ms > 0; ms -= 10) {
+	for (unsigned ms = test_deadline_ms(10000); ms > 0; ms -= ms < 10 ? ms : 10) {
 		if (srv_log_has(s, text))
 			return 1;
 		usleep(10000);

@@ -54,8 +54,9 @@ int file_has(const char *path, const char *text);
 unsigned count_lines(const char *file, const char *const *texts);
 /* Does the server's log contain text? */
 int srv_log_has(const struct srv *s, const char *text);
-/* Waits up to ms milliseconds for text to appear in the server's log. */
-int srv_wait_log(const struct srv *s, const char *text, int ms);
+/* Waits for text to appear in the server's log: 1 when it does, 0 at the hang guard,
+ * test_deadline_ms(10000) (a log line that must come; the wait is never a measure). */
+int srv_wait_log(const struct srv *s, const char *text);
 
 /* OPENTAPI_TEST_SCALE (default 1): how much slower the processes run than in a normal build;
  * make check-valgrind sets it to 10. Tests divide their long loops by it and stretch their

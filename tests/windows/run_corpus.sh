@@ -47,13 +47,13 @@ for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++ pkg-config g++; do
 done
 
 # The installed tree, as a user of the packages would have it.
-if ! meson install -C "$BUILD" --destdir "$work/inst" --no-rebuild --quiet >"$work/out" 2>&1; then
+# shellcheck source=../installed_tree.sh
+. "$(dirname "$0")/../installed_tree.sh"
+if ! install_tree "$BUILD" "$work/inst" "$work/out"; then
 	not_ok "meson install into a private DESTDIR"
 	echo "1..$n"
 	exit 1
 fi
-libdir=$(dirname "$(find "$work/inst" -name opentapi-win32.pc | head -n 1)")
-export PKG_CONFIG_SYSROOT_DIR="$work/inst" PKG_CONFIG_PATH="$libdir"
 cflags=$(pkg-config --cflags opentapi-win32) libs=$(pkg-config --libs opentapi-win32) || exit 1
 ok "installed; pkg-config opentapi-win32: $cflags $libs"
 
@@ -134,7 +134,7 @@ if [ ! -S "$sock" ]; then
 	exit 1
 fi
 
-export OPENTAPI_SERVER="$sock" LD_LIBRARY_PATH="${libdir%/pkgconfig}"
+export OPENTAPI_SERVER="$sock" LD_LIBRARY_PATH="${pkgconfigdir%/pkgconfig}"
 for src in "$SRC"/*.c; do
 	name=$(basename "$src" .c)
 	for v in c11.ansi c11.unicode c++98.ansi; do

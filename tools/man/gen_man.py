@@ -18,12 +18,16 @@ The pages are plain man(7) macros; `man -l --warnings` renders each without a wa
 `manpages` checks it). Standard library only.
 """
 
+import datetime
 import os
 import re
 import subprocess
 import sys
 
-DATE = "2026-12"
+# The pages' date: SOURCE_DATE_EPOCH (reproducible builds), else when this generator last changed.
+DATE = datetime.datetime.fromtimestamp(
+    int(os.environ.get("SOURCE_DATE_EPOCH", os.path.getmtime(__file__))),
+    datetime.timezone.utc).strftime("%Y-%m-%d")
 
 
 def esc(text):

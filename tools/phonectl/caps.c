@@ -404,7 +404,7 @@ static bool print_string(const PHONECAPS *caps, DWORD size, DWORD offset)
 }
 
 /* ,"key":"the string" for --json; nothing when the phone has no such string. */
-static void json_string_field(const char *key, const PHONECAPS *caps, DWORD size, DWORD offset)
+char *pc_caps_text(const PHONECAPS *caps, DWORD size, DWORD offset)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -413,7 +413,18 @@ static void json_string_field(const char *key, const PHONECAPS *caps, DWORD size
 
 	if (mem)
 		fclose(mem);
-	if (have && text) {
+	if (!have) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void json_string_field(const char *key, const PHONECAPS *caps, DWORD size, DWORD offset)
+{
+	char *text = pc_caps_text(caps, size, offset);
+
+	if (text) {
 		printf(",\"%s\":", key);
 		pc_json_string(stdout, text);
 	}

@@ -577,36 +577,25 @@ int pc_cmd_gain(const struct pc_options *opt, int argc, char **argv)
 
 /* ---- buttons ---- */
 
-/* phoneGetButtonInfoA into a buffer grown to dwNeededSize; *out is malloc'ed. */
+struct button_call {
+	struct pc_session *s;
+	DWORD id;
+};
+
+static LONG fill_button_info(void *ctx, void *buf)
+{
+	struct button_call *c = ctx;
+
+	return phoneGetButtonInfoA(c->s->phone, c->id, buf);
+}
+
+/* phoneGetButtonInfoA into a buffer grown to dwNeededSize; *out is malloc'ed. Reports nothing. */
 static LONG get_button_info(struct pc_session *s, DWORD id, PHONEBUTTONINFO **out)
 {
-	DWORD size = sizeof(PHONEBUTTONINFO) + 64;
-	PHONEBUTTONINFO *b = NULL;
-	LONG rc = 0;
+	struct button_call c = { s, id };
 
-	*out = NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		PHONEBUTTONINFO *n = realloc(b, size);
-		if (!n) {
-			free(b);
-			return (LONG)PHONEERR_NOMEM;
-		}
-		b = n;
-		memset(b, 0, size);
-		b->dwTotalSize = size;
-		rc = phoneGetButtonInfoA(s->phone, id, b);
-		if (rc != 0)
-			break;
-		if (b->dwNeededSize <= b->dwTotalSize || b->dwNeededSize <= size)
-			break;
-		size = b->dwNeededSize;
-	}
-	if (rc != 0) {
-		free(b);
-		return rc;
-	}
-	*out = b;
-	return 0;
+	return pc_get_var(sizeof(PHONEBUTTONINFO) + 64, fill_button_info, &c, (void **)out,
+			  "phoneGetButtonInfoA", true);
 }
 
 struct button_row {

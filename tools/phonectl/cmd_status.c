@@ -265,6 +265,7 @@ static void read_phone(struct pc_session *s, DWORD dev, struct phone_use *u)
 	PHONECAPS *caps = NULL;
 	PHONESTATUS *st = NULL;
 	const char *p;
+	char *name;
 	DWORD version;
 
 	u->failed = "phoneNegotiateAPIVersion";
@@ -280,11 +281,9 @@ static void read_phone(struct pc_session *s, DWORD dev, struct phone_use *u)
 	}
 	if (u->err)
 		return;
-	p = pc_var_part(caps, caps->dwUsedSize < caps->dwTotalSize ? caps->dwUsedSize
-								   : caps->dwTotalSize,
-			caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
-	snprintf(u->name, sizeof u->name, "%.*s", p ? (int)strnlen(p, caps->dwPhoneNameSize) : 0,
-		 p ? p : "");
+	name = pc_caps_text(caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	snprintf(u->name, sizeof u->name, "%s", name ? name : "");
+	free(name);
 	free(caps);
 
 	u->failed = "phoneOpen";

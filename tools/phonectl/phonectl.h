@@ -122,6 +122,13 @@ int pc_session_init(struct pc_session *s, const struct pc_options *opt);
 int pc_resolve_dev(const struct pc_options *opt, const char *arg, DWORD *dev);
 /* phoneNegotiateAPIVersion for dev (PC_API_LOW … PC_API_HIGH). quiet_errors: do not print. */
 LONG pc_session_negotiate(struct pc_session *s, DWORD dev, DWORD *version, bool quiet_errors);
+/* A variable-size structure (PHONECAPS, PHONESTATUS, VARSTRING, PHONEBUTTONINFO) that fill
+ * writes into a buffer of the size in its dwTotalSize, grown to dwNeededSize from size bytes:
+ * 0 and *out (malloc'ed; free it), or fill's error or PHONEERR_NOMEM, reported as "func: …"
+ * unless quiet_errors. */
+typedef LONG (*pc_fill_fn)(void *ctx, void *buf);
+LONG pc_get_var(DWORD size, pc_fill_fn fill, void *ctx, void **out, const char *func,
+		bool quiet_errors);
 /* phoneGetDevCapsA into a buffer grown to dwNeededSize; *caps is malloc'ed (free it). */
 LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECAPS **caps,
 			 bool quiet_errors);
@@ -165,6 +172,9 @@ void pc_print_message(FILE *f, const PHONEMESSAGE *m);
 /* A variable part of a TAPI structure: returns a pointer to size bytes at offset inside a
  * structure of used bytes, or NULL when the part is empty or does not lie inside it. */
 const void *pc_var_part(const void *base, DWORD used, DWORD size, DWORD offset);
+/* A string of PHONECAPS's variable part as UTF-8 text, whatever the phone's string format
+ * (malloc'ed; free it), or NULL when there is none (or no memory). */
+char *pc_caps_text(const PHONECAPS *caps, DWORD size, DWORD offset);
 /* Size of data area id from a DWORD array part (set or get); false if there is no such area. */
 bool pc_caps_area_size(const PHONECAPS *caps, bool get, DWORD id, DWORD *size);
 /* Writes the names of the bits of value from a table, separated by sep, into f. */

@@ -76,65 +76,83 @@ LONG pc_session_negotiate(struct pc_session *s, DWORD dev, DWORD *version, bool 
 	return 0;
 }
 
+/* The start of every variable-size TAPI structure. */
+struct var_head {
+	DWORD dwTotalSize, dwNeededSize, dwUsedSize;
+};
+
+LONG pc_get_var(DWORD size, pc_fill_fn fill, void *ctx, void **out, const char *func,
+		bool quiet_errors)
+{
+	/* Grown to dwNeededSize: the variable-size rules promise that a second call with that size
+	 * normally returns everything; a device whose needs grow between calls gets a few more
+	 * tries, and after them what it returned (its parts are whole). */
+	struct var_head *v = NULL;
+	LONG rc = 0;
+
+	*out = NULL;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		struct var_head *n = realloc(v, size);
+
+		if (!n) {
+			free(v);
+			if (!quiet_errors)
+				pc_err("%s: out of memory (%u bytes)", func, (unsigned)size);
+			return (LONG)PHONEERR_NOMEM;
+		}
+		v = n;
+		memset(v, 0, size);
+		v->dwTotalSize = size;
+		rc = fill(ctx, v);
+		if (rc != 0 || v->dwNeededSize <= size)
+			break;
+		size = v->dwNeededSize;
+	}
+	if (rc == 0) {
+		*out = v;
+		return 0;
+	}
+	free(v);
+	if (!quiet_errors)
+		pc_report_tapi(func, rc);
+	return rc;
+}
+
+struct caps_call {
+	struct pc_session *s;
+	DWORD dev, version;
+};
+
+static LONG fill_caps(void *ctx, void *buf)
+{
+	struct caps_call *c = ctx;
+
+	return phoneGetDevCapsA(c->s->app, c->dev, c->version, 0, buf);
+}
+
 LONG pc_session_get_caps(struct pc_session *s, DWORD dev, DWORD version, PHONECAPS **caps,
 			 bool quiet_errors)
 {
-	/* Start with the fixed part only and grow to dwNeededSize: the variable-size rules promise
-	 * that a second call with that size normally returns everything; a device whose needs grow
-	 * between calls gets a few more tries. */
-	DWORD size = sizeof(PHONECAPS);
-	PHONECAPS *c = NULL;
-	LONG rc = 0;
+	struct caps_call c = { s, dev, version };
 
-	(void)s;
-	*caps = NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		PHONECAPS *n = realloc(c, size);
-		if (!n) {
-			free(c);
-			if (!quiet_errors)
-				pc_err("out of memory for PHONECAPS (%u bytes)", (unsigned)size);
-			return (LONG)PHONEERR_NOMEM;
-		}
-		c = n;
-		memset(c, 0, size);
-		c->dwTotalSize = size;
-		rc = phoneGetDevCapsA(s->app, dev, version, 0, c);
-		if (rc != 0)
-			break;
-		if (c->dwNeededSize <= c->dwTotalSize || c->dwNeededSize <= size) {
-			*caps = c;
-			return 0;
-		}
-		size = c->dwNeededSize;
-	}
-	if (rc == 0) {
-		/* Still short after several tries: use what we have (the returned parts are whole). */
-		*caps = c;
-		return 0;
-	}
-	free(c);
-	if (!quiet_errors)
-		pc_report_tapi("phoneGetDevCapsA", rc);
-	return rc;
+	return pc_get_var(sizeof(PHONECAPS), fill_caps, &c, (void **)caps, "phoneGetDevCapsA",
+			  quiet_errors);
 }
 
 /* The name a phone's PHONECAPS gives it, compared with name; -1 when the phone cannot say. */
 static int phone_named(struct pc_session *s, DWORD dev, const char *name)
 {
 	PHONECAPS *caps = NULL;
-	const char *have;
+	char *have;
 	DWORD version;
 	int same;
 
 	if (pc_session_negotiate(s, dev, &version, true) != 0 ||
 	    pc_session_get_caps(s, dev, version, &caps, true) != 0)
 		return -1;
-	have = pc_var_part(caps, caps->dwUsedSize < caps->dwTotalSize ? caps->dwUsedSize
-								      : caps->dwTotalSize,
-			   caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
-	same = have && strnlen(have, caps->dwPhoneNameSize) == strlen(name) &&
-	       memcmp(have, name, strlen(name)) == 0;
+	have = pc_caps_text(caps, caps->dwPhoneNameSize, caps->dwPhoneNameOffset);
+	same = have && strcmp(have, name) == 0;
+	free(have);
 	free(caps);
 	return same;
 }
@@ -223,73 +241,26 @@ void pc_session_close(struct pc_session *s)
 	s->phone_ok = false;
 }
 
+static LONG fill_status(void *ctx, void *buf)
+{
+	return phoneGetStatusA(((struct pc_session *)ctx)->phone, buf);
+}
+
 LONG pc_session_get_status(struct pc_session *s, PHONESTATUS **status, bool quiet_errors)
 {
-	/* Grown to dwNeededSize like PHONECAPS (pc_session_get_caps). */
-	DWORD size = sizeof(PHONESTATUS) + 256;
-	PHONESTATUS *st = NULL;
-	LONG rc = 0;
+	return pc_get_var(sizeof(PHONESTATUS) + 256, fill_status, s, (void **)status,
+			  "phoneGetStatusA", quiet_errors);
+}
 
-	*status = NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		PHONESTATUS *n = realloc(st, size);
-		if (!n) {
-			free(st);
-			if (!quiet_errors)
-				pc_err("out of memory for PHONESTATUS (%u bytes)", (unsigned)size);
-			return (LONG)PHONEERR_NOMEM;
-		}
-		st = n;
-		memset(st, 0, size);
-		st->dwTotalSize = size;
-		rc = phoneGetStatusA(s->phone, st);
-		if (rc != 0)
-			break;
-		if (st->dwNeededSize <= st->dwTotalSize || st->dwNeededSize <= size)
-			break;
-		size = st->dwNeededSize;
-	}
-	if (rc == 0) {
-		*status = st;
-		return 0;
-	}
-	free(st);
-	if (!quiet_errors)
-		pc_report_tapi("phoneGetStatusA", rc);
-	return rc;
+static LONG fill_display(void *ctx, void *buf)
+{
+	return phoneGetDisplay(((struct pc_session *)ctx)->phone, buf);
 }
 
 LONG pc_session_get_display(struct pc_session *s, VARSTRING **out)
 {
-	DWORD size = sizeof(VARSTRING) + 256;
-	VARSTRING *v = NULL;
-	LONG rc = 0;
-
-	*out = NULL;
-	for (int attempt = 0; attempt < 5; attempt++) {
-		VARSTRING *n = realloc(v, size);
-		if (!n) {
-			free(v);
-			pc_err("out of memory for VARSTRING (%u bytes)", (unsigned)size);
-			return (LONG)PHONEERR_NOMEM;
-		}
-		v = n;
-		memset(v, 0, size);
-		v->dwTotalSize = size;
-		rc = phoneGetDisplay(s->phone, v);
-		if (rc != 0)
-			break;
-		if (v->dwNeededSize <= v->dwTotalSize || v->dwNeededSize <= size)
-			break;
-		size = v->dwNeededSize;
-	}
-	if (rc != 0) {
-		free(v);
-		pc_report_tapi("phoneGetDisplay", rc);
-		return rc;
-	}
-	*out = v;
-	return 0;
+	return pc_get_var(sizeof(VARSTRING) + 256, fill_display, s, (void **)out, "phoneGetDisplay",
+			  false);
 }
 
 DWORD pc_all_phone_states(DWORD v)

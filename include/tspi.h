@@ -381,6 +381,17 @@ OPENTAPI_EXPORT LONG TSPIAPI OTSPI_phoneDevSpecificAs(DRV_REQUESTID dwRequestID,
 						      LPVOID lpParams, DWORD dwSize,
 						      DWORD dwPrivilege);
 
+/**
+ * OTSPI_providerImplements() - Whether an exported function is implemented (optional export).
+ * @lpszFunction: the name of a TSPI_, TUISPI_ or OTSPI_ function, e.g. "TSPI_phoneSetLamp".
+ * A module that exports every function whether it implements it or not (a provider built on the
+ * provider kit, otsp.h) exports this too; the engine then treats each function it answers FALSE
+ * for as not exported, so that the application gets what TAPI documents for a provider without
+ * that function. Called once per function, when the module is loaded.
+ * Returns TRUE or FALSE.
+ */
+OPENTAPI_EXPORT BOOL TSPIAPI OTSPI_providerImplements(LPCSTR lpszFunction);
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,7 +94,19 @@ static void *open_module(const char *name, char *err, size_t errlen)
 	return dl;
 }
 
-#define RESOLVE(p, field, symbol) ((p)->field = (__typeof__((p)->field))dlsym((p)->dl, #symbol))
+/* A function counts as exported when the module exports it and, if the module says which it
+ * implements (OTSPI_providerImplements), implements it. */
+#define RESOLVE(p, field, symbol)                                                                \
+	((p)->field = (__typeof__((p)->field))resolve((p), #symbol))
+
+static void *resolve(const struct ot_provider *p, const char *symbol)
+{
+	BOOL(TSPIAPI * implements)(LPCSTR) =
+		(BOOL(TSPIAPI *)(LPCSTR))dlsym(p->dl, "OTSPI_providerImplements");
+	void *fn = dlsym(p->dl, symbol);
+
+	return fn && (!implements || implements(symbol)) ? fn : NULL;
+}
 
 LONG ot_provider_load(const char *name, DWORD permanent_id, struct ot_provider **out, char *err,
 		      size_t errlen)

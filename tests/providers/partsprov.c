@@ -3,8 +3,9 @@
  * phone (a 2 x 40 display; buttons 0-11 keypad without lamps, 12-15 feature buttons with lamps;
  * handset, speaker and headset with volume and gain; 4 ring modes; device classes "tapi/phone",
  * "wave/out" and "comm"), kept in memory. Every request completes inside its call and the
- * matching PHONE_STATE follows. It also exports TSPI_phoneGetID, TSPI_phoneGetIcon and
- * TUISPI_phoneConfigDialog, which the sim provider does not.
+ * matching PHONE_STATE follows. It also implements TSPI_phoneGetID, TSPI_phoneGetIcon and
+ * TUISPI_phoneConfigDialog, which the sim provider does not. Built on the provider kit (otsp.h):
+ * this file is only the phone.
  *
  * Settings per phone: features = N (dwPhoneFeatures; default every one but GETDATA and SETDATA),
  * tspi = N (the highest TSPI version it negotiates; default 0x00020002), data_area = N (one data
@@ -18,13 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <tspi.h>
+#include <otsp.h>
 
 #include "utf.h"
-#include "varstruct.h"
 
-#define EXPORT __attribute__((visibility("default")))
-#define MAX_PHONES 4
 #define ROWS 2
 #define COLS 40
 #define BUTTONS 16
@@ -42,11 +40,9 @@ struct button {
 	char text[64];
 };
 
-static struct phone {
-	DWORD id, features, tspi;
+struct phone {
+	DWORD features, tspi;
 	int no_display;
-	HTAPIPHONE ht;
-	PHONEEVENT event;
 	char16_t display[ROWS * COLS];
 	DWORD lamps[BUTTONS];
 	struct button buttons[BUTTONS];
@@ -54,9 +50,12 @@ static struct phone {
 	DWORD ring_mode, ring_volume;
 	DWORD area_size;     /* 0: no data area */
 	unsigned char *area; /* AREA_MAX bytes once area_size is set */
-} phones[MAX_PHONES];
-static DWORD num_phones;
-static ASYNC_COMPLETION completion;
+};
+
+static struct phone *of(struct otsp_phone *ph)
+{
+	return otsp_phone_priv(ph);
+}
 
 static void reset(struct phone *p)
 {
@@ -81,96 +80,87 @@ static void reset(struct phone *p)
 	p->ring_volume = 0x8000;
 }
 
-EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD ppid, LPCSTR state_dir,
-					    const OTSPIPHONECONFIG *cfg, DWORD n, LPSTR err,
-					    DWORD errlen)
+/* What the phone is now: its description changes with "capschange" and "grow". */
+static LONG describe(struct otsp_phone *ph)
 {
-	DWORD i, k;
+	struct phone *p = of(ph);
+	DWORD modes[BUTTONS], functions[BUTTONS], lamps[BUTTONS];
+	struct otsp_caps c = {
+		.name = "Parts phone",
+		.features = p->features,
+		.hook_devs = 7,
+		.hook_modes = { HS_MODES, HS_MODES, HS_MODES },
+		/* The headset cannot be switched to MIC alone. */
+		.hook_settable = { HS_MODES, HS_MODES, HS_MODES & ~(DWORD)PHONEHOOKSWITCHMODE_MIC },
+		.hook_monitored = { HS_MODES, HS_MODES, HS_MODES },
+		.volume_devs = 7,
+		.gain_devs = 7,
+		.display_rows = p->no_display ? 0 : ROWS,
+		.display_columns = COLS,
+		.ring_modes = 4,
+		.num_buttons = BUTTONS,
+		.button_modes = modes,
+		.button_functions = functions,
+		.lamp_modes = lamps,
+		.num_set_data = p->area_size ? 1 : 0,
+		.num_get_data = p->area_size ? 1 : 0,
+		.set_data_sizes = &p->area_size,
+		.get_data_sizes = &p->area_size,
+		.device_classes = "tapi/phone\0wave/out\0comm\0",
+		.max_tspi_version = p->tspi,
+	};
+	int i;
 
-	(void)ppid;
-	(void)state_dir;
-	if (num_phones + n > MAX_PHONES) {
-		snprintf(err, errlen, "at most %d phones", MAX_PHONES);
-		return (LONG)PHONEERR_INIFILECORRUPT;
+	for (i = 0; i < BUTTONS; i++) {
+		modes[i] = p->buttons[i].mode;
+		functions[i] = p->buttons[i].function;
+		lamps[i] = i < KEYPAD ? PHONELAMPMODE_DUMMY : LAMP_MODES;
 	}
-	for (i = 0; i < n; i++) {
-		struct phone *p = &phones[num_phones + i];
+	return otsp_phone_set_caps(ph, &c);
+}
 
-		memset(p, 0, sizeof(*p));
-		p->id = cfg[i].dwDeviceID;
-		p->features = 0x0FFFFFFFu & ~(DWORD)(PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA);
-		p->tspi = 0x00020002;
-		reset(p);
-		for (k = 0; k < cfg[i].dwNumSettings; k++) {
-			const OTSPISETTING *s = &cfg[i].lpSettings[k];
+static LONG configure(struct otsp_phone *ph, const OTSPIPHONECONFIG *cfg, char *err, size_t errlen)
+{
+	struct phone *p = of(ph);
+	DWORD k;
 
-			if (!strcmp(s->lpszKey, "features")) {
-				p->features = (DWORD)strtoul(s->lpszValue, NULL, 0);
-			} else if (!strcmp(s->lpszKey, "tspi")) {
-				p->tspi = (DWORD)strtoul(s->lpszValue, NULL, 0);
-			} else if (!strcmp(s->lpszKey, "data_area")) {
-				p->area_size = (DWORD)strtoul(s->lpszValue, NULL, 0);
+	p->features = 0x0FFFFFFFu & ~(DWORD)(PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA);
+	p->tspi = 0x00020002;
+	reset(p);
+	for (k = 0; k < cfg->dwNumSettings; k++) {
+		const OTSPISETTING *s = &cfg->lpSettings[k];
+
+		if (!strcmp(s->lpszKey, "features")) {
+			p->features = (DWORD)strtoul(s->lpszValue, NULL, 0);
+		} else if (!strcmp(s->lpszKey, "tspi")) {
+			p->tspi = (DWORD)strtoul(s->lpszValue, NULL, 0);
+		} else if (!strcmp(s->lpszKey, "data_area")) {
+			p->area_size = (DWORD)strtoul(s->lpszValue, NULL, 0);
+			if (!p->area)
 				p->area = calloc(1, AREA_MAX);
-				if (!p->area || !p->area_size || p->area_size > AREA_MAX) {
-					snprintf(err, errlen, "line %u: data_area: 1 … %u bytes",
-						 (unsigned)s->dwLine, AREA_MAX);
-					return (LONG)PHONEERR_INIFILECORRUPT;
-				}
-				p->features |= PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA;
-			} else {
-				snprintf(err, errlen, "line %u: key '%s': unknown key",
-					 (unsigned)s->dwLine, s->lpszKey);
+			if (!p->area || !p->area_size || p->area_size > AREA_MAX) {
+				snprintf(err, errlen, "line %u: data_area: 1 … %u bytes",
+					 (unsigned)s->dwLine, AREA_MAX);
 				return (LONG)PHONEERR_INIFILECORRUPT;
 			}
+			p->features |= PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA;
+		} else {
+			snprintf(err, errlen, "line %u: key '%s': unknown key",
+				 (unsigned)s->dwLine, s->lpszKey);
+			return (LONG)PHONEERR_INIFILECORRUPT;
 		}
 	}
-	num_phones += n;
+	otsp_phone_set_inline(ph, 1);
+	if (describe(ph) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return (LONG)PHONEERR_NOMEM;
+	}
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD ppid, LPDWORD lines, LPDWORD nphones,
-					     HPROVIDER hProvider, LINEEVENT line_create,
-					     PHONEEVENT phone_create)
+static void destroy(struct otsp_phone *ph)
 {
-	(void)ppid;
-	(void)hProvider;
-	(void)line_create;
-	(void)phone_create;
-	*lines = 0;
-	*nphones = num_phones;
-	return 0;
-}
-
-EXPORT LONG TSPIAPI TSPI_providerInit(DWORD version, DWORD ppid, DWORD line_base,
-				      DWORD phone_base, DWORD_PTR nlines, DWORD_PTR nphones,
-				      ASYNC_COMPLETION proc, LPDWORD options)
-{
-	(void)version;
-	(void)ppid;
-	(void)line_base;
-	(void)phone_base;
-	(void)nlines;
-	(void)nphones;
-	(void)options;
-	completion = proc;
-	return 0;
-}
-
-EXPORT LONG TSPIAPI TSPI_providerShutdown(DWORD version, DWORD ppid)
-{
-	(void)version;
-	(void)ppid;
-	for (DWORD i = 0; i < num_phones; i++)
-		free(phones[i].area);
-	num_phones = 0;
-	return 0;
-}
-
-EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR temp, DWORD dev)
-{
-	(void)temp;
-	(void)dev;
-	return 0;
+	free(of(ph)->area);
 }
 
 /* Is the NUL-terminated UTF-16 string a equal to b? */
@@ -183,361 +173,242 @@ static int u16eq(const char16_t *a, const char16_t *b)
 	return *a == *b;
 }
 
-static struct phone *by_id(DWORD id)
+static int index_of(DWORD dev)
 {
-	DWORD i;
-
-	for (i = 0; i < num_phones; i++)
-		if (phones[i].id == id)
-			return &phones[i];
-	return NULL;
+	return dev == PHONEHOOKSWITCHDEV_HANDSET ? 0 : dev == PHONEHOOKSWITCHDEV_SPEAKER ? 1 : 2;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dev, DWORD low, DWORD high, LPDWORD v)
-{
-	struct phone *p = by_id(dev);
+/* ---- requests: every one is accepted and takes effect in run() ------------------------------ */
 
-	if (!p)
-		return (LONG)PHONEERR_BADDEVICEID;
-	if (low > p->tspi || high < 0x00010003)
-		return (LONG)PHONEERR_INCOMPATIBLEAPIVERSION;
-	*v = high < p->tspi ? high : p->tspi;
+static LONG accept(struct otsp_phone *ph, struct otsp_request *rq)
+{
+	(void)ph;
+	(void)rq;
 	return 0;
 }
 
-static void caps_arrays(struct phone *p, LPPHONECAPS caps)
+/* A dev-specific command, after its reply. */
+static void dev_specific(struct otsp_phone *ph, const char *cmd)
 {
-	DWORD modes[BUTTONS], functions[BUTTONS], lamps[BUTTONS];
-	int i;
+	struct phone *p = of(ph);
+	long a = 0, b = 0, c = 0;
 
-	for (i = 0; i < BUTTONS; i++) {
-		modes[i] = p->buttons[i].mode;
-		functions[i] = p->buttons[i].function;
-		lamps[i] = i < KEYPAD ? PHONELAMPMODE_DUMMY : LAMP_MODES;
+	if (sscanf(cmd, "state %li %li", &a, &b) == 2) {
+		otsp_phone_event(ph, PHONE_STATE, (DWORD_PTR)a, (DWORD_PTR)b, 0);
+	} else if (sscanf(cmd, "button %li %li %li", &a, &b, &c) == 3) {
+		otsp_phone_event(ph, PHONE_BUTTON, (DWORD_PTR)a, (DWORD_PTR)b, (DWORD_PTR)c);
+	} else if (!strcmp(cmd, "capschange")) {
+		p->no_display = 1;
+		describe(ph);
+		otsp_phone_event(ph, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
+	} else if (!strcmp(cmd, "grow") && p->area_size && p->area_size < AREA_MAX) {
+		p->area_size *= 2;
+		describe(ph);
+		otsp_phone_event(ph, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
 	}
-	ot_var_append(caps, offsetof(PHONECAPS, dwButtonModesSize), modes, sizeof(modes));
-	ot_var_append(caps, offsetof(PHONECAPS, dwButtonFunctionsSize), functions,
-		      sizeof(functions));
-	ot_var_append(caps, offsetof(PHONECAPS, dwLampModesSize), lamps, sizeof(lamps));
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dev, DWORD version, DWORD ext, LPPHONECAPS caps)
+/* Applies one request; returns the PHONE_STATE it causes (0: none) in *state and *param. */
+static void apply(struct otsp_phone *ph, const struct otsp_request *rq, DWORD *state,
+		  DWORD_PTR *param)
 {
-	static const char name[] = "Parts phone", classes[] = "tapi/phone\0wave/out\0comm\0";
-	struct phone *p = by_id(dev);
-	uint32_t fixed = caps->dwUsedSize;
+	struct phone *p = of(ph);
+	DWORD i, pos, len;
 
-	(void)ext;
-	if (!p)
-		return (LONG)PHONEERR_BADDEVICEID;
-	caps->dwStringFormat = STRINGFORMAT_ASCII;
-	caps->dwPermanentPhoneID = 0x9a270000u + dev;
-	caps->dwHookSwitchDevs = 7;
-	caps->dwHandsetHookSwitchModes = caps->dwSpeakerHookSwitchModes = HS_MODES;
-	caps->dwHeadsetHookSwitchModes = HS_MODES;
-	caps->dwVolumeFlags = caps->dwGainFlags = 7;
-	caps->dwDisplayNumRows = p->no_display ? 0 : ROWS;
-	caps->dwDisplayNumColumns = COLS;
-	caps->dwNumRingModes = 4;
-	caps->dwNumButtonLamps = BUTTONS;
-	ot_var_append(caps, offsetof(PHONECAPS, dwPhoneNameSize), name, sizeof(name));
-	caps_arrays(p, caps);
-	if (p->area_size) {
-		caps->dwNumSetData = caps->dwNumGetData = 1;
-		ot_var_append(caps, offsetof(PHONECAPS, dwSetDataSize), &p->area_size, 4);
-		ot_var_append(caps, offsetof(PHONECAPS, dwGetDataSize), &p->area_size, 4);
+	switch (rq->kind) {
+	case OTSP_SET_DATA:
+		memcpy(p->area, rq->u.data.data, rq->u.data.size);
+		break;
+	case OTSP_SET_DISPLAY:
+		pos = rq->u.display.row * COLS + rq->u.display.column;
+		for (i = 0; i < rq->u.display.size / 2 && rq->u.display.text[i] && pos < ROWS * COLS;
+		     i++, pos++)
+			p->display[pos] = rq->u.display.text[i];
+		*state = PHONESTATE_DISPLAY;
+		break;
+	case OTSP_SET_LAMP:
+		p->lamps[rq->u.lamp.id] = rq->u.lamp.mode;
+		*state = PHONESTATE_LAMP;
+		*param = rq->u.lamp.id;
+		break;
+	case OTSP_SET_BUTTON_INFO: {
+		const PHONEBUTTONINFO *info = rq->u.button.info;
+		struct button *b = &p->buttons[rq->u.button.id];
+
+		b->mode = info->dwButtonMode;
+		b->function = info->dwButtonFunction;
+		len = info->dwButtonTextSize;
+		if (len >= sizeof(b->text))
+			len = sizeof(b->text) - 1;
+		memcpy(b->text, (const char *)info + info->dwButtonTextOffset, len);
+		b->text[len] = '\0';
+		*state = PHONESTATE_OTHER;
+		break;
 	}
-	if (version >= 0x00020000 && fixed >= offsetof(PHONECAPS, PermanentPhoneGuid)) {
-		caps->dwPhoneFeatures = p->features;
-		/* The headset cannot be switched to MIC alone. */
-		caps->dwSettableHandsetHookSwitchModes = HS_MODES;
-		caps->dwSettableSpeakerHookSwitchModes = HS_MODES;
-		caps->dwSettableHeadsetHookSwitchModes = HS_MODES & ~(DWORD)PHONEHOOKSWITCHMODE_MIC;
-		caps->dwMonitoredHandsetHookSwitchModes = HS_MODES;
-		caps->dwMonitoredSpeakerHookSwitchModes = HS_MODES;
-		caps->dwMonitoredHeadsetHookSwitchModes = HS_MODES;
-		ot_var_append(caps, offsetof(PHONECAPS, dwDeviceClassesSize), classes,
-			      sizeof(classes));
+	case OTSP_SET_RING:
+		p->ring_mode = rq->u.ring.mode;
+		p->ring_volume = rq->u.ring.volume;
+		*state = PHONESTATE_RINGMODE;
+		*param = rq->u.ring.mode;
+		break;
+	case OTSP_SET_VOLUME:
+		p->volume[index_of(rq->u.level.dev)] = rq->u.level.level;
+		*state = PHONESTATE_HANDSETVOLUME << (3 * index_of(rq->u.level.dev));
+		break;
+	case OTSP_SET_GAIN:
+		p->gain[index_of(rq->u.level.dev)] = rq->u.level.level;
+		*state = PHONESTATE_HANDSETGAIN << (3 * index_of(rq->u.level.dev));
+		break;
+	default:
+		break;
 	}
-	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneOpen(DWORD dev, HTAPIPHONE ht, LPHDRVPHONE hd, DWORD version,
-				   PHONEEVENT event)
+/* Each request completes, then its PHONE_STATE follows. */
+static void run(struct otsp_phone *ph, struct otsp_request *rq)
 {
-	struct phone *p = by_id(dev);
+	static const DWORD hook_states[3] = { PHONESTATE_HANDSETHOOKSWITCH,
+					      PHONESTATE_SPEAKERHOOKSWITCH,
+					      PHONESTATE_HEADSETHOOKSWITCH };
+	struct phone *p = of(ph);
+	struct otsp_request *next;
 
-	(void)version;
-	if (!p)
-		return (LONG)PHONEERR_BADDEVICEID;
-	p->ht = ht;
-	p->event = event;
-	*hd = (HDRVPHONE)p;
-	return 0;
+	for (; rq; rq = next) {
+		struct otsp_request r = *rq; /* its pointers die with the completion */
+		DWORD state = 0, size = r.u.dev_specific.size;
+		DWORD_PTR param = 0;
+		char cmd[64] = "";
+		int i;
+
+		next = rq->next;
+		if (r.kind == OTSP_DEV_SPECIFIC)
+			memcpy(cmd, r.u.dev_specific.params,
+			       size < sizeof(cmd) - 1 ? size : sizeof(cmd) - 1);
+		apply(ph, rq, &state, &param);
+		otsp_complete(rq, 0);
+		if (state)
+			otsp_phone_event(ph, PHONE_STATE, state, param, 0);
+		if (r.kind == OTSP_DEV_SPECIFIC)
+			dev_specific(ph, cmd);
+		for (i = 0; r.kind == OTSP_SET_HOOK_SWITCH && i < 3; i++) {
+			if (!(r.u.hook.devs & (1u << i)))
+				continue;
+			p->hookswitch[i] = r.u.hook.mode;
+			otsp_phone_event(ph, PHONE_STATE, hook_states[i], r.u.hook.mode, 0);
+		}
+	}
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hd)
-{
-	((struct phone *)hd)->event = NULL;
-	return 0;
-}
+/* ---- getters ------------------------------------------------------------------------------ */
 
-/* Completes request id with 0 and reports the change. */
-static LONG done(struct phone *p, DRV_REQUESTID id, DWORD state, DWORD_PTR value)
+static LONG get_display(struct otsp_phone *ph, char *text)
 {
-	completion(id, 0);
-	if (p->event && state)
-		p->event(p->ht, PHONE_STATE, state, value, 0);
-	return (LONG)id;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID id, HDRVPHONE hd, DWORD row, DWORD col,
-					 LPCWSTR text, DWORD size)
-{
-	struct phone *p = (struct phone *)hd;
-	DWORD pos = row * COLS + col, i;
-
-	for (i = 0; i < size / 2 && text[i] && pos < ROWS * COLS; i++, pos++)
-		p->display[pos] = text[i];
-	return done(p, id, PHONESTATE_DISPLAY, 0);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hd, LPVARSTRING vs)
-{
-	struct phone *p = (struct phone *)hd;
-	char buf[ROWS * COLS * 3 + 1];
-	long n = ot_utf16_to_utf8(p->display, ROWS * COLS, buf, sizeof(buf) - 1);
+	long n = ot_utf16_to_utf8(of(ph)->display, ROWS * COLS, text, ROWS * COLS * 4);
 
 	if (n < 0)
 		return (LONG)PHONEERR_OPERATIONFAILED;
-	buf[n] = '\0';
-	vs->dwStringFormat = STRINGFORMAT_ASCII;
-	ot_var_append(vs, offsetof(VARSTRING, dwStringSize), buf, (uint32_t)n + 1);
+	text[n] = '\0';
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID id, HDRVPHONE hd, DWORD lamp, DWORD mode)
+static LONG get_lamp(struct otsp_phone *ph, DWORD lamp, LPDWORD mode)
 {
-	struct phone *p = (struct phone *)hd;
-
-	p->lamps[lamp] = mode;
-	return done(p, id, PHONESTATE_LAMP, lamp);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetLamp(HDRVPHONE hd, DWORD lamp, LPDWORD mode)
-{
-	*mode = ((struct phone *)hd)->lamps[lamp];
+	*mode = of(ph)->lamps[lamp];
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID id, HDRVPHONE hd, DWORD button,
-					    LPPHONEBUTTONINFO const info)
+static LONG get_button_info(struct otsp_phone *ph, DWORD button, LPPHONEBUTTONINFO info)
 {
-	struct phone *p = (struct phone *)hd;
-	struct button *b = &p->buttons[button];
-	DWORD len = info->dwButtonTextSize;
-
-	b->mode = info->dwButtonMode;
-	b->function = info->dwButtonFunction;
-	if (len >= sizeof(b->text))
-		len = sizeof(b->text) - 1;
-	memcpy(b->text, (const char *)info + info->dwButtonTextOffset, len);
-	b->text[len] = '\0';
-	return done(p, id, PHONESTATE_OTHER, 0);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetButtonInfo(HDRVPHONE hd, DWORD button, LPPHONEBUTTONINFO info)
-{
-	struct phone *p = (struct phone *)hd;
-	const struct button *b = &p->buttons[button];
+	const struct button *b = &of(ph)->buttons[button];
 	static const char dev_specific[4] = { 1, 2, 3, 4 };
 
 	info->dwButtonMode = b->mode;
 	info->dwButtonFunction = b->function;
 	if (info->dwUsedSize >= sizeof(PHONEBUTTONINFO))
 		info->dwButtonState = PHONEBUTTONSTATE_UP;
-	ot_var_append(info, offsetof(PHONEBUTTONINFO, dwButtonTextSize), b->text,
-		      (uint32_t)strlen(b->text) + 1);
-	ot_var_append(info, offsetof(PHONEBUTTONINFO, dwDevSpecificSize), dev_specific,
-		      sizeof(dev_specific));
+	otsp_var_append(info, offsetof(PHONEBUTTONINFO, dwButtonTextSize), b->text,
+			(DWORD)strlen(b->text) + 1);
+	otsp_var_append(info, offsetof(PHONEBUTTONINFO, dwDevSpecificSize), dev_specific,
+			sizeof(dev_specific));
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID id, HDRVPHONE hd, DWORD devs,
-					    DWORD mode)
+static LONG get_hook_switch(struct otsp_phone *ph, LPDWORD devs)
 {
-	static const DWORD states[3] = { PHONESTATE_HANDSETHOOKSWITCH, PHONESTATE_SPEAKERHOOKSWITCH,
-					 PHONESTATE_HEADSETHOOKSWITCH };
-	struct phone *p = (struct phone *)hd;
-	int i;
-
-	completion(id, 0);
-	for (i = 0; i < 3; i++) {
-		if (!(devs & (1u << i)))
-			continue;
-		p->hookswitch[i] = mode;
-		if (p->event)
-			p->event(p->ht, PHONE_STATE, states[i], mode, 0);
-	}
-	return (LONG)id;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetHookSwitch(HDRVPHONE hd, LPDWORD devs)
-{
-	struct phone *p = (struct phone *)hd;
 	int i;
 
 	*devs = 0;
 	for (i = 0; i < 3; i++)
-		if (p->hookswitch[i] != PHONEHOOKSWITCHMODE_ONHOOK)
+		if (of(ph)->hookswitch[i] != PHONEHOOKSWITCHMODE_ONHOOK)
 			*devs |= 1u << i;
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID id, HDRVPHONE hd, DWORD mode, DWORD volume)
+static LONG get_ring(struct otsp_phone *ph, LPDWORD mode, LPDWORD volume)
 {
-	struct phone *p = (struct phone *)hd;
-
-	p->ring_mode = mode;
-	p->ring_volume = volume;
-	return done(p, id, PHONESTATE_RINGMODE, mode);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetRing(HDRVPHONE hd, LPDWORD mode, LPDWORD volume)
-{
-	*mode = ((struct phone *)hd)->ring_mode;
-	*volume = ((struct phone *)hd)->ring_volume;
+	*mode = of(ph)->ring_mode;
+	*volume = of(ph)->ring_volume;
 	return 0;
 }
 
-static int index_of(DWORD dev)
+static LONG get_volume(struct otsp_phone *ph, DWORD dev, LPDWORD volume)
 {
-	return dev == PHONEHOOKSWITCHDEV_HANDSET ? 0 : dev == PHONEHOOKSWITCHDEV_SPEAKER ? 1 : 2;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneSetVolume(DRV_REQUESTID id, HDRVPHONE hd, DWORD dev, DWORD volume)
-{
-	struct phone *p = (struct phone *)hd;
-
-	p->volume[index_of(dev)] = volume;
-	return done(p, id, PHONESTATE_HANDSETVOLUME << (3 * index_of(dev)), 0);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetVolume(HDRVPHONE hd, DWORD dev, LPDWORD volume)
-{
-	*volume = ((struct phone *)hd)->volume[index_of(dev)];
+	*volume = of(ph)->volume[index_of(dev)];
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneSetGain(DRV_REQUESTID id, HDRVPHONE hd, DWORD dev, DWORD gain)
+static LONG get_gain(struct otsp_phone *ph, DWORD dev, LPDWORD gain)
 {
-	struct phone *p = (struct phone *)hd;
-
-	p->gain[index_of(dev)] = gain;
-	return done(p, id, PHONESTATE_HANDSETGAIN << (3 * index_of(dev)), 0);
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetGain(HDRVPHONE hd, DWORD dev, LPDWORD gain)
-{
-	*gain = ((struct phone *)hd)->gain[index_of(dev)];
+	*gain = of(ph)->gain[index_of(dev)];
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hd, LPPHONESTATUS st)
+static LONG get_data(struct otsp_phone *ph, DWORD id, void *data, DWORD size)
 {
-	struct phone *p = (struct phone *)hd;
-	char text[ROWS * COLS * 3 + 1];
-	long n = ot_utf16_to_utf8(p->display, ROWS * COLS, text, sizeof(text) - 1);
+	struct phone *p = of(ph);
 
-	st->dwStatusFlags = PHONESTATUSFLAGS_CONNECTED;
-	st->dwRingMode = p->ring_mode;
-	st->dwRingVolume = p->ring_volume;
-	st->dwHandsetHookSwitchMode = p->hookswitch[0];
-	st->dwSpeakerHookSwitchMode = p->hookswitch[1];
-	st->dwHeadsetHookSwitchMode = p->hookswitch[2];
-	st->dwHandsetVolume = p->volume[0];
-	st->dwHandsetGain = p->gain[0];
-	if (st->dwUsedSize >= sizeof(PHONESTATUS))
-		st->dwPhoneFeatures = p->features;
-	text[n < 0 ? 0 : n] = '\0';
-	ot_var_append(st, offsetof(PHONESTATUS, dwDisplaySize), text, (uint32_t)strlen(text) + 1);
-	ot_var_append(st, offsetof(PHONESTATUS, dwLampModesSize), p->lamps, sizeof(p->lamps));
-	return 0;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneSetStatusMessages(HDRVPHONE hd, DWORD s, DWORD m, DWORD b)
-{
-	(void)hd;
-	(void)s;
-	(void)m;
-	(void)b;
-	return 0;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneDevSpecific(DRV_REQUESTID id, HDRVPHONE hd, LPVOID params,
-					  DWORD size)
-{
-	struct phone *p = (struct phone *)hd;
-	char cmd[64] = "";
-	long a = 0, b = 0, c = 0;
-
-	memcpy(cmd, params, size < sizeof(cmd) - 1 ? size : sizeof(cmd) - 1);
-	completion(id, 0);
-	if (sscanf(cmd, "state %li %li", &a, &b) == 2)
-		p->event(p->ht, PHONE_STATE, (DWORD_PTR)a, (DWORD_PTR)b, 0);
-	else if (sscanf(cmd, "button %li %li %li", &a, &b, &c) == 3)
-		p->event(p->ht, PHONE_BUTTON, (DWORD_PTR)a, (DWORD_PTR)b, (DWORD_PTR)c);
-	else if (!strcmp(cmd, "capschange")) {
-		p->no_display = 1;
-		p->event(p->ht, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
-	} else if (!strcmp(cmd, "grow") && p->area_size && p->area_size < AREA_MAX) {
-		p->area_size *= 2;
-		p->event(p->ht, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
-	}
-	return (LONG)id;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID id, HDRVPHONE hd, DWORD data_id,
-				      LPVOID const data, DWORD size)
-{
-	struct phone *p = (struct phone *)hd;
-
-	/* The engine checked the ID and the size against the capabilities. */
-	(void)data_id;
-	memcpy(p->area, data, size);
-	completion(id, 0);
-	return (LONG)id;
-}
-
-EXPORT LONG TSPIAPI TSPI_phoneGetData(HDRVPHONE hd, DWORD data_id, LPVOID data, DWORD size)
-{
-	struct phone *p = (struct phone *)hd;
-
-	(void)data_id;
+	(void)id;
 	memcpy(data, p->area, size < p->area_size ? size : p->area_size);
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneGetID(HDRVPHONE hd, LPVARSTRING vs, LPCWSTR cls, HANDLE process)
+static LONG get_status(struct otsp_phone *ph, struct otsp_status *st)
+{
+	struct phone *p = of(ph);
+	int i;
+
+	st->ring_mode = p->ring_mode;
+	st->ring_volume = p->ring_volume;
+	for (i = 0; i < 3; i++) {
+		st->hook_mode[i] = p->hookswitch[i];
+		st->volume[i] = p->volume[i];
+		st->gain[i] = p->gain[i];
+	}
+	st->features = p->features;
+	memcpy(st->lamps, p->lamps, sizeof(p->lamps));
+	if (!p->no_display)
+		get_display(ph, st->display);
+	return 0;
+}
+
+static LONG get_id(struct otsp_phone *ph, LPVARSTRING vs, LPCWSTR cls)
 {
 	static const char16_t wave[] = u"wave/out";
 	static const char name[] = "wave-out-0 \xc3\xa9"; /* "é": UTF-8 that W callers get widened */
 
-	(void)hd;
-	(void)process;
+	(void)ph;
 	if (!u16eq(cls, wave))
 		return (LONG)PHONEERR_OPERATIONFAILED; /* "comm": listed, but not available now */
 	vs->dwStringFormat = STRINGFORMAT_ASCII;
-	ot_var_append(vs, offsetof(VARSTRING, dwStringSize), name, sizeof(name));
+	otsp_var_append(vs, offsetof(VARSTRING, dwStringSize), name, sizeof(name));
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dev, LPCWSTR cls, LPHICON icon)
+static LONG get_icon(struct otsp_phone *ph, LPCWSTR cls, LPHICON icon)
 {
 	static const char16_t wave[] = u"wave/out", phone[] = u"tapi/phone";
 
-	if (!by_id(dev))
-		return (LONG)PHONEERR_BADDEVICEID;
+	(void)ph;
 	if (!cls || !cls[0] || u16eq(cls, phone))
 		*icon = (HICON) "partsprov-phone";
 	else if (u16eq(cls, wave))
@@ -547,16 +418,50 @@ EXPORT LONG TSPIAPI TSPI_phoneGetIcon(DWORD dev, LPCWSTR cls, LPHICON icon)
 	return 0;
 }
 
-EXPORT LONG TSPIAPI TUISPI_phoneConfigDialog(TUISPIDLLCALLBACK cb, DWORD dev, HWND owner,
-					     LPCWSTR cls)
+static LONG config_dialog(struct otsp_phone *ph, TUISPIDLLCALLBACK cb, HWND owner, LPCWSTR cls)
 {
 	static const char16_t comm[] = u"comm";
 
 	(void)owner;
 	/* The provider side is unreachable: the engine's callback says so. */
-	if (cb(dev, TUISPIDLL_OBJECT_PHONEID, NULL, 0) != (LONG)PHONEERR_OPERATIONUNAVAIL)
+	if (cb(otsp_phone_device_id(ph), TUISPIDLL_OBJECT_PHONEID, NULL, 0) !=
+	    (LONG)PHONEERR_OPERATIONUNAVAIL)
 		return (LONG)PHONEERR_OPERATIONFAILED;
 	if (cls && u16eq(cls, comm))
 		return (LONG)PHONEERR_INUSE;
 	return 0;
 }
+
+static const struct otsp_provider partsprov = {
+	.abi_version = OTSP_ABI_VERSION,
+	.name = "partsprov",
+	.tspi_low = 0x00010003,
+	.tspi_high = 0x00020002,
+	.phone_size = sizeof(struct phone),
+	.configure = configure,
+	.destroy = destroy,
+	.get_status = get_status,
+	.set_data = accept,
+	.set_display = accept,
+	.set_lamp = accept,
+	.set_button_info = accept,
+	.set_hook_switch = accept,
+	.set_ring = accept,
+	.set_volume = accept,
+	.set_gain = accept,
+	.dev_specific = accept,
+	.run = run,
+	.get_data = get_data,
+	.get_display = get_display,
+	.get_lamp = get_lamp,
+	.get_button_info = get_button_info,
+	.get_hook_switch = get_hook_switch,
+	.get_ring = get_ring,
+	.get_volume = get_volume,
+	.get_gain = get_gain,
+	.get_id = get_id,
+	.get_icon = get_icon,
+	.config_dialog = config_dialog,
+};
+
+OTSP_PROVIDER(partsprov);

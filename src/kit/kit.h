@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* kit.h — what the files of the provider kit share (include/otsp.h is the kit's public face).
+ *
+ * The kit is linked into each provider's module (a static library), so each provider has its
+ * own copy of this state. Its files:
+ *   provider.c  the provider as a whole: its state (K), lifecycle (TSPI_provider*), the
+ *               configuration calls, the phone table, identities, phones added and removed
+ *   phone.c     one phone: negotiation, PHONECAPS, PHONESTATUS, open and close, the getters,
+ *               events
+ *   requests.c  the asynchronous functions: requests, the per-phone queues, the ready list, the
+ *               workers, completion
+ * Must not: call a provider operation or an engine callback with K.lock held; call an engine
+ * callback without K.cb_lock (one at a time, tspi.h's rule). Lock order: cb_lock, then lock.
+ */
+#ifndef OTSP_KIT_H
+#define OTSP_KIT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <otsp.h>
+
+#include "ptrtable.h"
+
+#define P (*otsp_provider) /* the provider's table */
+
+struct kit_list {
+	struct otsp_request *head, *tail;
+};
+
+struct otsp_phone {
+	/* Fixed from configure (or TSPI_providerCreatePhoneDevice) to shutdown. */
+	DWORD device_id;
+	DWORD index; /* in the phone table: HDRVPHONE = index + 1 */
+	char *name;
+	uint32_t permanent_id;
+	GUID guid;
+
+	/* Under K.lock. */
+	struct otsp_caps caps; /* deep copy: the arrays live in caps_mem */
+	void *caps_mem;
+	int open, opening, closing, removed;
+	HTAPIPHONE ht;
+	PHONEEVENT event_proc;
+	unsigned users;         /* operations and events running on the phone */
+	int inline_ok, holding;
+	struct kit_list q;      /* accepted, waiting for run() */
+	struct kit_list held;   /* accepted while holding */
+	unsigned inflight;      /* requests handed to run() and not yet complete */
+	int ready;              /* on the ready list */
+	struct otsp_phone *ready_next;
+
+	/* The provider's part follows, aligned for anything. */
+	_Alignas(16) unsigned char priv[];
+};
+
+struct kit {
+	pthread_mutex_t lock;
+	pthread_mutex_t cb_lock;
+	pthread_cond_t wake; /* workers: a phone is ready, or stop */
+	pthread_cond_t idle; /* a phone's requests or users went down to none */
+
+	int configured, initialised, stop;
+	DWORD provider_id;
+	char *state_dir;
+	struct ot_ptrtable phones;     /* struct otsp_phone *, by index */
+	struct otsp_phone **pending;   /* configured while running, awaiting their create */
+	DWORD num_pending;
+	PHONEEVENT create_proc;        /* PHONE_CREATE / PHONE_REMOVE */
+	ASYNC_COMPLETION completion;
+
+	pthread_t *workers;
+	unsigned nworkers;
+	struct otsp_phone *ready_head, *ready_tail;
+};
+
+extern struct kit K;
+
+/* provider.c */
+struct otsp_phone *kit_phone_by_id(DWORD id);
+struct otsp_phone *kit_phone_by_handle(HDRVPHONE hd);
+/* A phone that exists: BADDEVICEID for an ID never had, NODEVICE for a removed one. */
+LONG kit_phone_present(DWORD id, struct otsp_phone **out);
+
+/* phone.c: a use of an open phone (users), for an operation or an event. begin: 0, or
+ * PHONEERR_INVALPHONEHANDLE when it is not open (or being closed and not allow_closing). */
+LONG kit_begin_use(struct otsp_phone *ph, int allow_closing);
+void kit_end_use(struct otsp_phone *ph);
+
+/* requests.c */
+int kit_start_workers(unsigned n);
+void kit_stop_workers(void); /* K.lock held; released while joining */
+/* Close: release held requests and wait until the phone has no request and no user. K.lock held. */
+void kit_drain(struct otsp_phone *ph);
+
+#endif

@@ -143,7 +143,7 @@ struct otsp_provider {
 	const char *info;         /* dwProviderInfo of every phone */
 	DWORD tspi_low, tspi_high; /* the TSPI versions its phones support */
 	size_t phone_size;        /* bytes of the provider's part of each phone (zeroed) */
-	unsigned workers;         /* threads that run batches (0: 1) */
+	unsigned workers;         /* threads that run batches (0: 1; at most 64) */
 	unsigned max_batch;       /* most requests in one batch (0: no limit) */
 
 	/* Provider-wide. set_options: the [provider "NAME"] section (OTSPI_providerSetOptions),

@@ -24,6 +24,9 @@
 
 #define P (*otsp_provider) /* the provider's table */
 
+/* Most worker threads a provider gets (its .workers is capped to this). */
+#define KIT_MAX_WORKERS 64
+
 struct kit_list {
 	struct otsp_request *head, *tail;
 };
@@ -47,7 +50,9 @@ struct otsp_phone {
 	struct kit_list q;      /* accepted, waiting for run() */
 	struct kit_list held;   /* accepted while holding */
 	unsigned inflight;      /* requests handed to run() and not yet complete */
+	int running;            /* run() has a batch of this phone right now */
 	int ready;              /* on the ready list */
+	int remove_pending;     /* PHONE_REMOVE is to go out once no request is left */
 	struct otsp_phone *ready_next;
 
 	/* The provider's part follows, aligned for anything. */
@@ -69,9 +74,10 @@ struct kit {
 	PHONEEVENT create_proc;        /* PHONE_CREATE / PHONE_REMOVE */
 	ASYNC_COMPLETION completion;
 
-	pthread_t *workers;
+	pthread_t workers[KIT_MAX_WORKERS];
 	unsigned nworkers;
 	struct otsp_phone *ready_head, *ready_tail;
+	unsigned removals; /* phones with remove_pending */
 };
 
 extern struct kit K;
@@ -90,6 +96,8 @@ void kit_end_use(struct otsp_phone *ph);
 /* requests.c */
 int kit_start_workers(unsigned n);
 void kit_stop_workers(void); /* K.lock held; released while joining */
+/* Hands held requests on (hold ends). K.lock held; signals a worker when one is needed. */
+void kit_release_held(struct otsp_phone *ph);
 /* Close: release held requests and wait until the phone has no request and no user. K.lock held. */
 void kit_drain(struct otsp_phone *ph);
 

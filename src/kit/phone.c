@@ -41,10 +41,15 @@ LONG kit_begin_use(struct otsp_phone *ph, int allow_closing)
 
 void kit_end_use(struct otsp_phone *ph)
 {
+	int wake;
+
 	pthread_mutex_lock(&K.lock);
 	if (--ph->users == 0 && ph->closing)
 		pthread_cond_broadcast(&K.idle);
+	wake = !ph->users && ph->remove_pending; /* a removal may be due (requests.c) */
 	pthread_mutex_unlock(&K.lock);
+	if (wake)
+		pthread_cond_broadcast(&K.wake);
 }
 
 int otsp_phone_event(struct otsp_phone *ph, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
@@ -169,7 +174,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneNegotiateTSPIVersion(DWORD dwDeviceID, DWORD d
 /* The fixed part, then the variable parts: the DWORD arrays first, right after the fixed part (a
  * multiple of 4 bytes), so that they are aligned for applications that read them through a DWORD
  * pointer; strings follow. K.lock held. */
-static void fill_caps(const struct otsp_phone *ph, PHONECAPS *pc, uint32_t fixed)
+static void fill_caps(const struct otsp_phone *ph, PHONECAPS *pc, uint32_t fixed, DWORD version)
 {
 	static const char phone_class[] = "tapi/phone\0";
 	static const size_t hook_fields[3][3] = {
@@ -186,11 +191,15 @@ static void fill_caps(const struct otsp_phone *ph, PHONECAPS *pc, uint32_t fixed
 	const struct otsp_caps *c = &ph->caps;
 	const char *classes = c->device_classes ? c->device_classes : phone_class;
 	uint32_t nb = c->num_buttons * (uint32_t)sizeof(DWORD);
+	DWORD states = c->phone_states;
 	int i;
 
+	/* These two messages came with TAPI 1.4. */
+	if (version < 0x00010004)
+		states &= ~(DWORD)(PHONESTATE_CAPSCHANGE | PHONESTATE_REMOVED);
 	ot_var_set_fixed(pc, fixed, offsetof(PHONECAPS, dwPermanentPhoneID), ph->permanent_id);
 	ot_var_set_fixed(pc, fixed, offsetof(PHONECAPS, dwStringFormat), STRINGFORMAT_ASCII);
-	ot_var_set_fixed(pc, fixed, offsetof(PHONECAPS, dwPhoneStates), c->phone_states);
+	ot_var_set_fixed(pc, fixed, offsetof(PHONECAPS, dwPhoneStates), states);
 	ot_var_set_fixed(pc, fixed, offsetof(PHONECAPS, dwHookSwitchDevs), c->hook_devs);
 	for (i = 0; i < 3; i++) {
 		if (!(c->hook_devs & (1u << i)))
@@ -241,7 +250,6 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 	uint32_t fixed, total;
 	LONG r = kit_phone_present(dwDeviceID, &ph);
 
-	(void)dwTSPIVersion;
 	if (r)
 		return r;
 	if (dwExtVersion != 0)
@@ -253,7 +261,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneGetDevCaps(DWORD dwDeviceID, DWORD dwTSPIVersi
 	if (fixed < CAPS_SIZE_1X || fixed > sizeof(PHONECAPS) || total < fixed)
 		return PHONEERR_STRUCTURETOOSMALL;
 	pthread_mutex_lock(&K.lock);
-	fill_caps(ph, lpPhoneCaps, fixed);
+	fill_caps(ph, lpPhoneCaps, fixed, dwTSPIVersion);
 	pthread_mutex_unlock(&K.lock);
 	return 0;
 }
@@ -414,6 +422,9 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 		P.close(ph);
 	pthread_mutex_lock(&K.lock);
 	ph->open = 0;
+	/* An event the provider sent during its close is out before we return. */
+	while (ph->users)
+		pthread_cond_wait(&K.idle, &K.lock);
 	ph->closing = 0;
 	ph->ht = NULL;
 	ph->event_proc = NULL;

@@ -438,20 +438,20 @@ KIT_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 	return 0;
 }
 
+/* The phone answers NODEVICE at once; PHONE_REMOVE goes out from a worker once the requests the
+ * phone accepted have completed (requests.c), so that an engine that closes it at once finds
+ * nothing in flight, and never from inside a TSPI call. */
 void otsp_phone_remove(struct otsp_phone *ph)
 {
-	PHONEEVENT proc;
-	int first;
-
-	pthread_mutex_lock(&K.cb_lock);
 	pthread_mutex_lock(&K.lock);
-	first = !ph->removed;
-	ph->removed = 1;
-	proc = K.create_proc;
+	if (!ph->removed) {
+		ph->removed = 1;
+		ph->remove_pending = 1;
+		K.removals++;
+		kit_release_held(ph);
+	}
 	pthread_mutex_unlock(&K.lock);
-	if (first && proc)
-		proc(NULL, PHONE_REMOVE, ph->device_id, 0, 0);
-	pthread_mutex_unlock(&K.cb_lock);
+	pthread_cond_broadcast(&K.wake);
 }
 
 /* The module may be unloaded after a configure that was never followed by init. */

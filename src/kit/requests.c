@@ -5,8 +5,8 @@
  * inside the call), the per-phone queues, the ready list of phones with queued requests, the
  * worker threads that hand a phone's queued requests to run() as one batch, and otsp_complete.
  *
- * Order. A phone is "busy" while a batch of it is in run() or not yet completed (inflight); its
- * next batch starts only after that, so one phone's requests complete in issue order, held ones
+ * Order. A phone is "busy" while run() has a batch of it (running) or a request of its last batch
+ * is not complete (inflight); its next batch starts only after both, so one phone's requests complete in issue order, held ones
  * included. An idle phone that runs inline (otsp_phone_set_inline) runs a request inside the TSPI
  * call that made it; otherwise, and for whatever queued meanwhile, the phone goes on the ready
  * list for a worker. Phones are served in the order they became ready.
@@ -65,6 +65,7 @@ static struct otsp_request *take_batch(struct otsp_phone *ph)
 		ph->q.tail = NULL;
 	last->next = NULL;
 	ph->inflight = n;
+	ph->running = 1;
 	return batch;
 }
 
@@ -72,7 +73,7 @@ static struct otsp_request *take_batch(struct otsp_phone *ph)
  * when a worker is to be woken (after the unlock, so that it does not wake to wait for it). */
 static int schedule(struct otsp_phone *ph)
 {
-	if (ph->inflight || ph->ready || !ph->q.head)
+	if (ph->inflight || ph->running || ph->ready || !ph->q.head)
 		return 0;
 	ph->ready = 1;
 	ph->ready_next = NULL;
@@ -82,6 +83,14 @@ static int schedule(struct otsp_phone *ph)
 		K.ready_head = ph;
 	K.ready_tail = ph;
 	return 1;
+}
+
+/* run() returned. K.lock held. Returns 1 when a worker is to be woken. */
+static int end_run(struct otsp_phone *ph)
+{
+	ph->running = 0;
+	pthread_cond_broadcast(&K.idle);
+	return schedule(ph) || (ph->remove_pending && !ph->inflight);
 }
 
 void otsp_phone_set_inline(struct otsp_phone *ph, int on)
@@ -105,13 +114,18 @@ void otsp_phone_hold(struct otsp_phone *ph, int on)
 		pthread_cond_signal(&K.wake);
 }
 
-void kit_drain(struct otsp_phone *ph)
+void kit_release_held(struct otsp_phone *ph)
 {
 	ph->holding = 0;
 	list_splice(&ph->q, &ph->held);
 	if (schedule(ph))
 		pthread_cond_signal(&K.wake);
-	while (ph->q.head || ph->inflight || ph->users)
+}
+
+void kit_drain(struct otsp_phone *ph)
+{
+	kit_release_held(ph);
+	while (ph->q.head || ph->inflight || ph->running || ph->users)
 		pthread_cond_wait(&K.idle, &K.lock);
 }
 
@@ -128,7 +142,7 @@ void otsp_complete(struct otsp_request *rq, LONG result)
 	ot_free(rq);
 	pthread_mutex_lock(&K.lock);
 	if (--ph->inflight == 0) {
-		wake = schedule(ph);
+		wake = schedule(ph) || ph->remove_pending;
 		pthread_cond_broadcast(&K.idle);
 	}
 	pthread_mutex_unlock(&K.lock);
@@ -138,15 +152,55 @@ void otsp_complete(struct otsp_request *rq, LONG result)
 
 /* ---- the workers ------------------------------------------------------------------------------ */
 
-/* A worker: takes the phone at the head of the ready list, hands its queued requests to run(),
- * and comes back for more, until the provider stops and nothing is ready. */
+/* A removed phone whose requests have all completed and that no call uses, if any. K.lock
+ * held. */
+static struct otsp_phone *removal_due(void)
+{
+	DWORD i, n = otsp_phone_count();
+
+	for (i = 0; K.removals && i < n; i++) {
+		struct otsp_phone *ph = otsp_phone_at(i);
+
+		if (ph->remove_pending && !ph->q.head && !ph->held.head && !ph->inflight &&
+		    !ph->running && !ph->users)
+			return ph;
+	}
+	return NULL;
+}
+
+/* Tells the engine that a phone is gone. K.lock held, released meanwhile. */
+static void announce_removal(struct otsp_phone *ph)
+{
+	PHONEEVENT proc = K.create_proc;
+
+	ph->remove_pending = 0;
+	K.removals--;
+	pthread_mutex_unlock(&K.lock);
+	pthread_mutex_lock(&K.cb_lock);
+	if (proc)
+		proc(NULL, PHONE_REMOVE, ph->device_id, 0, 0);
+	else
+		otsp_log(OTSP_WARN, "phone %u removed, but there is nobody to tell (no PHONEEVENT "
+			 "from TSPI_providerEnumDevices)", (unsigned)ph->device_id);
+	pthread_mutex_unlock(&K.cb_lock);
+	pthread_mutex_lock(&K.lock);
+}
+
+/* A worker: announces removals that are due, takes the phone at the head of the ready list,
+ * hands its queued requests to run(), and comes back for more, until the provider stops and
+ * nothing is ready. */
 static void *worker_main(void *arg)
 {
 	pthread_mutex_lock(&K.lock);
 	for (;;) {
-		struct otsp_phone *ph = K.ready_head;
+		struct otsp_phone *ph = removal_due();
 		struct otsp_request *batch;
 
+		if (ph) {
+			announce_removal(ph);
+			continue;
+		}
+		ph = K.ready_head;
 		if (!ph) {
 			if (K.stop)
 				break;
@@ -164,6 +218,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&K.lock);
 		P.run(ph, batch);
 		pthread_mutex_lock(&K.lock);
+		if (end_run(ph))
+			pthread_cond_signal(&K.wake);
 	}
 	pthread_mutex_unlock(&K.lock);
 	return arg;
@@ -171,16 +227,16 @@ static void *worker_main(void *arg)
 
 /* Starts up to n workers, taking no signals (they belong to the application's threads; it also
  * means that a write beyond RLIMIT_FSIZE fails with EFBIG instead of killing the process).
- * Returns 0 when at least one runs, else the pthread error. K.lock held. */
+ * Allocates nothing of the provider's. Returns 0 when at least one runs, else the pthread
+ * error. K.lock held. */
 int kit_start_workers(unsigned n)
 {
 	char name[16];
 	sigset_t all, old;
 	int r = 0;
 
-	K.workers = ot_calloc(n, sizeof(*K.workers));
-	if (!K.workers)
-		return ENOMEM;
+	if (n > KIT_MAX_WORKERS)
+		n = KIT_MAX_WORKERS;
 	snprintf(name, sizeof(name), "%.10s-work", P.name);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -193,11 +249,7 @@ int kit_start_workers(unsigned n)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)
 		otsp_log(OTSP_ERROR, "cannot start a worker thread: %s", strerror(r));
-	if (K.nworkers)
-		return 0;
-	ot_free(K.workers);
-	K.workers = NULL;
-	return r;
+	return K.nworkers ? 0 : r;
 }
 
 /* Stops the workers once nothing is ready. K.lock held (released while joining). */
@@ -211,8 +263,6 @@ void kit_stop_workers(void)
 	for (i = 0; i < K.nworkers; i++)
 		pthread_join(K.workers[i], NULL);
 	pthread_mutex_lock(&K.lock);
-	ot_free(K.workers);
-	K.workers = NULL;
 	K.nworkers = 0;
 }
 
@@ -266,11 +316,18 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 	}
 	if (--ph->users == 0 && ph->closing)
 		pthread_cond_broadcast(&K.idle);
+	wake |= !ph->users && ph->remove_pending;
 	pthread_mutex_unlock(&K.lock);
 	if (wake)
 		pthread_cond_signal(&K.wake);
-	if (batch)
+	if (batch) {
 		P.run(ph, batch);
+		pthread_mutex_lock(&K.lock);
+		wake = end_run(ph);
+		pthread_mutex_unlock(&K.lock);
+		if (wake)
+			pthread_cond_broadcast(&K.wake);
+	}
 	return (LONG)id;
 }
 

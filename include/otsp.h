@@ -55,6 +55,7 @@
 #ifndef OTSP_H
 #define OTSP_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "tspi.h"
@@ -205,10 +206,11 @@ struct otsp_provider {
 
 /* The one place a provider names its table: OTSP_PROVIDER(my_provider); at file scope, once. It
  * also makes the linker take every part of the kit into the module. */
-extern const struct otsp_provider *const otsp_provider;
-extern const char otsp_kit_provider_c, otsp_kit_phone_c, otsp_kit_requests_c;
+#define OTSP_HIDDEN __attribute__((visibility("hidden"))) /* the module's own, not exported */
+extern OTSP_HIDDEN const struct otsp_provider *const otsp_provider;
+extern OTSP_HIDDEN const char otsp_kit_provider_c, otsp_kit_phone_c, otsp_kit_requests_c;
 #define OTSP_PROVIDER(table)                                                                     \
-	const struct otsp_provider *const otsp_provider = &(table);                              \
+	OTSP_HIDDEN const struct otsp_provider *const otsp_provider = &(table);                  \
 	__attribute__((used)) static const char *const otsp_kit_parts_[] = {                    \
 		&otsp_kit_provider_c, &otsp_kit_phone_c, &otsp_kit_requests_c                    \
 	}
@@ -270,7 +272,9 @@ int otsp_phone_event(struct otsp_phone *ph, DWORD msg, DWORD_PTR p1, DWORD_PTR p
 
 /**
  * otsp_phone_remove() - The device is gone: the phone answers PHONEERR_NODEVICE from now on
- * (until the provider shuts down) and the engine gets PHONE_REMOVE. Once per phone.
+ * (until the provider shuts down), requests it holds are handed on, and the engine gets
+ * PHONE_REMOVE from a worker once the requests the phone accepted have completed. A second
+ * call does nothing.
  */
 void otsp_phone_remove(struct otsp_phone *ph);
 
@@ -288,6 +292,15 @@ struct otsp_phone *otsp_phone_at(DWORD i);
 void otsp_complete(struct otsp_request *rq, LONG result);
 
 /* ---- Helpers ------------------------------------------------------------------------------- */
+
+/**
+ * otsp_thread_start() - Start a thread of the provider's own (a timer, an event loop) the way
+ * the kit starts its workers: with every signal blocked (signals belong to the application's
+ * threads; a write beyond RLIMIT_FSIZE then fails with EFBIG instead of killing the process)
+ * and named name (at most 15 characters are kept). On failure one line is logged.
+ * Returns 0, or the pthread_create error (EAGAIN: no resources).
+ */
+int otsp_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg, const char *name);
 
 /**
  * otsp_log() - A log line "PROVIDER: message" at OT_LOG_ level 0 (error) .. 3 (debug), on stderr

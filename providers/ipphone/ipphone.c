@@ -37,7 +37,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -692,7 +691,6 @@ static int make_headers(void)
 
 static LONG init(void)
 {
-	sigset_t all, old;
 	int r;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -709,18 +707,12 @@ static LONG init(void)
 	P.active = 0;
 	P.line_head = P.line_tail = NULL;
 	P.cancel_head = NULL;
-	/* The push thread takes no signals: they belong to the application's threads. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&P.worker, NULL, push_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = otsp_thread_start(&P.worker, push_main, NULL, "ipphone-push");
 	if (r != 0) {
 		free_transport();
 		curl_global_cleanup();
-		otsp_log(OTSP_ERROR, "cannot start the push thread: %s", strerror(r));
 		return r == EAGAIN ? LINEERR_RESOURCEUNAVAIL : LINEERR_OPERATIONFAILED;
 	}
-	pthread_setname_np(P.worker, "ipphone-push");
 	return 0;
 }
 

@@ -19,10 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
-#include <string.h>
 
-#include "log.h"
 #include "sim.h"
 
 struct sim_provider sim_prov = {
@@ -42,11 +39,9 @@ LONG sim_link_check(const struct sim_phone *ph)
 	return ph->suspended || ph->disconnected ? (LONG)PHONEERR_INVALPHONESTATE : 0;
 }
 
-/* The timer takes no signals: they belong to the application's threads. */
 static LONG sim_init(void)
 {
 	pthread_condattr_t attr;
-	sigset_t all, old;
 	int r;
 
 	pthread_condattr_init(&attr);
@@ -56,16 +51,11 @@ static LONG sim_init(void)
 	if (r != 0)
 		return LINEERR_RESOURCEUNAVAIL;
 	sim_prov.stop = 0;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&sim_prov.timer, NULL, sim_timer_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = otsp_thread_start(&sim_prov.timer, sim_timer_main, NULL, "sim-timer");
 	if (r != 0) {
-		ot_log(OT_LOG_ERROR, "sim", "cannot start the timer thread: %s", strerror(r));
 		pthread_cond_destroy(&sim_prov.tick);
 		return r == EAGAIN ? LINEERR_RESOURCEUNAVAIL : LINEERR_OPERATIONFAILED;
 	}
-	pthread_setname_np(sim_prov.timer, "sim-timer");
 	return 0;
 }
 

@@ -102,16 +102,12 @@ void otsp_phone_set_inline(struct otsp_phone *ph, int on)
 
 void otsp_phone_hold(struct otsp_phone *ph, int on)
 {
-	int wake;
-
 	pthread_mutex_lock(&K.lock);
-	ph->holding = on && !ph->closing;
-	if (!ph->holding)
-		list_splice(&ph->q, &ph->held);
-	wake = schedule(ph);
+	if (on && !ph->closing)
+		ph->holding = 1;
+	else
+		kit_release_held(ph);
 	pthread_mutex_unlock(&K.lock);
-	if (wake)
-		pthread_cond_signal(&K.wake);
 }
 
 void kit_release_held(struct otsp_phone *ph)
@@ -225,30 +221,35 @@ static void *worker_main(void *arg)
 	return arg;
 }
 
-/* Starts up to n workers, taking no signals (they belong to the application's threads; it also
- * means that a write beyond RLIMIT_FSIZE fails with EFBIG instead of killing the process).
- * Allocates nothing of the provider's. Returns 0 when at least one runs, else the pthread
- * error. K.lock held. */
+int otsp_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg, const char *name)
+{
+	sigset_t all, old;
+	int r;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0)
+		pthread_setname_np(*thread, name);
+	else
+		otsp_log(OTSP_ERROR, "cannot start the %s thread: %s", name, strerror(r));
+	return r;
+}
+
+/* Starts up to n workers (otsp_thread_start). Allocates nothing of the provider's. Returns 0
+ * when at least one runs, else the pthread error. K.lock held. */
 int kit_start_workers(unsigned n)
 {
 	char name[16];
-	sigset_t all, old;
 	int r = 0;
 
 	if (n > KIT_MAX_WORKERS)
 		n = KIT_MAX_WORKERS;
 	snprintf(name, sizeof(name), "%.10s-work", P.name);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (K.nworkers = 0; K.nworkers < n; K.nworkers++) {
-		r = pthread_create(&K.workers[K.nworkers], NULL, worker_main, NULL);
-		if (r != 0)
+	for (K.nworkers = 0; K.nworkers < n; K.nworkers++)
+		if ((r = otsp_thread_start(&K.workers[K.nworkers], worker_main, NULL, name)) != 0)
 			break;
-		pthread_setname_np(K.workers[K.nworkers], name);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0)
-		otsp_log(OTSP_ERROR, "cannot start a worker thread: %s", strerror(r));
 	return K.nworkers ? 0 : r;
 }
 

@@ -20,6 +20,7 @@
  * Callbacks into the engine are serialised (one at a time, as tspi.h asks), except that `twice`
  * and `bogus` make their extra calls as a broken provider would. TSPI_phoneClose and
  * TSPI_providerShutdown wait for the worker thread, so no callback comes after them.
+ * Raw TSPI on purpose, not the provider kit: the kit would not let it break TSPI's rules.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* testprov.c — a minimal provider for tests: phones with data areas it publishes but a provider
  * that exports no TSPI_phoneSetData (so the engine must answer PHONEERR_OPERATIONUNAVAIL), and a
- * TSPI_phoneGetData that returns a fixed pattern. Settings: data_areas = N (one area of N bytes). */
+ * TSPI_phoneGetData that returns a fixed pattern. Settings: data_areas = N (one area of N bytes).
+ * Raw TSPI on purpose, not the provider kit: a missing export is what it is for. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

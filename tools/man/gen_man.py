@@ -8,6 +8,10 @@ two cannot disagree (docs/building.md, "Manual pages").
     gen_man.py api TAPI_H OUTDIR VERSION
         one section 3 page per function of tapi.h, from the header's own documentation comments
         (/** name() - summary. @param: ... Return: ... Errors: ... */) and its prototype
+    gen_man.py kit-list OTSP_H
+    gen_man.py kit OTSP_H OUTDIR VERSION
+        the same for the provider kit's otsp.h: one page per public function, from the comment
+        (/** name(), other() - summary. ... Returns ... */) and the declarations that follow it
     gen_man.py doc PAGE.md NAME SECTION VERSION OUT SUMMARY
         the page NAME(SECTION) from a page of docs/ (the subset of Markdown docs/ uses)
     gen_man.py help PROGRAM SECTION VERSION OUT
@@ -108,6 +112,69 @@ def gen_api(tapi_h, outdir, version):
         with open(os.path.join(outdir, name + ".3"), "w", encoding="utf-8") as f:
             f.write(man3(name, doc, args, version, family if len(family) > 1 else []))
     return names
+
+
+# ---- section 3: otsp.h, the provider kit ---------------------------------------------------
+
+# A documentation comment and the lines right after it (up to a blank line or the next comment).
+KIT_DOC_RE = re.compile(r"^/\*\*(.*?)\*/\n((?:(?!/\*)[^\n]+\n)+)", re.S | re.M)
+ATTRIBUTE_RE = re.compile(r"\s*__attribute__\(\(.*?\)\)\s*(?=;)")
+
+
+def kit_funcs(otsp_h):
+    """[(names declared by the block, doc text, synopsis lines)] for each documented block: the
+    prototypes (attributes dropped) and the #defines that go with them."""
+    blocks = []
+    for m in KIT_DOC_RE.finditer(open(otsp_h, encoding="utf-8").read()):
+        decls, stmt = [], ""
+        for line in m.group(2).split("\n"):
+            if line.startswith("#"):
+                decls.append(line.strip())
+            elif line.strip():
+                stmt += " " + line.strip()
+                if stmt.endswith(";"):
+                    decls.append(ATTRIBUTE_RE.sub("", " ".join(stmt.split())))
+                    stmt = ""
+        names = [re.search(r"(\w+)\s*\(", d).group(1) for d in decls
+                 if not d.startswith("#") and "(" in d]
+        if names:
+            blocks.append((names, parse_doc(m.group(1)), decls))
+    return blocks
+
+
+def kit_page(name, names, doc, decls, version, everyone):
+    m = re.match(r"((?:\w+\(\),?\s*)+)-\s*(.*)", doc)
+    rest = m.group(2) if m else doc
+    sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", rest.strip())
+    summary = sentences[0].rstrip(".")
+    ret = " ".join(x for x in sentences if x.startswith("Returns "))
+    description = " ".join(x for x in sentences if not x.startswith("Returns "))
+    out = [header(name, "3", version, "OpenTAPI Provider Kit")]
+    out.append(".SH NAME\n" + ", ".join(esc(n) for n in names) + " \\- " + esc(summary) + "\n")
+    out.append(".SH SYNOPSIS\n.nf\n.B #include <otsp.h>\n.sp\n" + esc("\n".join(decls)) +
+               "\n.fi\n.PP\nBuild a provider module with\n"
+               ".IR \"cc \\-shared \\-fPIC ... $(pkg\\-config \\-\\-cflags \\-\\-libs otsp)\" .\n")
+    out.append(".SH DESCRIPTION\n" + esc(description) + "\n")
+    if ret:
+        out.append(".SH RETURN VALUE\n" + esc(ret[len("Returns "):][0].upper() +
+                                                ret[len("Returns ") + 1:]) + "\n")
+    out.append(".SH NOTES\nThe model of the kit (the table of operations, requests and their "
+               "completion, threads and locks, ownership of the engine's pointers) is in\n"
+               ".BR otsp (7)\nand in the comment at the top of\n.IR otsp.h .\n")
+    see = sorted(n for n in everyone if n != name)
+    out.append(".SH SEE ALSO\n.BR otsp (7),\n" + "".join(f".BR {esc(o)} (3),\n" for o in see) +
+               ".BR tapisrv (8),\n.BR opentapi.conf (5)\n")
+    return "".join(out)
+
+
+def gen_kit(otsp_h, outdir, version):
+    blocks = kit_funcs(otsp_h)
+    everyone = [n for names, _, _ in blocks for n in names]
+    os.makedirs(outdir, exist_ok=True)
+    for names, doc, decls in blocks:
+        for name in names:
+            with open(os.path.join(outdir, name + ".3"), "w", encoding="utf-8") as f:
+                f.write(kit_page(name, names, doc, decls, version, everyone))
 
 
 # ---- programs: their --help ----------------------------------------------------------------
@@ -228,6 +295,18 @@ def markdown(md_text):
     return "".join(out)
 
 
+def doc_name(md_file):
+    """The page's name in the installed documentation: docs/server.md is server.md,
+    docs/providers/sim.md is providers/sim.md."""
+    parent = os.path.basename(os.path.dirname(os.path.abspath(md_file)))
+    base = os.path.basename(md_file)
+    return base if parent == "docs" else parent + "/" + base
+
+
+# The kit's pages that otsp(7), its guide, points to.
+KIT_SEE_ALSO = ["otsp_complete", "otsp_phone_event", "otsp_phone_set_caps", "otsp_phone_priv"]
+
+
 def gen_doc(md_file, name, section, version, out, summary):
     text = open(md_file, encoding="utf-8").read()
     body = text.split("\n", 1)[1] if text.startswith("# ") else text
@@ -235,9 +314,10 @@ def gen_doc(md_file, name, section, version, out, summary):
     page = [header(name, section, version, title),
             ".SH NAME\n" + esc(f"{name} - {summary}") + "\n",
             markdown(body),
-            ".SH SEE ALSO\n.BR phonectl (1),\n.BR tapisrv (8),\n.BR " +
+            ".SH SEE ALSO\n" + ("".join(f".BR {f} (3),\n" for f in KIT_SEE_ALSO) if name == "otsp"
+                               else "") + ".BR phonectl (1),\n.BR tapisrv (8),\n.BR " +
             ("opentapi (7)" if section == "5" else "opentapi.conf (5)") + ",\n.BR phoneSetData (3)\n.PP\nThis page is "
-            + esc(os.path.basename(md_file)) + " of the documentation installed with OpenTAPI.\n"]
+            + esc(doc_name(md_file)) + " of the documentation installed with OpenTAPI.\n"]
     with open(out, "w", encoding="utf-8") as f:
         f.write("".join(page))
 
@@ -246,6 +326,10 @@ def gen_doc(md_file, name, section, version, out, summary):
 def main(argv):
     if len(argv) == 5 and argv[1] == "api":
         gen_api(argv[2], argv[3], argv[4])
+    elif len(argv) == 5 and argv[1] == "kit":
+        gen_kit(argv[2], argv[3], argv[4])
+    elif len(argv) == 3 and argv[1] == "kit-list":
+        print("\n".join(n for names, _, _ in kit_funcs(argv[2]) for n in names))
     elif len(argv) == 3 and argv[1] == "list":
         text_ = open(argv[2], encoding="utf-8").read()
         print("\n".join(m.group(2) for m in DOC_RE.finditer(text_)))

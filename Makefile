@@ -9,7 +9,8 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_OPTS ?= -Dwerror=true
 DEPS       := gcc g++ pkg-config meson ninja-build libinih-dev libcmocka-dev libsystemd-dev libcurl4-openssl-dev libmicrohttpd-dev \
-              gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 man-db groff-base
+              gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 man-db groff-base \
+              debhelper lintian
 
 .PHONY: all deps build demo check check-plain check-asan install uninstall clean
 
@@ -77,6 +78,12 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# make deb: the Debian packages (debian/; docs/building.md) into the directory above the tree.
+# make check builds, lints, installs and uses them too (tests/deb/test_debian.sh).
+.PHONY: deb
+deb: deps
+	dpkg-buildpackage -us -uc -b
 
 # make fuzz: every libFuzzer target (clang, ASan+UBSan; docs/reliability.md) for FUZZ_SECONDS
 # seconds each, on a copy of its corpus tests/fuzz/corpus/NAME; fails if any of them crashes.

@@ -5,7 +5,8 @@
 # do not and fails; prints the count that do and passes.
 set -u
 cd "${1:?usage: check_spdx.sh SRCDIR}" || exit 2
-missing=$(find . \( -path ./build -o -path './build-*' -o -path ./.git -o -name corpus \) -prune -o \
+missing=$(find . \( -path ./build -o -path './build-*' -o -path './obj-*' -o -path ./.git -o -name corpus \) \
+	-prune -o \
 	-type f \( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.sh' -o -name '*.py' \
 	-o -name '*.in' -o -name '*.socket' -o -name '*.map' -o -name '*.supp' -o -name meson.build \
 	-o -name Makefile \) -print | sort | while read -r f; do

@@ -5,11 +5,12 @@
  * inside the call), the per-phone queues, the ready list of phones with queued requests, the
  * worker threads that hand a phone's queued requests to run() as one batch, and otsp_complete.
  *
- * Order. A phone is "busy" while run() has a batch of it (running) or a request of its last batch
- * is not complete (inflight); its next batch starts only after both, so one phone's requests complete in issue order, held ones
- * included. An idle phone that runs inline (otsp_phone_set_inline) runs a request inside the TSPI
- * call that made it; otherwise, and for whatever queued meanwhile, the phone goes on the ready
- * list for a worker. Phones are served in the order they became ready.
+ * Order. A phone is busy while run() has a batch of it (running) or a request of its last batch
+ * is not complete (inflight); its next batch starts only when neither is true, so one phone's
+ * requests complete in issue order, held ones included, and run() never has two batches of one
+ * phone at once. An idle phone that runs inline (otsp_phone_set_inline) runs a request inside
+ * the TSPI call that made it; otherwise, and for whatever queued meanwhile, the phone goes on the
+ * ready list for a worker. Phones are served in the order they became ready.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +27,7 @@
 
 const char otsp_kit_requests_c = 0;
 
-/* ---- lists and the ready list ---------------------------------------------------------------- */
+/* ---- lists and the ready list -------------------------------------------------------------- */
 
 static void list_push(struct kit_list *l, struct otsp_request *rq)
 {
@@ -125,7 +126,7 @@ void kit_drain(struct otsp_phone *ph)
 		pthread_cond_wait(&K.idle, &K.lock);
 }
 
-/* ---- completion ------------------------------------------------------------------------------ */
+/* ---- completion ---------------------------------------------------------------------------- */
 
 void otsp_complete(struct otsp_request *rq, LONG result)
 {
@@ -146,7 +147,7 @@ void otsp_complete(struct otsp_request *rq, LONG result)
 		pthread_cond_signal(&K.wake);
 }
 
-/* ---- the workers ------------------------------------------------------------------------------ */
+/* ---- the workers --------------------------------------------------------------------------- */
 
 /* A removed phone whose requests have all completed and that no call uses, if any. K.lock
  * held. */
@@ -267,7 +268,7 @@ void kit_stop_workers(void)
 	K.nworkers = 0;
 }
 
-/* ---- the asynchronous functions ---------------------------------------------------------------- */
+/* ---- the asynchronous functions ------------------------------------------------------------ */
 
 /* The common path: the request (args in *tmpl) is made, the provider's operation accepts or
  * refuses it, and an accepted one joins the phone's queue, running here and now when the phone

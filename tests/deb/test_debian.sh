@@ -41,7 +41,9 @@ server_pid=
 made_run_dir=
 [ -d /run/opentapi ] || made_run_dir=1
 
+# The plan goes last (TAP allows it), so that it always matches what ran.
 cleanup() {
+	echo "1..$n"
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
 	rm -f "$sock" /run/opentapi/tapisrv.lock
 	[ -n "$made_run_dir" ] && rmdir /run/opentapi 2>/dev/null
@@ -52,7 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..14"
 
 # ---- build and lint ------------------------------------------------------------------------
 mkdir -p "$work/src"

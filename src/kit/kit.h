@@ -24,6 +24,9 @@
 
 #define P (*otsp_provider) /* the provider's table */
 
+/* The module's exports: the TSPI functions (everything else of the kit is hidden). */
+#define KIT_EXPORT __attribute__((visibility("default")))
+
 /* Most worker threads a provider gets (its .workers is capped to this). */
 #define KIT_MAX_WORKERS 64
 
@@ -65,7 +68,7 @@ struct kit {
 	pthread_cond_t wake; /* workers: a phone is ready, or stop */
 	pthread_cond_t idle; /* a phone's requests or users went down to none */
 
-	int configured, initialised, stop;
+	int initialised, stop;
 	DWORD provider_id;
 	char *state_dir;
 	struct ot_ptrtable phones;     /* struct otsp_phone *, by index */

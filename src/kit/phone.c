@@ -16,8 +16,6 @@
 #include "kit.h"
 #include "varstruct.h"
 
-#define KIT_EXPORT __attribute__((visibility("default")))
-
 /* Fixed-part sizes by version (Microsoft's TSPI documentation; docs/decisions.md, "Versions"). */
 #define CAPS_SIZE_1X 144u
 #define STATUS_SIZE_1X 100u

@@ -20,8 +20,6 @@
 #include "log.h"
 #include "varstruct.h"
 
-#define KIT_EXPORT __attribute__((visibility("default")))
-
 const char otsp_kit_provider_c = 0;
 
 struct kit K = {
@@ -223,7 +221,6 @@ static void free_config(void)
 	ot_ptrtable_free(&K.phones);
 	ot_free(K.state_dir);
 	K.state_dir = NULL;
-	K.configured = 0;
 }
 
 /* A phone from its section, made by the provider's configure. */
@@ -375,7 +372,6 @@ KIT_EXPORT LONG TSPIAPI OTSPI_providerConfigure(DWORD dwPermanentProviderID, LPC
 			table_append(batch[i]);
 		ot_free(batch);
 		batch = NULL;
-		K.configured = 1;
 	}
 	pthread_mutex_unlock(&K.lock);
 	if (r == 0)

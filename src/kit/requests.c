@@ -13,7 +13,6 @@
  * ready list for a worker. Phones are served in the order they became ready.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,8 +21,6 @@
 #include "alloc.h"
 #include "kit.h"
 #include "log.h"
-
-#define KIT_EXPORT __attribute__((visibility("default")))
 
 const char otsp_kit_requests_c = 0;
 

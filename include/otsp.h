@@ -271,6 +271,22 @@ int otsp_phone_closing(const struct otsp_phone *ph);
 int otsp_phone_event(struct otsp_phone *ph, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
 
 /**
+ * otsp_phone_create() - A phone the provider found by itself (a device plugged in), while it
+ *   runs: made now, described by setup, and announced to the engine with PHONE_CREATE; it
+ *   exists (a device ID, in otsp_phone_count) once the engine has called
+ *   TSPI_providerCreatePhoneDevice for it, from another thread, a moment later.
+ * @name: the phone's name (its identity comes from it unless setup sets one).
+ * @setup: called with the new phone before it is announced, as configure is for a configured
+ *   one: fill the provider's part, call otsp_phone_set_caps (and otsp_phone_set_identity with
+ *   a device key, so that a device plugged in again is the same phone); NULL: nothing to do.
+ * @arg: passed to setup.
+ * Returns 0; setup's error (the phone is destroyed); PHONEERR_OPERATIONFAILED before
+ * TSPI_providerInit or after shutdown; PHONEERR_NOMEM.
+ */
+LONG otsp_phone_create(const char *name, LONG (*setup)(struct otsp_phone *ph, void *arg),
+		       void *arg);
+
+/**
  * otsp_phone_remove() - The device is gone: the phone answers PHONEERR_NODEVICE from now on
  * (until the provider shuts down), requests it holds are handed on, and the engine gets
  * PHONE_REMOVE from a worker once the requests the phone accepted have completed. A second

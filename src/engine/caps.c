@@ -3,6 +3,7 @@
  * display size, button/lamp count and lamp modes, hookswitch devices and their modes, volume and
  * gain flags, ring modes, features and device classes. Read at bring-up and again after the
  * provider reports PHONESTATE_CAPSCHANGE. */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -119,6 +120,26 @@ static LONG parse(const PHONECAPS *caps, DWORD version, struct ot_caps *c)
 	return rc;
 }
 
+/* A phone its provider created has no section to be named after: it takes dwPhoneName (or
+ * "phone N" without one). */
+static LONG take_name(const PHONECAPS *caps, struct ot_device *d)
+{
+	DWORD size = caps->dwPhoneNameSize, offset = caps->dwPhoneNameOffset;
+	char fallback[32];
+
+	if (size && offset <= caps->dwUsedSize && size <= caps->dwUsedSize - offset) {
+		d->name = ot_malloc(size + 1);
+		if (d->name) {
+			memcpy(d->name, (const char *)caps + offset, size);
+			d->name[size] = '\0'; /* the provider's text need not end in a NUL */
+		}
+	} else {
+		snprintf(fallback, sizeof(fallback), "phone %u", (unsigned)d->id);
+		d->name = ot_strdup(fallback);
+	}
+	return d->name ? 0 : PHONEERR_NOMEM;
+}
+
 LONG ot_caps_probe(struct ot_device *d, struct ot_caps *out)
 {
 	DWORD total = 4096;
@@ -140,6 +161,8 @@ LONG ot_caps_probe(struct ot_device *d, struct ot_caps *out)
 	}
 	if (rc == 0)
 		rc = parse(caps, d->tspi_version, out);
+	if (rc == 0 && !d->name)
+		rc = take_name(caps, d);
 	ot_free(caps);
 	return rc;
 }

@@ -84,6 +84,29 @@ LONG ot_device_add(struct ot_engine *e, const struct ot_config *cfg, size_t inde
 	return 0;
 }
 
+LONG ot_device_add_created(struct ot_engine *e, struct ot_provider *p, struct ot_device **out)
+{
+	struct ot_device *d = ot_calloc(1, sizeof(*d));
+	struct ot_device **devices = d ? ot_realloc(e->devices, (e->num_devices + 1) *
+						    sizeof(*devices))
+				       : NULL;
+
+	if (!devices) {
+		ot_free(d);
+		return PHONEERR_NOMEM;
+	}
+	d->engine = e;
+	d->prov = p;
+	d->dynamic = 1;
+	d->removed = 1; /* until it is described */
+	pthread_mutex_init(&d->call_lock, NULL);
+	e->devices = devices;
+	d->id = e->num_devices;
+	e->devices[e->num_devices++] = d;
+	*out = d;
+	return 0;
+}
+
 void ot_device_free(struct ot_device *d)
 {
 	if (!d)

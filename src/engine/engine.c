@@ -335,9 +335,37 @@ static struct ot_device *phone_named(struct ot_engine *e, const char *name)
 	DWORD i;
 
 	for (i = 0; i < e->num_devices; i++)
-		if (!e->devices[i]->removed && !strcmp(e->devices[i]->name, name))
+		if (!e->devices[i]->removed && !e->devices[i]->dynamic &&
+		    !strcmp(e->devices[i]->name, name))
 			return e->devices[i];
 	return NULL;
+}
+
+void ot_engine_add_created(struct ot_engine *e)
+{
+	while (e->num_created) {
+		struct ot_created c = e->created[0];
+		struct ot_device *d = NULL;
+		char err[256] = "";
+		LONG rc;
+
+		memmove(e->created, e->created + 1, --e->num_created * sizeof(c));
+		rc = ot_device_add_created(e, c.prov, &d);
+		pthread_mutex_unlock(&e->lock);
+		if (rc == 0) {
+			rc = c.prov->providerCreatePhoneDevice(c.temp_id, d->id);
+			if (rc == 0)
+				rc = probe_device(d, err, sizeof(err));
+		}
+		pthread_mutex_lock(&e->lock);
+		if (rc == 0) {
+			d->removed = 0;
+			ot_device_announce(e, d);
+		} else {
+			ot_log(OT_LOG_WARN, "engine", "provider '%s': the phone it created could not be "
+			       "added (0x%08X)%s%s", c.prov->name, (unsigned)rc, err[0] ? ": " : "", err);
+		}
+	}
 }
 
 /* Does the configuration have a phone of that name? */
@@ -362,6 +390,7 @@ static void remove_old_phones(struct ot_engine *e, const struct ot_config *cfg, 
 		struct ot_device *d = e->devices[k];
 		int keep = 0;
 
+		keep = d->dynamic; /* its provider's, not the configuration's */
 		for (i = 0; i < cfg->n_phones && !d->removed && !keep; i++)
 			keep = ot_device_matches(d, &cfg->phones[i]);
 		if (d->removed || keep)
@@ -384,7 +413,8 @@ static struct ot_device *replaced(struct ot_engine *e, const struct ot_device *f
 	DWORD k;
 
 	for (k = old_count; k-- > 0;)
-		if (e->devices[k]->removed && !strcmp(e->devices[k]->name, fresh->name))
+		if (e->devices[k]->removed && !e->devices[k]->dynamic && e->devices[k]->name &&
+		    !strcmp(e->devices[k]->name, fresh->name))
 			return e->devices[k];
 	return NULL;
 }
@@ -414,7 +444,7 @@ LONG ot_engine_reload(struct ot_engine *e, const struct ot_config *cfg,
 	for (k = (DWORD)old_count; k < e->num_devices; k++) {
 		struct ot_device *d = e->devices[k], *old;
 
-		if (d->removed)
+		if (d->removed || d->dynamic) /* a provider's own phone was announced as it came */
 			continue;
 		ot_device_announce(e, d);
 		old = replaced(e, d, (DWORD)old_count);

@@ -83,6 +83,32 @@ static void provider_removed(struct ot_engine *e, DWORD_PTR id)
 	pthread_mutex_unlock(&e->lock);
 }
 
+/* PHONE_CREATE from a provider (htPhone NULL, dwParam1 = the HPROVIDER of
+ * TSPI_providerEnumDevices, dwParam2 = its temporary ID): the watchdog adds the phone, calling
+ * the provider back outside this callback. */
+static void provider_created(struct ot_engine *e, DWORD_PTR hprov, DWORD_PTR temp)
+{
+	size_t i;
+
+	pthread_mutex_lock(&e->lock);
+	for (i = 0; i < e->num_providers && (DWORD_PTR)e->providers[i] != hprov; i++)
+		;
+	if (i == e->num_providers)
+		ot_log(OT_LOG_WARN, "engine", "PHONE_CREATE from an unknown provider ignored");
+	else if (!e->providers[i]->providerCreatePhoneDevice)
+		ot_log(OT_LOG_WARN, "engine", "provider '%s': PHONE_CREATE ignored (it has no "
+		       "TSPI_providerCreatePhoneDevice)", e->providers[i]->name);
+	else if (e->num_created == OT_MAX_PENDING_CREATES)
+		ot_log(OT_LOG_WARN, "engine", "provider '%s': PHONE_CREATE ignored (%u are waiting "
+		       "already)", e->providers[i]->name, (unsigned)OT_MAX_PENDING_CREATES);
+	else {
+		e->created[e->num_created].prov = e->providers[i];
+		e->created[e->num_created++].temp_id = temp;
+		ot_watchdog_kick(e);
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
 void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
 			       DWORD_PTR p3)
 {
@@ -96,9 +122,11 @@ void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWOR
 		provider_removed(e, p1);
 		return;
 	}
+	if (!dev && msg == PHONE_CREATE) {
+		provider_created(e, p1, p2);
+		return;
+	}
 	if (!dev) {
-		/* PHONE_CREATE would have the engine call the provider back from its own callback;
-		 * phones are added through the configuration (reload) instead. */
 		ot_log(OT_LOG_WARN, "engine", "provider event %u without a device ignored",
 		       (unsigned)msg);
 		return;

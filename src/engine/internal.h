@@ -45,6 +45,8 @@ struct ot_device {
 	DWORD id;
 	char *name;       /* the [phone "NAME"] it came from */
 	char *signature;  /* provider and settings: a reload replaces the phone when they change */
+	int dynamic;      /* created by its provider (PHONE_CREATE), not by the configuration: a
+			     reload leaves it alone */
 	size_t cfg_index; /* its section in the configuration being applied */
 	int removed;      /* gone for good: its ID answers PHONEERR_NODEVICE (guarded by the lock) */
 	int close_owed;   /* removed while open, or closed after a request timed out:
@@ -110,6 +112,9 @@ struct ot_request {
 	int expired;          /* answered PHONEERR_OPERATIONFAILED already; only to be freed */
 };
 
+/* PHONE_CREATEs waiting for the watchdog; more at once are refused (logged). */
+#define OT_MAX_PENDING_CREATES 64
+
 struct ot_engine {
 	pthread_mutex_t lock;
 	struct ot_provider **providers;
@@ -125,6 +130,12 @@ struct ot_engine {
 	int watchdog_running, watchdog_stop;
 	struct ot_client **clients; /* for destroy */
 	size_t num_clients;
+	/* Phones providers announced with PHONE_CREATE, for the watchdog to add (engine lock). */
+	struct ot_created {
+		struct ot_provider *prov;
+		DWORD_PTR temp_id;
+	} created[OT_MAX_PENDING_CREATES];
+	unsigned num_created;
 };
 
 /* The one engine of this process; TSPI callbacks carry no context. */
@@ -137,6 +148,9 @@ struct ot_app *ot_app_find(struct ot_engine *e, struct ot_client *c, HPHONEAPP a
 /* Creates the device for cfg->phones[index] with the next device ID (owners checked). */
 LONG ot_device_add(struct ot_engine *e, const struct ot_config *cfg, size_t index,
 		   struct ot_device **out, char *err, size_t errlen);
+/* Engine lock held: a device for a phone provider p created (PHONE_CREATE), with the next
+ * device ID; anyone may own it; removed (hidden) until the caller has described it. */
+LONG ot_device_add_created(struct ot_engine *e, struct ot_provider *p, struct ot_device **out);
 void ot_device_free(struct ot_device *d);
 /* Was d made from this very section (same name, provider and settings)? */
 int ot_device_matches(const struct ot_device *d, const struct ot_phone_config *pc);
@@ -183,6 +197,10 @@ void ot_request_expire(struct ot_engine *e, struct ot_request *r);
 void ot_emit(struct ot_app *app, DWORD device, DWORD msg, DWORD_PTR instance, DWORD_PTR p1,
 	     DWORD_PTR p2, DWORD_PTR p3);
 void ot_emit_state_to_others(struct ot_handle *except, DWORD state, DWORD_PTR value);
+/* engine.c: adds the phones providers announced (PHONE_CREATE); engine lock held, dropped
+ * around each. Runs on the watchdog thread: the provider's TSPI_providerCreatePhoneDevice is
+ * never called from inside its own callback. */
+void ot_engine_add_created(struct ot_engine *e);
 void TSPIAPI ot_on_phone_event(HTAPIPHONE htPhone, DWORD msg, DWORD_PTR p1, DWORD_PTR p2,
 			       DWORD_PTR p3);
 

@@ -7,7 +7,9 @@
  *    — and since that answer may be false, the phone is closed for every handle and, here, at
  *    its provider;
  *  - a phone its provider removed while it was open gets the TSPI_phoneClose that TAPI owes it,
- *    here rather than inside the provider's PHONE_REMOVE callback (no re-entry).
+ *    here rather than inside the provider's PHONE_REMOVE callback (no re-entry);
+ *  - a phone its provider announced with PHONE_CREATE is added here (its
+ *    TSPI_providerCreatePhoneDevice, then the applications' PHONE_CREATE), for the same reason.
  *
  * It sleeps on watchdog_cond with the engine lock, until the nearest deadline (at most 1 s).
  */
@@ -80,6 +82,7 @@ static void *watch(void *arg)
 		struct timespec until;
 
 		close_owed(e);
+		ot_engine_add_created(e);
 		next = expire_due(e, ot_now_ms());
 		close_owed(e); /* what expiring just closed */
 		until.tv_sec = (time_t)(next / 1000);

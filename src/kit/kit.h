@@ -74,7 +74,11 @@ struct kit {
 	struct ot_ptrtable phones;     /* struct otsp_phone *, by index */
 	struct otsp_phone **pending;   /* configured while running, awaiting their create */
 	DWORD num_pending;
+	struct otsp_phone **created;   /* made by the provider (otsp_phone_create), awaiting theirs */
+	DWORD num_created;
+	DWORD next_temp;               /* their temporary IDs: 0x80000000 + this */
 	PHONEEVENT create_proc;        /* PHONE_CREATE / PHONE_REMOVE */
+	HPROVIDER hprovider;           /* for PHONE_CREATE */
 	ASYNC_COMPLETION completion;
 
 	pthread_t workers[KIT_MAX_WORKERS];

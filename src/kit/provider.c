@@ -216,6 +216,9 @@ static void free_config(void)
 	DWORD i;
 
 	drop_pending();
+	free_phones(K.created, K.num_created);
+	K.created = NULL;
+	K.num_created = 0;
 	for (i = 0; i < otsp_phone_count(); i++)
 		free_phone(otsp_phone_at(i));
 	ot_ptrtable_free(&K.phones);
@@ -392,15 +395,34 @@ fail:
 /* After an OTSPI_providerConfigure while initialised: the phone configured with device ID
  * dwTempID starts to exist as dwDeviceID (the engine passes the same ID twice). A phone of the
  * same name that the provider had is replaced: it answers PHONEERR_NODEVICE from now on. */
+/* The slot of the phone waiting under temporary ID temp in list[0..n), or NULL. K.lock held. */
+static struct otsp_phone **waiting(struct otsp_phone **list, DWORD n, DWORD_PTR temp)
+{
+	DWORD k;
+
+	for (k = 0; k < n; k++)
+		if ((DWORD_PTR)list[k]->device_id == temp)
+			return &list[k];
+	return NULL;
+}
+
+/* After an OTSPI_providerConfigure while initialised, or an otsp_phone_create: the phone
+ * waiting under temporary ID dwTempID (a configured phone's is its device ID; a created one's
+ * 0x80000000 and up) starts to exist as dwDeviceID. A phone of the same name that the provider
+ * had is replaced: it answers PHONEERR_NODEVICE from now on. */
 KIT_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD dwDeviceID)
 {
-	struct otsp_phone *ph = NULL, *old = NULL;
-	DWORD i, k;
+	struct otsp_phone **slot, *ph = NULL, *old = NULL;
+	int configured;
+	DWORD i;
 
 	pthread_mutex_lock(&K.lock);
-	for (k = 0; k < K.num_pending && !ph; k++)
-		if ((DWORD_PTR)K.pending[k]->device_id == dwTempID)
-			ph = K.pending[k];
+	slot = waiting(K.pending, K.num_pending, dwTempID);
+	configured = slot != NULL;
+	if (!slot)
+		slot = waiting(K.created, K.num_created, dwTempID);
+	if (slot)
+		ph = *slot;
 	for (i = 0; ph && i < otsp_phone_count(); i++) {
 		struct otsp_phone *o = otsp_phone_at(i);
 
@@ -419,7 +441,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 			 ph->name, (unsigned)old->device_id);
 		return PHONEERR_OPERATIONFAILED;
 	}
-	if (ot_ptrtable_reserve(&K.phones, 1) < 0) { /* the configure made room: this does not fail */
+	if (ot_ptrtable_reserve(&K.phones, 1) < 0) {
 		pthread_mutex_unlock(&K.lock);
 		return PHONEERR_NOMEM;
 	}
@@ -427,10 +449,54 @@ KIT_EXPORT LONG TSPIAPI TSPI_providerCreatePhoneDevice(DWORD_PTR dwTempID, DWORD
 		old->removed = 1;
 	ph->device_id = dwDeviceID;
 	table_append(ph);
-	K.pending[k - 1] = K.pending[--K.num_pending];
-	if (!K.num_pending)
-		drop_pending();
+	if (configured) {
+		*slot = K.pending[--K.num_pending];
+		if (!K.num_pending)
+			drop_pending();
+	} else {
+		*slot = K.created[--K.num_created];
+	}
 	pthread_mutex_unlock(&K.lock);
+	return 0;
+}
+
+LONG otsp_phone_create(const char *name, LONG (*setup)(struct otsp_phone *ph, void *arg),
+		       void *arg)
+{
+	struct otsp_phone *ph = ot_calloc(1, sizeof(*ph) + P.phone_size), **list = NULL;
+	PHONEEVENT proc = NULL;
+	HPROVIDER hprov = NULL;
+	DWORD_PTR temp = 0;
+	LONG r = 0;
+
+	if (!ph || !(ph->name = ot_strdup(name ? name : ""))) {
+		ot_free(ph);
+		return PHONEERR_NOMEM;
+	}
+	otsp_phone_set_identity(ph, ph->name);
+	if (setup)
+		r = setup(ph, arg);
+	pthread_mutex_lock(&K.lock);
+	if (r == 0 && (!K.initialised || !K.create_proc))
+		r = PHONEERR_OPERATIONFAILED;
+	if (r == 0 && !(list = ot_realloc(K.created, (K.num_created + 1) * sizeof(*list))))
+		r = PHONEERR_NOMEM;
+	if (r == 0) {
+		K.created = list;
+		temp = 0x80000000u | (K.next_temp++ & 0x7FFFFFFFu);
+		ph->device_id = (DWORD)temp;
+		K.created[K.num_created++] = ph;
+		proc = K.create_proc;
+		hprov = K.hprovider;
+	}
+	pthread_mutex_unlock(&K.lock);
+	if (r) {
+		free_phone(ph);
+		return r;
+	}
+	pthread_mutex_lock(&K.cb_lock);
+	proc(NULL, PHONE_CREATE, (DWORD_PTR)hprov, temp, 0);
+	pthread_mutex_unlock(&K.cb_lock);
 	return 0;
 }
 
@@ -485,12 +551,12 @@ KIT_EXPORT LONG TSPIAPI TSPI_providerEnumDevices(DWORD dwPermanentProviderID,
 						 PHONEEVENT lpfnPhoneCreateProc)
 {
 	(void)dwPermanentProviderID;
-	(void)hProvider;
 	(void)lpfnLineCreateProc;
 	if (!lpdwNumLines || !lpdwNumPhones)
 		return LINEERR_OPERATIONFAILED;
 	pthread_mutex_lock(&K.lock);
 	K.create_proc = lpfnPhoneCreateProc;
+	K.hprovider = hProvider;
 	*lpdwNumLines = 0;
 	*lpdwNumPhones = otsp_phone_count();
 	pthread_mutex_unlock(&K.lock);

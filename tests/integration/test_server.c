@@ -699,6 +699,51 @@ static void a_peer_not_allowed_to_own_is_refused(void **state)
 	assert_true(srv_wait_log(&server, "may not own"));
 }
 
+#define PARTS_PHONE "[phone \"Parts\"]\nprovider = partsprov\n"
+
+static int setup_parts(void **state)
+{
+	return start(state, PARTS_PHONE);
+}
+
+/* A reload leaves alone the phones a provider made itself (a device plugged in; the parts test
+ * provider's "plug"): they are not the configuration's to remove, and keep their state. */
+static void sighup_keeps_a_phone_its_provider_made(void **state)
+{
+	static const char next[] = PARTS_PHONE
+		"[phone \"Extra\"]\nprovider = sim\ndata_areas = 64\ndurable = no\n";
+	PHONEINITIALIZEEXPARAMS p = { .dwTotalSize = sizeof(p),
+				      .dwOptions = PHONEINITIALIZEEXOPTION_USEEVENT };
+	DWORD n, v = 0x00020002, mode = 0;
+	HPHONEAPP app;
+	HPHONE parts, found;
+	PHONEMESSAGE m;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(phoneInitializeExA(&app, NULL, NULL, "plugged", &n, &v, &p), 0);
+	assert_int_equal(n, 1);
+	parts = open_phone(app, PHONEPRIVILEGE_OWNER);
+	devspecific(app, parts, "plug Found");
+	m = wait_msg(app, PHONE_CREATE, 10000);
+	assert_int_equal(m.dwParam1, 1);
+	assert_int_equal(phoneOpen(app, 1, &found, 0x00020002, 0, 0, PHONEPRIVILEGE_OWNER), 0);
+	wait_reply(app, phoneSetLamp(found, 13, PHONELAMPMODE_STEADY), 0);
+
+	f = fopen(server.config, "w");
+	assert_non_null(f);
+	fputs(next, f);
+	fclose(f);
+	kill(server.pid, SIGHUP);
+	m = wait_msg(app, PHONE_CREATE, 10000);
+	assert_int_equal(m.dwParam1, 2); /* Extra */
+	assert_true(srv_wait_log(&server, "reloaded"));
+	assert_true(srv_log_has(&server, ": 3 phones (1 added, 0 removed, 0 changed)"));
+	assert_int_equal(phoneGetLamp(found, 13, &mode), 0);
+	assert_int_equal(mode, PHONELAMPMODE_STEADY);
+	assert_int_equal(phoneShutdown(app), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -720,6 +765,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sighup_adds_and_removes_phones, setup_two_phones,
 						teardown),
 		cmocka_unit_test_setup_teardown(sighup_adds_a_sim_phone, setup_two_phones, teardown),
+		cmocka_unit_test_setup_teardown(sighup_keeps_a_phone_its_provider_made, setup_parts,
+						teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -13,7 +13,8 @@
  * Dev-specific commands (NUL-terminated text): "state BITS VALUE" sends PHONE_STATE,
  * "button ID MODE STATE" sends PHONE_BUTTON, "capschange" removes the display (dwDisplayNumRows
  * 0) and sends PHONE_STATE(CAPSCHANGE), "grow" doubles the data area (up to 1 MiB; its new bytes
- * are zero) and sends PHONE_STATE(CAPSCHANGE).
+ * are zero) and sends PHONE_STATE(CAPSCHANGE), "plug NAME" creates another parts phone NAME
+ * (PHONE_CREATE, as a device plugged in), "unplug" removes this phone (PHONE_REMOVE).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct button {
 struct phone {
 	DWORD features, tspi;
 	int no_display;
+	int plugged; /* made by "plug", not configured: named after the command */
 	char16_t display[ROWS * COLS];
 	DWORD lamps[BUTTONS];
 	struct button buttons[BUTTONS];
@@ -86,7 +88,7 @@ static LONG describe(struct otsp_phone *ph)
 	struct phone *p = of(ph);
 	DWORD modes[BUTTONS], functions[BUTTONS], lamps[BUTTONS];
 	struct otsp_caps c = {
-		.name = "Parts phone",
+		.name = p->plugged ? NULL : "Parts phone",
 		.features = p->features,
 		.hook_devs = 7,
 		.hook_modes = { HS_MODES, HS_MODES, HS_MODES },
@@ -119,14 +121,30 @@ static LONG describe(struct otsp_phone *ph)
 	return otsp_phone_set_caps(ph, &c);
 }
 
+/* A phone as it starts: every part, no data area. */
+static void start(struct phone *p)
+{
+	p->features = 0x0FFFFFFFu & ~(DWORD)(PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA);
+	p->tspi = 0x00020002;
+	reset(p);
+}
+
+/* "plug NAME": a phone the provider finds by itself. */
+static LONG plugged(struct otsp_phone *ph, void *arg)
+{
+	(void)arg;
+	start(of(ph));
+	of(ph)->plugged = 1;
+	otsp_phone_set_inline(ph, 1);
+	return describe(ph);
+}
+
 static LONG configure(struct otsp_phone *ph, const OTSPIPHONECONFIG *cfg, char *err, size_t errlen)
 {
 	struct phone *p = of(ph);
 	DWORD k;
 
-	p->features = 0x0FFFFFFFu & ~(DWORD)(PHONEFEATURE_GETDATA | PHONEFEATURE_SETDATA);
-	p->tspi = 0x00020002;
-	reset(p);
+	start(p);
 	for (k = 0; k < cfg->dwNumSettings; k++) {
 		const OTSPISETTING *s = &cfg->lpSettings[k];
 
@@ -201,6 +219,10 @@ static void dev_specific(struct otsp_phone *ph, const char *cmd)
 		p->no_display = 1;
 		describe(ph);
 		otsp_phone_event(ph, PHONE_STATE, PHONESTATE_CAPSCHANGE, 0, 0);
+	} else if (!strncmp(cmd, "plug ", 5)) {
+		otsp_phone_create(cmd + 5, plugged, NULL);
+	} else if (!strcmp(cmd, "unplug")) {
+		otsp_phone_remove(ph);
 	} else if (!strcmp(cmd, "grow") && p->area_size && p->area_size < AREA_MAX) {
 		p->area_size *= 2;
 		describe(ph);

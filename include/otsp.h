@@ -40,9 +40,11 @@
  *
  * Threads and locks: the kit holds no lock of its own while it calls an operation, and calls
  * the engine's callbacks one at a time (tspi.h's rule) under a lock that no operation ever
- * holds; do not call otsp_complete or otsp_phone_event with a lock that your operations take
- * while they call the kit (a deadlock with a close). Operations may be called from several
- * threads at once, for different phones and for the same one.
+ * holds. A lock of yours may be held across otsp_complete or otsp_phone_event (to keep a
+ * change and its message together) as long as no code that the kit waits for needs it while
+ * you wait: a close waits for run() to return and for the phone's operations in progress, and
+ * only then calls your close. Operations may be called from several threads at once, for
+ * different phones and for the same one.
  *
  * Ownership: a request and what its arguments point to (the data of SET_DATA, the text of
  * SET_DISPLAY, the PHONEBUTTONINFO of SET_BUTTON_INFO, the params of DEV_SPECIFIC) belong to the
@@ -130,9 +132,11 @@ struct otsp_status {
 	DWORD features;           /* PHONEFEATURE_ bits usable now (preset: the caps' features) */
 	DWORD ring_mode, ring_volume;
 	DWORD hook_mode[3], volume[3], gain[3]; /* handset, speaker, headset */
-	DWORD *lamps;             /* the kit's: room for num_buttons lamp modes */
-	char *display;            /* the kit's: room for the display as UTF-8 and a NUL
-				   * (rows * columns * 4 + 1 bytes); "" leaves dwDisplay empty */
+	DWORD *lamps;             /* the kit's: room for num_lamps lamp modes */
+	DWORD num_lamps;          /* the caps' num_buttons when the call began */
+	char *display;            /* the kit's: room for the display as UTF-8 and a NUL */
+	size_t display_size;      /* bytes of that room (rows * columns * 4 + 1 of the caps when
+				   * the call began); "" leaves dwDisplay empty */
 };
 
 /* The provider: one table, named by OTSP_PROVIDER(). Operations on a phone get the kit's phone;
@@ -189,8 +193,9 @@ struct otsp_provider {
 
 	/* Synchronous functions, with the TSPI function's arguments. */
 	LONG (*get_data)(struct otsp_phone *ph, DWORD id, void *data, DWORD size);
-	/* get_display: the display as UTF-8 text and a NUL into text (room as for status). */
-	LONG (*get_display)(struct otsp_phone *ph, char *text);
+	/* get_display: the display as UTF-8 text and a NUL into text, at most size bytes (rows *
+	 * columns * 4 + 1 of the caps when the call began). */
+	LONG (*get_display)(struct otsp_phone *ph, char *text, size_t size);
 	LONG (*get_lamp)(struct otsp_phone *ph, DWORD id, LPDWORD mode);
 	LONG (*get_button_info)(struct otsp_phone *ph, DWORD id, LPPHONEBUTTONINFO info);
 	LONG (*get_hook_switch)(struct otsp_phone *ph, LPDWORD devs);
@@ -243,7 +248,8 @@ LONG otsp_phone_set_caps(struct otsp_phone *ph, const struct otsp_caps *caps);
 /**
  * otsp_phone_set_identity() - Derive the phone's dwPermanentPhoneID and PermanentPhoneGuid from
  * key (say "usb:VID:PID:SERIAL") instead of its name, which is the default. The same key gives
- * the same identity in every process and every run. From configure.
+ * the same identity in every process and every run; the GUID also depends on the provider's
+ * name, the 32-bit ID does not. From configure (or otsp_phone_create's setup).
  */
 void otsp_phone_set_identity(struct otsp_phone *ph, const char *key);
 
@@ -264,9 +270,9 @@ void otsp_phone_hold(struct otsp_phone *ph, int on);
 int otsp_phone_closing(const struct otsp_phone *ph);
 
 /**
- * otsp_phone_event() - Send a message for an open phone: PHONE_STATE, PHONE_BUTTON,
- * PHONE_DEVSPECIFIC (TSPI's PHONEEVENT).
- * Returns 0, or -1 when the phone is not open (the message is dropped).
+ * otsp_phone_event() - Send a message for an open phone: PHONE_STATE, PHONE_BUTTON or
+ * PHONE_DEVSPECIFIC (TSPI's PHONEEVENT; the others are the kit's to send).
+ * Returns 0, or -1 when the phone is not open or the message is another (it is dropped).
  */
 int otsp_phone_event(struct otsp_phone *ph, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
 
@@ -288,7 +294,8 @@ LONG otsp_phone_create(const char *name, LONG (*setup)(struct otsp_phone *ph, vo
 
 /**
  * otsp_phone_remove() - The device is gone: the phone answers PHONEERR_NODEVICE from now on
- * (until the provider shuts down), requests it holds are handed on, and the engine gets
+ * (PHONEERR_INVALPHONEHANDLE through a handle of it; until the provider shuts down), requests
+ * it holds are handed on, and the engine gets
  * PHONE_REMOVE from a worker once the requests the phone accepted have completed. A second
  * call does nothing.
  */

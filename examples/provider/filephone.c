@@ -224,10 +224,12 @@ static void run(struct otsp_phone *ph, struct otsp_request *batch)
 	}
 }
 
-static LONG get_display(struct otsp_phone *ph, char *text) /* room: ROWS * COLS * 4 + 1 */
+static LONG get_display(struct otsp_phone *ph, char *text, size_t size)
 {
 	struct filephone *p = otsp_phone_priv(ph);
 
+	if (size < ROWS * COLS * 4 + 1) /* the room of our caps: it is never less */
+		return PHONEERR_OPERATIONFAILED;
 	pthread_mutex_lock(&p->lock);
 	text[utf8(p->display, ROWS * COLS, text)] = '\0';
 	pthread_mutex_unlock(&p->lock);
@@ -259,7 +261,7 @@ static LONG get_status(struct otsp_phone *ph, struct otsp_status *st)
 {
 	get_lamp(ph, 0, &st->lamps[0]);
 	get_lamp(ph, 1, &st->lamps[1]);
-	return get_display(ph, st->display);
+	return get_display(ph, st->display, st->display_size);
 }
 
 static const struct otsp_provider filephone = {

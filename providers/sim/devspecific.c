@@ -7,6 +7,8 @@
  * it, the buttons held down, and the timer thread that releases buttons nobody released.
  * A command takes effect and sends its messages inside its call; its reply waits its turn
  * behind the phone's earlier requests (run() completes it).
+ * Must not: let a button's messages go out of order: commands and the timer hold
+ * sim_prov.order from the moment they change a button or hookswitch until its message is out.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -175,20 +177,22 @@ LONG sim_dev_specific(struct otsp_phone *kp, struct otsp_request *rq)
 	if (sim_command_needs_owner(cmd.kind) && rq->u.dev_specific.privilege != PHONEPRIVILEGE_OWNER)
 		return PHONEERR_NOTOWNER; /* a monitor never disturbs the owner */
 	box.n = 0;
+	/* The order lock until the messages are out: the timer's release of the same button
+	 * cannot come between. */
+	pthread_mutex_lock(&sim_prov.order);
 	pthread_mutex_lock(&sim_prov.lock);
 	r = command_effect(ph, &cmd, &box);
 	pthread_mutex_unlock(&sim_prov.lock);
-	if (r)
-		return r;
-	for (i = 0; i < box.n; i++)
+	for (i = 0; r == 0 && i < box.n; i++)
 		otsp_phone_event(kp, box.m[i].msg, box.m[i].p1, box.m[i].p2, box.m[i].p3);
 	/* Held requests were issued before a release: they complete first. A hold starts after
 	 * this command's own reply is placed (the kit does not hold the request that starts it). */
-	if (cmd.kind == SIM_CMD_HOLD_REPLIES || cmd.kind == SIM_CMD_RELEASE_REPLIES)
+	if (r == 0 && (cmd.kind == SIM_CMD_HOLD_REPLIES || cmd.kind == SIM_CMD_RELEASE_REPLIES))
 		otsp_phone_hold(kp, cmd.kind == SIM_CMD_HOLD_REPLIES);
-	else if (cmd.kind == SIM_CMD_REMOVE)
+	else if (r == 0 && cmd.kind == SIM_CMD_REMOVE)
 		otsp_phone_remove(kp);
-	return 0;
+	pthread_mutex_unlock(&sim_prov.order);
+	return r;
 }
 
 /* A button that has been down for SIM_AUTO_RELEASE_MS; else *next gets the earliest deadline
@@ -222,9 +226,11 @@ static struct sim_phone *release_due(const struct timespec *now, uint32_t *id,
 	return NULL;
 }
 
-/* Releases buttons nobody released. */
+/* Releases buttons nobody released. Holds the order lock (then sim_prov.lock) while it changes
+ * a button and sends its message, like a command does. */
 void *sim_timer_main(void *arg)
 {
+	pthread_mutex_lock(&sim_prov.order);
 	pthread_mutex_lock(&sim_prov.lock);
 	while (!sim_prov.stop) {
 		struct timespec now, next;
@@ -244,11 +250,17 @@ void *sim_timer_main(void *arg)
 			pthread_mutex_lock(&sim_prov.lock);
 			continue;
 		}
+		/* Sleep without the order lock: commands must not wait for our timeout. */
+		pthread_mutex_unlock(&sim_prov.order);
 		if (have_next)
 			pthread_cond_timedwait(&sim_prov.tick, &sim_prov.lock, &next);
 		else
 			pthread_cond_wait(&sim_prov.tick, &sim_prov.lock);
+		pthread_mutex_unlock(&sim_prov.lock);
+		pthread_mutex_lock(&sim_prov.order);
+		pthread_mutex_lock(&sim_prov.lock);
 	}
 	pthread_mutex_unlock(&sim_prov.lock);
+	pthread_mutex_unlock(&sim_prov.order);
 	return arg;
 }

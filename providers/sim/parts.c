@@ -163,14 +163,14 @@ static LONG lock_linked(const struct sim_phone *ph)
 	return r;
 }
 
-LONG sim_get_display(struct otsp_phone *kp, char *text)
+LONG sim_get_display(struct otsp_phone *kp, char *text, size_t size)
 {
 	struct sim_phone *ph = sim_of(kp);
 	LONG r = lock_linked(ph);
 
 	if (r)
 		return r;
-	sim_display_text(ph, text);
+	sim_display_text(ph, text, size);
 	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }

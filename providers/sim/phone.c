@@ -19,11 +19,13 @@
 
 /* ---- status --------------------------------------------------------------------------------- */
 
-void sim_display_text(const struct sim_phone *ph, char *out)
+void sim_display_text(const struct sim_phone *ph, char *out, size_t size)
 {
-	size_t n = sim_cells_to_utf8(ph->st->display, (size_t)ph->dev.rows * ph->dev.cols, out);
+	size_t cells = (size_t)ph->dev.rows * ph->dev.cols;
 
-	out[n] = '\0';
+	out[0] = '\0';
+	if (sim_cells_to_utf8(ph->st->display, cells, NULL) < size)
+		out[sim_cells_to_utf8(ph->st->display, cells, out)] = '\0';
 }
 
 LONG sim_get_status(struct otsp_phone *kp, struct otsp_status *st)
@@ -47,9 +49,10 @@ LONG sim_get_status(struct otsp_phone *kp, struct otsp_status *st)
 		st->volume[i] = (d->volume_devs & bit) ? ph->st->volume[i] : 0;
 		st->gain[i] = (d->gain_devs & bit) ? ph->st->gain[i] : 0;
 	}
-	memcpy(st->lamps, ph->st->lamps, d->num_buttons * sizeof(DWORD));
+	memcpy(st->lamps, ph->st->lamps,
+	       (d->num_buttons < st->num_lamps ? d->num_buttons : st->num_lamps) * sizeof(DWORD));
 	if (d->rows)
-		sim_display_text(ph, st->display);
+		sim_display_text(ph, st->display, st->display_size);
 	pthread_mutex_unlock(&sim_prov.lock);
 	return 0;
 }
@@ -180,6 +183,8 @@ void sim_close(struct otsp_phone *kp)
 	struct sim_press *press;
 	int unsaved;
 
+	/* The order lock: a button release the timer decided on is out before the phone goes. */
+	pthread_mutex_lock(&sim_prov.order);
 	pthread_mutex_lock(&sim_prov.lock);
 	st = ph->store;
 	state = ph->st;
@@ -194,6 +199,7 @@ void sim_close(struct otsp_phone *kp)
 	ph->ndown = 0; /* buttons still down: nobody is left to hear them come up */
 	ph->open = 0;
 	pthread_mutex_unlock(&sim_prov.lock);
+	pthread_mutex_unlock(&sim_prov.order);
 	/* What commands changed since the last state file ("hook") is saved now. */
 	if (unsaved && sim_store_is_durable(st) && buf)
 		sim_store_save_state(st, buf, sim_state_encode(&ph->dev, state, buf));

@@ -23,6 +23,7 @@
 #include "sim.h"
 
 struct sim_provider sim_prov = {
+	.order = PTHREAD_MUTEX_INITIALIZER,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 

@@ -17,9 +17,13 @@
  * only its reply waits in line ("hold-replies" holds the replies of later requests: the kit's
  * otsp_phone_hold).
  *
- * Locks. sim_prov.lock guards the phones' run-time state (open, store, device state, link
- * state, buttons held down). No kit function that calls the engine (otsp_complete,
- * otsp_phone_event) is called with it held. Area memory has its own lock inside the store.
+ * Locks. sim_prov.lock guards the phones' run-time state (open, the device state, link state,
+ * buttons held down); no kit function that calls the engine (otsp_complete, otsp_phone_event)
+ * is called with it held. sim_prov.order, taken before it, keeps a command's or the timer's
+ * change of a button and its message together (devspecific.c). The store and the state-file
+ * buffers (store, shadow, state_buf) are set by open and cleared by close under the lock, and
+ * used without it by run() and the getters: the kit keeps the phone open while either runs.
+ * Area memory has its own lock inside the store.
  */
 #ifndef SIM_SIM_H
 #define SIM_SIM_H
@@ -79,6 +83,7 @@ struct sim_phone {
 
 /* The provider: the device state's lock and the timer. */
 struct sim_provider {
+	pthread_mutex_t order; /* before lock: a change and its message go out together */
 	pthread_mutex_t lock;
 	pthread_cond_t tick; /* the timer (CLOCK_MONOTONIC): a button went down, or stop */
 	pthread_t timer;
@@ -112,8 +117,9 @@ void sim_close(struct otsp_phone *kp);
 LONG sim_get_status(struct otsp_phone *kp, struct otsp_status *st);
 LONG sim_set_data(struct otsp_phone *kp, struct otsp_request *rq);
 LONG sim_get_data(struct otsp_phone *kp, DWORD id, void *data, DWORD size);
-/* Writes the display as UTF-8 text and a NUL into out. sim_prov.lock held. */
-void sim_display_text(const struct sim_phone *ph, char *out);
+/* Writes the display as UTF-8 text and a NUL into out (size bytes; "" when it does not fit).
+ * sim_prov.lock held. */
+void sim_display_text(const struct sim_phone *ph, char *out, size_t size);
 
 /* ---- parts.c ------------------------------------------------------------------------------- */
 
@@ -124,7 +130,7 @@ LONG sim_set_hook_switch(struct otsp_phone *kp, struct otsp_request *rq);
 LONG sim_set_ring(struct otsp_phone *kp, struct otsp_request *rq);
 LONG sim_set_volume(struct otsp_phone *kp, struct otsp_request *rq);
 LONG sim_set_gain(struct otsp_phone *kp, struct otsp_request *rq);
-LONG sim_get_display(struct otsp_phone *kp, char *text);
+LONG sim_get_display(struct otsp_phone *kp, char *text, size_t size);
 LONG sim_get_lamp(struct otsp_phone *kp, DWORD id, LPDWORD mode);
 LONG sim_get_button_info(struct otsp_phone *kp, DWORD id, LPPHONEBUTTONINFO info);
 LONG sim_get_hook_switch(struct otsp_phone *kp, LPDWORD devs);

@@ -95,9 +95,9 @@ struct otsp_phone *kit_phone_by_handle(HDRVPHONE hd);
 /* A phone that exists: BADDEVICEID for an ID never had, NODEVICE for a removed one. */
 LONG kit_phone_present(DWORD id, struct otsp_phone **out);
 
-/* phone.c: a use of an open phone (users), for an operation or an event. begin: 0, or
- * PHONEERR_INVALPHONEHANDLE when it is not open (or being closed and not allow_closing). */
-LONG kit_begin_use(struct otsp_phone *ph, int allow_closing);
+/* phone.c: a use of an open phone (users), for an operation. begin: 0, or
+ * PHONEERR_INVALPHONEHANDLE when it is not open, being closed or removed. */
+LONG kit_begin_use(struct otsp_phone *ph);
 void kit_end_use(struct otsp_phone *ph);
 
 /* requests.c */

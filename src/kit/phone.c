@@ -25,10 +25,10 @@ const char otsp_kit_phone_c = 0;
 
 /* ---- uses ---------------------------------------------------------------------------------- */
 
-LONG kit_begin_use(struct otsp_phone *ph, int allow_closing)
+LONG kit_begin_use(struct otsp_phone *ph)
 {
 	pthread_mutex_lock(&K.lock);
-	if (!ph->open || (ph->closing && !allow_closing) || ph->removed) {
+	if (!ph->open || ph->closing || ph->removed) {
 		pthread_mutex_unlock(&K.lock);
 		return PHONEERR_INVALPHONEHANDLE;
 	}
@@ -52,6 +52,12 @@ void kit_end_use(struct otsp_phone *ph)
 
 int otsp_phone_event(struct otsp_phone *ph, DWORD msg, DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3)
 {
+	/* PHONE_CLOSE, PHONE_REPLY, PHONE_CREATE and PHONE_REMOVE are the kit's to send. */
+	if (msg != PHONE_STATE && msg != PHONE_BUTTON && msg != PHONE_DEVSPECIFIC) {
+		otsp_log(OTSP_ERROR, "phone '%s': message %u is not one a provider sends; dropped",
+			 ph->name, (unsigned)msg);
+		return -1;
+	}
 	pthread_mutex_lock(&K.lock);
 	/* A closing phone still reports what its last requests change. */
 	if (!ph->open) {
@@ -145,8 +151,11 @@ LONG otsp_phone_set_caps(struct otsp_phone *ph, const struct otsp_caps *caps)
 
 static DWORD tspi_high(const struct otsp_phone *ph)
 {
-	DWORD m = ph->caps.max_tspi_version;
+	DWORD m;
 
+	pthread_mutex_lock(&K.lock);
+	m = ph->caps.max_tspi_version;
+	pthread_mutex_unlock(&K.lock);
 	return m && m < P.tspi_high ? m : P.tspi_high;
 }
 
@@ -318,7 +327,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 	if (fixed < STATUS_SIZE_1X || fixed > sizeof(PHONESTATUS) ||
 	    ot_var_get(lpPhoneStatus, offsetof(PHONESTATUS, dwTotalSize)) < fixed)
 		return PHONEERR_STRUCTURETOOSMALL;
-	if ((r = kit_begin_use(ph, 0)) != 0)
+	if ((r = kit_begin_use(ph)) != 0)
 		return r;
 	memset(&s, 0, sizeof(s));
 	pthread_mutex_lock(&K.lock);
@@ -328,7 +337,9 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneGetStatus(HDRVPHONE hdPhone, LPPHONESTATUS lpP
 	s.features = ph->caps.features;
 	pthread_mutex_unlock(&K.lock);
 	s.flags = PHONESTATUSFLAGS_CONNECTED;
+	s.num_lamps = nb;
 	s.lamps = ot_calloc(nb ? nb : 1, sizeof(DWORD));
+	s.display_size = room;
 	s.display = ot_calloc(1, room);
 	if (!s.lamps || !s.display)
 		r = PHONEERR_NOMEM;
@@ -440,7 +451,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneClose(HDRVPHONE hdPhone)
 			return PHONEERR_INVALPHONEHANDLE;                                        \
 		if (!P.op)                                                                       \
 			return PHONEERR_OPERATIONUNAVAIL;                                        \
-		if ((r_ = kit_begin_use((ph), 0)) != 0)                                          \
+		if ((r_ = kit_begin_use(ph)) != 0)                                          \
 			return r_;                                                               \
 		r_ = P.op((ph), __VA_ARGS__);                                                    \
 		kit_end_use(ph);                                                                 \
@@ -485,10 +496,10 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneGetDisplay(HDRVPHONE hdPhone, LPVARSTRING lpDi
 		return PHONEERR_OPERATIONUNAVAIL;
 	if (ot_var_begin(lpDisplay, VARSTRING_SIZE) < 0)
 		return PHONEERR_STRUCTURETOOSMALL;
-	if ((r = kit_begin_use(ph, 0)) != 0)
+	if ((r = kit_begin_use(ph)) != 0)
 		return r;
 	text = ot_calloc(1, room);
-	r = text ? P.get_display(ph, text) : (LONG)PHONEERR_NOMEM;
+	r = text ? P.get_display(ph, text, room) : (LONG)PHONEERR_NOMEM;
 	if (r == 0) {
 		ot_var_set(lpDisplay, offsetof(VARSTRING, dwStringFormat), STRINGFORMAT_ASCII);
 		ot_var_append(lpDisplay, offsetof(VARSTRING, dwStringSize), text,

@@ -101,7 +101,7 @@ void otsp_phone_set_inline(struct otsp_phone *ph, int on)
 void otsp_phone_hold(struct otsp_phone *ph, int on)
 {
 	pthread_mutex_lock(&K.lock);
-	if (on && !ph->closing)
+	if (on && !ph->closing && !ph->removed)
 		ph->holding = 1;
 	else
 		kit_release_held(ph);
@@ -280,7 +280,7 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 
 	if (!op)
 		return PHONEERR_OPERATIONUNAVAIL;
-	if ((r = kit_begin_use(ph, 0)) != 0)
+	if ((r = kit_begin_use(ph)) != 0)
 		return r;
 	pthread_mutex_lock(&K.lock);
 	was_holding = ph->holding;
@@ -308,7 +308,7 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 		list_push(&ph->held, rq);
 	} else {
 		list_push(&ph->q, rq);
-		if (ph->inline_ok && !ph->inflight && !ph->ready)
+		if (ph->inline_ok && !ph->inflight && !ph->running && !ph->ready)
 			batch = take_batch(ph);
 		else
 			wake = schedule(ph);

@@ -323,9 +323,9 @@ static void run(struct otsp_phone *ph, struct otsp_request *rq)
 
 /* ---- getters ------------------------------------------------------------------------------ */
 
-static LONG get_display(struct otsp_phone *ph, char *text)
+static LONG get_display(struct otsp_phone *ph, char *text, size_t size)
 {
-	long n = ot_utf16_to_utf8(of(ph)->display, ROWS * COLS, text, ROWS * COLS * 4);
+	long n = ot_utf16_to_utf8(of(ph)->display, ROWS * COLS, text, size - 1);
 
 	if (n < 0)
 		return (LONG)PHONEERR_OPERATIONFAILED;
@@ -407,9 +407,9 @@ static LONG get_status(struct otsp_phone *ph, struct otsp_status *st)
 		st->gain[i] = p->gain[i];
 	}
 	st->features = p->features;
-	memcpy(st->lamps, p->lamps, sizeof(p->lamps));
-	if (!p->no_display)
-		get_display(ph, st->display);
+	memcpy(st->lamps, p->lamps, (st->num_lamps < BUTTONS ? st->num_lamps : BUTTONS) * sizeof(DWORD));
+	if (!p->no_display && st->display_size > 1)
+		get_display(ph, st->display, st->display_size);
 	return 0;
 }
 

@@ -51,6 +51,15 @@ static void *completer(void *arg)
 	return arg;
 }
 
+static void stop_completer(pthread_t t)
+{
+	pthread_mutex_lock(&lock);
+	stop = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(t, NULL);
+}
+
 static LONG configure(struct otsp_phone *ph, const OTSPIPHONECONFIG *cfg, char *err, size_t n)
 {
 	struct otsp_caps caps = { .num_buttons = 4 };
@@ -169,11 +178,7 @@ static void one_run_at_a_time_and_no_close_during_run(void **state)
 	}
 	assert_int_equal(TSPI_phoneClose(hd), 0);
 	assert_int_equal(TSPI_providerShutdown(0x00020002, 1), 0);
-	pthread_mutex_lock(&lock);
-	stop = 1;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
-	pthread_join(t, NULL);
+	stop_completer(t);
 
 	assert_int_equal(most_in_run, 1);
 	assert_int_equal(close_during_run, 0);
@@ -220,11 +225,7 @@ static void a_provider_sends_only_its_own_messages(void **state)
 	assert_int_equal(TSPI_phoneClose(hd), 0);
 	assert_int_equal(otsp_phone_event(ph, PHONE_STATE, PHONESTATE_OTHER, 0, 0), -1);
 	assert_int_equal(TSPI_providerShutdown(0x00020002, 1), 0);
-	pthread_mutex_lock(&lock);
-	stop = 1;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
-	pthread_join(t, NULL);
+	stop_completer(t);
 }
 
 int main(void)

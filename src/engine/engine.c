@@ -388,9 +388,8 @@ static void remove_old_phones(struct ot_engine *e, const struct ot_config *cfg, 
 
 	for (k = 0; k < old_count; k++) {
 		struct ot_device *d = e->devices[k];
-		int keep = 0;
+		int keep = d->dynamic; /* its provider's, not the configuration's */
 
-		keep = d->dynamic; /* its provider's, not the configuration's */
 		for (i = 0; i < cfg->n_phones && !d->removed && !keep; i++)
 			keep = ot_device_matches(d, &cfg->phones[i]);
 		if (d->removed || keep)

@@ -29,9 +29,10 @@
  *   - A synchronous getter (get_data, get_lamp, ...) runs inside the call.
  *   - Events (PHONE_STATE, PHONE_BUTTON, PHONE_DEVSPECIFIC) go out with otsp_phone_event().
  *
- * An operation left NULL is not implemented: the engine answers PHONEERR_OPERATIONUNAVAIL (or
- * what TAPI documents for a provider without that function), exactly as for a provider that does
- * not export the TSPI function (the kit tells the engine through OTSPI_providerImplements).
+ * An operation left NULL is a function the provider does not have: the engine answers
+ * PHONEERR_OPERATIONUNAVAIL (or what TAPI documents for a provider without that function),
+ * exactly as for a provider that does not export the TSPI function (the kit tells the engine
+ * through OTSPI_providerImplements).
  *
  * Before an operation is called the kit has resolved the handle, checked that the phone is open
  * (PHONEERR_INVALPHONEHANDLE) and, for the data functions, the data ID (PHONEERR_INVALDATAID) and

@@ -96,9 +96,12 @@ struct otsp_phone *kit_phone_by_handle(HDRVPHONE hd);
 LONG kit_phone_present(DWORD id, struct otsp_phone **out);
 
 /* phone.c: a use of an open phone (users), for an operation. begin: 0, or
- * PHONEERR_INVALPHONEHANDLE when it is not open, being closed or removed. */
+ * PHONEERR_INVALPHONEHANDLE when it is not open, being closed or removed. The _locked forms
+ * run with K.lock held; unuse returns 1 when a worker is to be woken (a removal may be due). */
 LONG kit_begin_use(struct otsp_phone *ph);
 void kit_end_use(struct otsp_phone *ph);
+LONG kit_use_locked(struct otsp_phone *ph);
+int kit_unuse_locked(struct otsp_phone *ph);
 
 /* requests.c */
 int kit_start_workers(unsigned n);

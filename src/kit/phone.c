@@ -25,16 +25,29 @@ const char otsp_kit_phone_c = 0;
 
 /* ---- uses ---------------------------------------------------------------------------------- */
 
+LONG kit_use_locked(struct otsp_phone *ph)
+{
+	if (!ph->open || ph->closing || ph->removed)
+		return PHONEERR_INVALPHONEHANDLE;
+	ph->users++;
+	return 0;
+}
+
+int kit_unuse_locked(struct otsp_phone *ph)
+{
+	if (--ph->users == 0 && ph->closing)
+		pthread_cond_broadcast(&K.idle);
+	return !ph->users && ph->remove_pending; /* a removal may be due (requests.c) */
+}
+
 LONG kit_begin_use(struct otsp_phone *ph)
 {
+	LONG r;
+
 	pthread_mutex_lock(&K.lock);
-	if (!ph->open || ph->closing || ph->removed) {
-		pthread_mutex_unlock(&K.lock);
-		return PHONEERR_INVALPHONEHANDLE;
-	}
-	ph->users++;
+	r = kit_use_locked(ph);
 	pthread_mutex_unlock(&K.lock);
-	return 0;
+	return r;
 }
 
 void kit_end_use(struct otsp_phone *ph)
@@ -42,9 +55,7 @@ void kit_end_use(struct otsp_phone *ph)
 	int wake;
 
 	pthread_mutex_lock(&K.lock);
-	if (--ph->users == 0 && ph->closing)
-		pthread_cond_broadcast(&K.idle);
-	wake = !ph->users && ph->remove_pending; /* a removal may be due (requests.c) */
+	wake = kit_unuse_locked(ph);
 	pthread_mutex_unlock(&K.lock);
 	if (wake)
 		pthread_cond_broadcast(&K.wake);

@@ -280,11 +280,12 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 
 	if (!op)
 		return PHONEERR_OPERATIONUNAVAIL;
-	if ((r = kit_begin_use(ph)) != 0)
-		return r;
 	pthread_mutex_lock(&K.lock);
+	r = kit_use_locked(ph);
 	was_holding = ph->holding;
 	pthread_mutex_unlock(&K.lock);
+	if (r)
+		return r;
 	rq = ot_malloc(sizeof(*rq));
 	if (!rq) {
 		kit_end_use(ph);
@@ -313,9 +314,7 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 		else
 			wake = schedule(ph);
 	}
-	if (--ph->users == 0 && ph->closing)
-		pthread_cond_broadcast(&K.idle);
-	wake |= !ph->users && ph->remove_pending;
+	wake |= kit_unuse_locked(ph);
 	pthread_mutex_unlock(&K.lock);
 	if (wake)
 		pthread_cond_signal(&K.wake);
@@ -330,12 +329,17 @@ static LONG submit(DRV_REQUESTID id, struct otsp_phone *ph,
 	return (LONG)id;
 }
 
-#define SUBMIT(hd, id, op, ...)                                                                  \
+/* The setter's phone (already looked up) and the request's arguments. */
+#define SUBMIT(ph, id, op, ...)                                                                  \
+	return submit((id), (ph), P.op, &(const struct otsp_request){ __VA_ARGS__ })
+
+/* The same for a setter with nothing to check before: the handle resolved here. */
+#define SUBMIT_BY_HANDLE(hd, id, op, ...)                                                        \
 	do {                                                                                     \
 		struct otsp_phone *ph_ = kit_phone_by_handle(hd);                                \
 		if (!ph_)                                                                        \
 			return PHONEERR_INVALPHONEHANDLE;                                        \
-		return submit((id), ph_, P.op, &(const struct otsp_request){ __VA_ARGS__ });      \
+		SUBMIT(ph_, id, op, __VA_ARGS__);                                                \
 	} while (0)
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
@@ -357,7 +361,7 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneSetData(DRV_REQUESTID dwRequestID, HDRVPHONE h
 		return PHONEERR_INVALPARAM;
 	if (dwSize && !lpData)
 		return PHONEERR_INVALPOINTER;
-	SUBMIT(hdPhone, dwRequestID, set_data, .kind = OTSP_SET_DATA,
+	SUBMIT(ph, dwRequestID, set_data, .kind = OTSP_SET_DATA,
 	       .u.data = { dwDataID, lpData, dwSize });
 }
 
@@ -380,14 +384,14 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneSetDisplay(DRV_REQUESTID dwRequestID, HDRVPHON
 		return PHONEERR_INVALPARAM;
 	if (dwSize && !lpsDisplay)
 		return PHONEERR_INVALPOINTER;
-	SUBMIT(hdPhone, dwRequestID, set_display, .kind = OTSP_SET_DISPLAY,
+	SUBMIT(ph, dwRequestID, set_display, .kind = OTSP_SET_DISPLAY,
 	       .u.display = { dwRow, dwColumn, lpsDisplay, dwSize });
 }
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetLamp(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwButtonLampID, DWORD dwLampMode)
 {
-	SUBMIT(hdPhone, dwRequestID, set_lamp, .kind = OTSP_SET_LAMP,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_lamp, .kind = OTSP_SET_LAMP,
 	       .u.lamp = { dwButtonLampID, dwLampMode });
 }
 
@@ -395,42 +399,42 @@ KIT_EXPORT LONG TSPIAPI TSPI_phoneSetButtonInfo(DRV_REQUESTID dwRequestID, HDRVP
 						DWORD dwButtonLampID,
 						LPPHONEBUTTONINFO const lpButtonInfo)
 {
-	SUBMIT(hdPhone, dwRequestID, set_button_info, .kind = OTSP_SET_BUTTON_INFO,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_button_info, .kind = OTSP_SET_BUTTON_INFO,
 	       .u.button = { dwButtonLampID, lpButtonInfo });
 }
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetHookSwitch(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 						DWORD dwHookSwitchDevs, DWORD dwHookSwitchMode)
 {
-	SUBMIT(hdPhone, dwRequestID, set_hook_switch, .kind = OTSP_SET_HOOK_SWITCH,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_hook_switch, .kind = OTSP_SET_HOOK_SWITCH,
 	       .u.hook = { dwHookSwitchDevs, dwHookSwitchMode });
 }
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetRing(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwRingMode, DWORD dwVolume)
 {
-	SUBMIT(hdPhone, dwRequestID, set_ring, .kind = OTSP_SET_RING,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_ring, .kind = OTSP_SET_RING,
 	       .u.ring = { dwRingMode, dwVolume });
 }
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetVolume(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					    DWORD dwHookSwitchDev, DWORD dwVolume)
 {
-	SUBMIT(hdPhone, dwRequestID, set_volume, .kind = OTSP_SET_VOLUME,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_volume, .kind = OTSP_SET_VOLUME,
 	       .u.level = { dwHookSwitchDev, dwVolume });
 }
 
 KIT_EXPORT LONG TSPIAPI TSPI_phoneSetGain(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 					  DWORD dwHookSwitchDev, DWORD dwGain)
 {
-	SUBMIT(hdPhone, dwRequestID, set_gain, .kind = OTSP_SET_GAIN,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, set_gain, .kind = OTSP_SET_GAIN,
 	       .u.level = { dwHookSwitchDev, dwGain });
 }
 
 KIT_EXPORT LONG TSPIAPI OTSPI_phoneDevSpecificAs(DRV_REQUESTID dwRequestID, HDRVPHONE hdPhone,
 						 LPVOID lpParams, DWORD dwSize, DWORD dwPrivilege)
 {
-	SUBMIT(hdPhone, dwRequestID, dev_specific, .kind = OTSP_DEV_SPECIFIC,
+	SUBMIT_BY_HANDLE(hdPhone, dwRequestID, dev_specific, .kind = OTSP_DEV_SPECIFIC,
 	       .u.dev_specific = { lpParams, dwSize, dwPrivilege });
 }
 

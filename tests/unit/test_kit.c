@@ -4,7 +4,8 @@
  * thread that completes it later (as ipphone does) and keeps working after the hand-off (as
  * otsp.h allows). Checks the kit's promises: never two run()s of one phone at once, no close
  * while run() still works, every request completed exactly once, the exports it says it
- * implements, and that a provider cannot send the engine's own messages. */
+ * implements, that a provider cannot send the engine's own messages, and that the kit's
+ * allocation failures are answered PHONEERR_NOMEM. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <setjmp.h>
@@ -17,6 +18,8 @@
 #include <cmocka.h>
 
 #include <otsp.h>
+
+#include "alloc.h"
 
 #define REQUESTS 60
 
@@ -228,12 +231,49 @@ static void a_provider_sends_only_its_own_messages(void **state)
 	stop_completer(t);
 }
 
+/* What the kit allocates on a call can fail: the call says PHONEERR_NOMEM and nothing else
+ * happens. A phone can only be made while the provider runs. */
+static void failures_are_answered(void **state)
+{
+	char buf[sizeof(PHONESTATUS) + 64] = { 0 };
+	PHONESTATUS *st = (PHONESTATUS *)buf;
+	HDRVPHONE hd;
+	pthread_t t;
+	LONG r;
+
+	(void)state;
+	assert_int_equal(otsp_phone_create("early", NULL, NULL), (LONG)PHONEERR_OPERATIONFAILED);
+	stop = 0;
+	caller = pthread_self();
+	memset(completed, 0, sizeof(completed));
+	assert_int_equal(pthread_create(&t, NULL, completer, NULL), 0);
+	hd = start();
+	ot_alloc_fail_after(0);
+	r = TSPI_phoneSetLamp(1, hd, 0, 1);
+	ot_alloc_fail_after(-1);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
+	st->dwTotalSize = sizeof(buf);
+	st->dwUsedSize = sizeof(PHONESTATUS);
+	ot_alloc_fail_after(0);
+	r = TSPI_phoneGetStatus(hd, st);
+	ot_alloc_fail_after(-1);
+	assert_int_equal(r, (LONG)PHONEERR_NOMEM);
+	assert_int_equal(TSPI_phoneGetStatus(hd, st), 0);
+	assert_int_equal(st->dwStatusFlags, PHONESTATUSFLAGS_CONNECTED);
+	assert_int_equal(TSPI_phoneClose(hd), 0);
+	assert_int_equal(completed[1], 0); /* the refused request never completes */
+	assert_int_equal(TSPI_providerShutdown(0x00020002, 1), 0);
+	stop_completer(t);
+	assert_int_equal(otsp_phone_create("late", NULL, NULL), (LONG)PHONEERR_OPERATIONFAILED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_run_at_a_time_and_no_close_during_run),
 		cmocka_unit_test(implements_what_the_table_has),
 		cmocka_unit_test(a_provider_sends_only_its_own_messages),
+		cmocka_unit_test(failures_are_answered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
